@@ -1,0 +1,5 @@
+// Preloaded into child servers started by tests: when the parent's end of stdin closes
+// (the test process exited or was killed), this process exits too, so nothing outlives a run.
+process.stdin.on("end", () => process.exit(0));
+process.stdin.on("error", () => process.exit(0));
+process.stdin.resume();
