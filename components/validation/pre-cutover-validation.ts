@@ -1,0 +1,39 @@
+// The pre-cutover validation as a step of `pulumi up`: a @pulumi/command local command between
+// hydration and cutover. The cutover depends on it, so a failed validation (non-zero exit) stops
+// the update before any DNS weight changes.
+import * as path from "path";
+import * as command from "@pulumi/command";
+import * as pulumi from "@pulumi/pulumi";
+import { SPEC_ENV, type ValidationSpecInput } from "./spec";
+
+export interface PreCutoverValidationArgs {
+  /** The checks to run; unknown values (addresses, digests) resolve before the command runs. */
+  spec: pulumi.Input<ValidationSpecInput>;
+  /** Values whose change must re-run the validation even when the spec is the same. */
+  rerunOn?: pulumi.Input<pulumi.Input<string>[]>;
+}
+
+// The CLI runs from the project root with the project's own tsx (a runtime dependency).
+const projectRoot = path.resolve(__dirname, "..", "..");
+
+export class PreCutoverValidation extends pulumi.ComponentResource {
+  /** The report of the last run (stdout of scripts/validate.ts). */
+  readonly report: pulumi.Output<string>;
+
+  constructor(name: string, args: PreCutoverValidationArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("tundra:validation:PreCutoverValidation", name, {}, opts);
+    const specJson = pulumi.output(args.spec).apply((spec) => JSON.stringify(spec));
+    const run = new command.local.Command(
+      `${name}-run`,
+      {
+        create: "node --import tsx scripts/validate.ts",
+        dir: projectRoot,
+        environment: { [SPEC_ENV]: specJson },
+        triggers: [specJson, args.rerunOn ?? []],
+      },
+      { parent: this },
+    );
+    this.report = run.stdout;
+    this.registerOutputs({ report: this.report });
+  }
+}

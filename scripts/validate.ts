@@ -1,0 +1,40 @@
+// Pre-cutover validation, run by the PreCutoverValidation command inside `pulumi up` (and by
+// hand: TUNDRA_VALIDATION_SPEC='{"tenant":...}' npx tsx scripts/validate.ts).
+// Exit 0: every check passed. Exit 1: a check failed (the cutover must not run). Exit 2: bad spec.
+import { runValidation } from "../components/validation/run";
+import { formatReport } from "../components/validation/report";
+import { parseValidationSpec, SPEC_ENV } from "../components/validation/spec";
+
+async function main(): Promise<number> {
+  const text = process.env[SPEC_ENV];
+  if (!text) {
+    console.error(`${SPEC_ENV} is not set: it must hold the validation spec as JSON`);
+    return 2;
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    console.error(`${SPEC_ENV} is not valid JSON: ${(err as Error).message}`);
+    return 2;
+  }
+  const parsed = parseValidationSpec(raw);
+  if (!parsed.ok) {
+    console.error(`invalid validation spec:\n${parsed.errors.map((e) => `  ${e}`).join("\n")}`);
+    return 2;
+  }
+  console.log(`validating tenant ${parsed.spec.tenant}, generation ${parsed.spec.generation}`);
+  const results = await runValidation(parsed.spec);
+  const report = formatReport(results);
+  const failed = results.some((r) => !r.ok);
+  (failed ? console.error : console.log)(report);
+  return failed ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(`validation crashed: ${err?.stack ?? err}`);
+    process.exit(1);
+  },
+);
