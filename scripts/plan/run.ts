@@ -22,10 +22,13 @@ export interface Plan {
   resources: PlannedResource[];
 }
 
+export function stackConfigPath(stack: string, root = PROJECT_ROOT): string {
+  return path.join(root, `Pulumi.${stack}.yaml`);
+}
+
 /** Stack config as Pulumi hands it to a program: `namespace:key -> string` (objects as JSON). */
-export function readStackConfig(stack: string, root = PROJECT_ROOT): Record<string, string> {
-  const file = path.join(root, `Pulumi.${stack}.yaml`);
-  if (!fs.existsSync(file)) throw new Error(`no stack config file ${path.relative(process.cwd(), file) || file}`);
+export function readStackConfig(file: string): Record<string, string> {
+  if (!fs.existsSync(file)) throw new Error(`no stack config file ${file}`);
   const doc = (parseYaml(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
   const config: Record<string, string> = {};
   for (const [key, value] of Object.entries(doc.config ?? {})) {

@@ -2,7 +2,7 @@
 // to change; a rule runs only when the sections it reads parsed cleanly.
 import type { ConfigIssue, PartialConfig } from "./index";
 import { FLEX_SHAPES } from "../shapes";
-import { OCI_REGIONS } from "../regions";
+import { OCI_REGIONS, isAvailabilityDomainOf } from "../regions";
 import { cidrContains, cidrsOverlap, parseCidr, type Cidr } from "./cidr";
 
 /** Fields are present only when they parsed on their own; a rule skips what is missing. */
@@ -48,10 +48,8 @@ const availabilityDomains: ConfigRule = ({ tenant, cluster }) => {
       message: `${region.id} has ${region.availabilityDomains} availability domain(s) (got ${ads.length})`,
     });
   }
-  const regionMarkers = [region.id.toUpperCase(), region.key];
   ads.forEach((ad, i) => {
-    const zone = ad.split(":")[1] ?? "";
-    if (!regionMarkers.some((marker) => zone.startsWith(`${marker}-AD-`))) {
+    if (!isAvailabilityDomainOf(region, ad)) {
       issues.push({ key: `tundra:cluster.availabilityDomains[${i}]`, message: `"${ad}" is not an availability domain of ${region.id}` });
     }
     if (ads.indexOf(ad) !== i) {
