@@ -6,7 +6,7 @@ import { DATA_DEVICE_PATH } from "../components/oci/cluster";
 import { planProgram, type Plan } from "../scripts/plan/run";
 import { tenantProgram } from "../stacks/tenant";
 import { parseTenantConfig, rawConfigFromPulumi } from "../stacks/config";
-import { T, ofType } from "./support/plan-cli";
+import { T, ofType } from "./support/scripts";
 
 describe("placeNodes", () => {
   const ads3 = ["Uocm:US-ASHBURN-AD-1", "Uocm:US-ASHBURN-AD-2", "Uocm:US-ASHBURN-AD-3"];

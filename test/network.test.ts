@@ -3,7 +3,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { planProgram, tenantStackProgram, type Plan, type PlannedResource } from "../scripts/plan/run";
 import { digest } from "../scripts/plan/mocks";
-import { T, ofType } from "./support/plan-cli";
+import { T, ofType } from "./support/scripts";
 
 const config: Record<string, string> = {
   "tundra:tenant": JSON.stringify({ id: "initech", env: "prod", compartmentId: "ocid1.compartment.oc1..aaaainitech", tenancyId: "ocid1.tenancy.oc1..aaaatenancy", region: "uk-london-1", homeRegion: "uk-london-1" }),

@@ -1,6 +1,5 @@
 // scripts/new-tenant.ts: writes a stack file that the parser and the plan accept, validates
 // before writing, and never overwrites.
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -8,11 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { parseTenantConfig, rawConfigFromPulumi } from "../stacks/config";
 import { readStackConfig } from "../scripts/plan/run";
-import { T, ofType, planJson } from "./support/plan-cli";
+import { T, ofType, planJson, runScript } from "./support/scripts";
 
-const ROOT = path.resolve(__dirname, "..");
-const newTenant = (args: string[]) =>
-  spawnSync(process.execPath, ["--import", "tsx", "scripts/new-tenant.ts", ...args], { cwd: ROOT, encoding: "utf8", timeout: 60_000 });
+const newTenant = (args: string[]) => runScript("scripts/new-tenant.ts", args);
 
 const REQUIRED = [
   "--tenant", "hooli", "--env", "prod", "--compartment", "ocid1.compartment.oc1..aaaahooli", "--tenancy", "ocid1.tenancy.oc1..aaaatenancy",
@@ -29,7 +26,7 @@ describe("new-tenant", () => {
   it("writes Pulumi.<tenant>-<env>.yaml that validates and plans", () => {
     const r = newTenant([...REQUIRED, "--vcn-cidr", "10.90.0.0/16", "--operator-group", "ops", "--dir", dir]);
     expect(r.stderr).toBe("");
-    expect(r.status).toBe(0);
+    expect(r.code).toBe(0);
     const file = path.join(dir, "Pulumi.hooli-prod.yaml");
     const doc = parseYaml(fs.readFileSync(file, "utf8")).config;
     expect(doc["tundra:network"]).toMatchObject({ vcnCidr: "10.90.0.0/16", nodeSubnetCidr: "10.90.1.0/24", lbSubnetCidr: "10.90.2.0/24" });
@@ -44,7 +41,7 @@ describe("new-tenant", () => {
     const file = path.join(dir, "Pulumi.hooli-prod.yaml");
     const before = fs.readFileSync(file, "utf8");
     const r = newTenant([...REQUIRED, "--nodes", "5", "--dir", dir]);
-    expect(r.status).not.toBe(0);
+    expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/already exists; not overwriting/);
     expect(fs.readFileSync(file, "utf8")).toBe(before);
   });
@@ -52,7 +49,7 @@ describe("new-tenant", () => {
   it("writes nothing for an invalid config and names every problem by key", () => {
     const args = REQUIRED.map((a) => (a === "us-phoenix-1" ? "us-east-1" : a));
     const r = newTenant([...args, "--tenant", "initrode", "--nodes", "2", "--vpus", "20", "--dir", dir]);
-    expect(r.status).not.toBe(0);
+    expect(r.code).not.toBe(0);
     expect(r.stderr).toContain('tundra:tenant.region: "us-east-1" is an AWS region');
     expect(r.stderr).toContain("tundra:cluster.nodeCount: must be at least 3 in prod (got 2)");
     expect(r.stderr).toContain("tundra:cluster.dataVolume.vpusPerGb");
@@ -61,7 +58,7 @@ describe("new-tenant", () => {
 
   it("names missing required flags", () => {
     const r = newTenant(["--tenant", "x", "--dir", dir]);
-    expect(r.status).toBe(2);
+    expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/missing --env, --compartment, --tenancy, --region, --home-region, --image, --allowed-cidr/);
   });
 });

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import type { Plan } from "../scripts/plan/run";
 import { AGENT_PLUGINS } from "../components/oci/cluster";
-import { T, ofType, planJson, runPlanCli } from "./support/plan-cli";
+import { T, ofType, planJson, runPlanCli } from "./support/scripts";
 
 const ROOT = path.resolve(__dirname, "..");
 const plans: Record<string, Plan> = {};
