@@ -1,12 +1,16 @@
 // TundraCluster and the stage seam, through the real tenant program under the plan mocks:
 // a 1-AD region with more nodes than fault domains, a cloud-init hook, and stages in order.
+import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
+import { markerProvider } from "./fixtures/marker-provider";
 import { placeNodes } from "../components/oci/placement";
 import { DATA_DEVICE_PATH } from "../components/oci/cluster";
 import { planProgram, type Plan } from "../scripts/plan/run";
 import { tenantProgram } from "../stacks/tenant";
 import { parseTenantConfig, rawConfigFromPulumi } from "../stacks/config";
 import { T, ofType } from "./support/scripts";
+
+class MarkerProbe extends pulumi.dynamic.Resource {}
 
 describe("placeNodes", () => {
   const ads3 = ["Uocm:US-ASHBURN-AD-1", "Uocm:US-ASHBURN-AD-2", "Uocm:US-ASHBURN-AD-3"];
@@ -58,6 +62,12 @@ describe("tenant program, 1-AD region, 5 nodes, with stages", () => {
           stageCalls.push(`hydration after ${Object.keys(prior).join(",")}`);
           return { resources: [f.cluster], outputs: { nodes: f.cluster.nodes.length } };
         },
+        validation: (f) => {
+          stageCalls.push("validation");
+          // A dynamic resource, as the later stages add: its serialized provider stays out of the plan.
+          const probe = new MarkerProbe(markerProvider, "globex-probe", { path: "/nonexistent/probe", content: "x" }, { dependsOn: [f.cluster] });
+          return { resources: [probe], outputs: {} };
+        },
         cutover: (_f, prior) => {
           stageCalls.push(`cutover after ${Object.keys(prior).join(",")}`);
           return undefined;
@@ -102,10 +112,16 @@ describe("tenant program, 1-AD region, 5 nodes, with stages", () => {
   });
 
   it("runs the stages in order, each seeing the results before it, and exports their outputs", () => {
-    expect(stageCalls).toEqual(["dataSync", "hydration after dataSync", "cutover after dataSync,hydration"]);
+    expect(stageCalls).toEqual(["dataSync", "hydration after dataSync", "validation", "cutover after dataSync,hydration,validation"]);
     expect(outputs.dataSync).toEqual({ bucket: "tundra-globex-staging" });
     expect(outputs.hydration).toEqual({ nodes: 5 });
     expect(outputs).not.toHaveProperty("cutover");
+  });
+
+  it("keeps dynamic providers' serialized code out of the plan", () => {
+    const probe = plan.resources.find((r) => r.name === "globex-probe")!;
+    expect(probe.type).toBe("pulumi-nodejs:dynamic:Resource");
+    expect(probe.inputs).toEqual({ path: "/nonexistent/probe", content: "x" });
   });
 
   it("writes IAM through a home-region provider when the cluster region is another", () => {
