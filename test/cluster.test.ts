@@ -46,6 +46,7 @@ describe("tenant program, 1-AD region, 5 nodes, with stages", () => {
   };
   let plan: Plan;
   let outputs: Record<string, any>;
+  let dependsOn: Record<string, string[]>;
   const stageCalls: string[] = [];
 
   beforeAll(async () => {
@@ -76,12 +77,19 @@ describe("tenant program, 1-AD region, 5 nodes, with stages", () => {
     );
     plan = result;
     outputs = result.outputs;
+    dependsOn = result.dependsOn;
   });
 
   it("places the five nodes in the one AD across fault domains 1,2,3,1,2", () => {
     const instances = ofType(plan, T.instance).sort((a, b) => a.name.localeCompare(b.name));
     expect(new Set(instances.map((i) => i.inputs.availabilityDomain))).toEqual(new Set(["Uocm:EU-AMSTERDAM-1-AD-1"]));
     expect(instances.map((i) => i.inputs.faultDomain)).toEqual(["FAULT-DOMAIN-1", "FAULT-DOMAIN-2", "FAULT-DOMAIN-3", "FAULT-DOMAIN-1", "FAULT-DOMAIN-2"]);
+  });
+
+  it("rolls node changes one node at a time: each node waits for the one before", () => {
+    expect([0, 1, 2, 3, 4].map((i) => dependsOn[`globex-cluster-node-${i}`] ?? [])).toEqual([
+      ["globex-identity"], ["globex-cluster-node-0"], ["globex-cluster-node-1"], ["globex-cluster-node-2"], ["globex-cluster-node-3"],
+    ]);
   });
 
   it("passes the hydration cloud-init to every node as base64 user_data", () => {

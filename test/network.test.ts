@@ -10,14 +10,18 @@ const config: Record<string, string> = {
   "tundra:network": JSON.stringify({ vcnCidr: "10.80.0.0/16", nodeSubnetCidr: "10.80.1.0/24", lbSubnetCidr: "10.80.2.0/24", natGateway: true }),
   "tundra:cluster": JSON.stringify({ nodeCount: 3, shape: "VM.Standard.A1.Flex", ocpus: 8, memoryInGbs: 64, imageId: "ocid1.image.oc1.uk-london-1.aaaaimage", dataVolume: { sizeInGbs: 100, vpusPerGb: 30 }, queryPort: 9000 }),
   "tundra:loadBalancer": JSON.stringify({ minBandwidthMbps: 10, maxBandwidthMbps: 100, visibility: "public", listenerPort: 443, allowedCidrs: ["0.0.0.0/0"] }),
+  "tundra:bucket": JSON.stringify({ kmsKeyId: "ocid1.key.oc1.uk-london-1.aaaakey", kmsKeyCompartmentId: "ocid1.compartment.oc1..aaaavault" }),
 };
 
 let plan: Plan;
+let dependsOn: Record<string, string[]>;
 const byName = (name: string) => plan.resources.find((r) => r.name === name)!;
 const idOf = (r: PlannedResource) => `mock-${digest(`${r.type}::${r.name}`)}`;
 
 beforeAll(async () => {
-  plan = await planProgram("initech-prod", config, tenantStackProgram);
+  const result = await planProgram("initech-prod", config, tenantStackProgram);
+  plan = result;
+  dependsOn = result.dependsOn;
 });
 
 describe("TenantNetwork", () => {
@@ -57,5 +61,18 @@ describe("TenantNetwork", () => {
 
   it("spreads a 3-AD region's nodes one per AD", () => {
     expect(ofType(plan, T.instance).map((i) => i.inputs.availabilityDomain).sort()).toEqual(["Uocm:UK-LONDON-1-AD-1", "Uocm:UK-LONDON-1-AD-2", "Uocm:UK-LONDON-1-AD-3"]);
+  });
+});
+
+describe("ordering across components", () => {
+  it("creates the Vault-encrypted bucket only after the key grants exist", () => {
+    expect(dependsOn["initech-data-bucket"]).toEqual(["initech-identity"]);
+    const statements = ofType(plan, T.policy)[0].inputs.statements as string[];
+    expect(statements).toContain("Allow service objectstorage-uk-london-1 to use keys in compartment id ocid1.compartment.oc1..aaaavault where target.key.id = 'ocid1.key.oc1.uk-london-1.aaaakey'");
+  });
+
+  it("boots the first node only after the identity policy exists, the rest one after another", () => {
+    expect(dependsOn["initech-cluster-node-0"]).toEqual(["initech-identity"]);
+    expect(dependsOn["initech-cluster-node-1"]).toEqual(["initech-cluster-node-0"]);
   });
 });

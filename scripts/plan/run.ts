@@ -67,17 +67,20 @@ export function sortKeys(value: unknown): unknown {
  * once per process (the plan CLI and each vitest file run in their own process).
  */
 export async function planStack(stack: string, config: Record<string, string>, mockOptions: Partial<PlanMocksOptions> = {}): Promise<Plan> {
-  const { outputs: _outputs, ...plan } = await planProgram(stack, config, tenantStackProgram, mockOptions);
+  const { outputs: _outputs, dependsOn: _dependsOn, ...plan } = await planProgram(stack, config, tenantStackProgram, mockOptions);
   return plan;
 }
 
-/** Runs any program under the plan mocks; also returns the stack outputs (for tests). */
+/**
+ * Runs any program under the plan mocks; also returns the stack outputs and the explicit
+ * `dependsOn` of each resource by name (for tests; not part of the plan document).
+ */
 export async function planProgram(
   stack: string,
   config: Record<string, string>,
   program: Program,
   mockOptions: Partial<PlanMocksOptions> = {},
-): Promise<Plan & { outputs: Record<string, unknown> }> {
+): Promise<Plan & { outputs: Record<string, unknown>; dependsOn: Record<string, string[]> }> {
   const region = tenantRegion(config);
   const mocks = createPlanMocks({ region, ...mockOptions });
   pulumi.runtime.setAllConfig(config);
@@ -85,6 +88,7 @@ export async function planProgram(
 
   const parents = new Map<string, string | null>();
   const names = new Map<pulumi.Resource, string>();
+  const dependsOn: Record<string, string[]> = {};
   let outputs: Record<string, unknown> = {};
   try {
     outputs = (await pulumi.runtime.runInPulumiStack(async () => {
@@ -93,6 +97,8 @@ export async function planProgram(
         const parent = args.opts.parent;
         const parentName = parent && parent !== pulumi.runtime.getStackResource() ? names.get(parent) ?? null : null;
         parents.set(`${args.type}::${args.name}`, parentName);
+        const deps = args.opts.dependsOn;
+        if (Array.isArray(deps) && deps.length > 0) dependsOn[args.name] = deps.map((d) => names.get(d as pulumi.Resource) ?? "?");
         return undefined;
       });
       return program();
@@ -109,7 +115,7 @@ export async function planProgram(
       return { type: r.type, name: r.name, parent: parents.get(`${r.type}::${r.name}`) ?? null, inputs: sortKeys(inputs) as Record<string, unknown> };
     })
     .sort((a, b) => (a.name === b.name ? a.type.localeCompare(b.type) : a.name < b.name ? -1 : 1));
-  return { stack, resources, outputs };
+  return { stack, resources, outputs, dependsOn };
 }
 
 /** The cluster region from `tundra:tenant` (undefined when absent: the program reports it). */
