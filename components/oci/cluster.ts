@@ -118,7 +118,7 @@ export class TundraCluster extends pulumi.ComponentResource {
         freeformTags: freeformTags(args.tagging, "data-volume"),
       }, parent);
 
-      const attachment = new oci.core.VolumeAttachment(`${nodeName}-data`, {
+      const attachment = new oci.core.VolumeAttachment(`${nodeName}-data-attachment`, {
         instanceId: instance.id,
         volumeId: volume.id,
         // iSCSI with the agent doing the login: the Block Volume Management plugin configures
