@@ -1,0 +1,4 @@
+// Pulumi entry point (Pulumi.yaml `main: stacks/`). The program itself is in ./program.
+import { runTenantStack } from "./program";
+
+export = runTenantStack;
