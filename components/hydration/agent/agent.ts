@@ -19,13 +19,16 @@ export interface AgentStores {
 
 export type AgentLog = (line: string) => void;
 
+/** The config with the node name resolved (see config.ts `node`). */
+export type ResolvedAgentConfig = Omit<AgentConfig, "node"> & { node: string };
+
 export type TickResult = "idle" | "not-addressed" | "up-to-date" | "reported" | "loaded" | "failed" | "waiting-for-new-request";
 
 export class HydrationAgent {
   readonly layout: GenerationLayout;
   private lastReceipt: Receipt | undefined;
 
-  constructor(private readonly config: AgentConfig, private readonly stores: AgentStores, private readonly log: AgentLog = () => undefined) {
+  constructor(private readonly config: ResolvedAgentConfig, private readonly stores: AgentStores, private readonly log: AgentLog = () => undefined) {
     this.layout = new GenerationLayout(config.dataRoot);
   }
 
@@ -75,6 +78,7 @@ export class HydrationAgent {
       });
       return "failed";
     }
+    if (this.config.requireMountPoint) await this.layout.assertMountPoint();
     return this.load(desired, startedAt, signal);
   }
 

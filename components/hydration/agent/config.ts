@@ -22,13 +22,21 @@ const authSchema = z.union([
 export const agentConfigSchema = z
   .object({
     schemaVersion: z.literal(AGENT_CONFIG_SCHEMA_VERSION),
-    node: nodeNameSchema,
+    /**
+     * This node's name in receipts. `{"fromInstanceMetadata": "displayName"}` reads the instance's
+     * display name at start, so one user data serves every node of a cluster.
+     */
+    node: z.union([nodeNameSchema, z.object({ fromInstanceMetadata: z.literal("displayName") }).strict()], {
+      error: 'must be a node name (letters, digits, ".", "_", "-"; at most 63) or {"fromInstanceMetadata": "displayName"}',
+    }),
     region: z.string().regex(/^[a-z]+-[a-z]+-\d+$/, { message: 'must be an OCI region identifier such as "us-ashburn-1"' }),
     namespace: z.string().min(1, { message: "must be the Object Storage namespace of the tenancy" }),
     bucket: z.string().regex(/^[A-Za-z0-9._-]{1,256}$/, { message: "must be an Object Storage bucket name (letters, digits, '.', '_', '-')" }),
     prefix: prefixSchema,
     controlPrefix: prefixSchema.default(DEFAULT_CONTROL_PREFIX),
     dataRoot: z.string().startsWith("/", { message: "must be an absolute path on the data volume" }),
+    /** Refuse to load unless dataRoot is a mount point (the data volume), never the boot disk. */
+    requireMountPoint: z.boolean().default(false),
     auth: authSchema.default("instance_principal"),
     /** Object Storage endpoint override (a private endpoint); default: the region's public endpoint. */
     endpoint: z.url({ message: 'must be a URL such as "https://objectstorage.us-ashburn-1.oraclecloud.com"' }).optional(),

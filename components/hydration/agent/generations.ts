@@ -54,6 +54,14 @@ export class GenerationLayout {
     return this.linked("previous");
   }
 
+  /** Throws unless the data root is a mounted file system of its own (the data volume). */
+  async assertMountPoint(): Promise<void> {
+    const [root, parent] = await Promise.all([fsp.stat(this.dataRoot).catch(() => undefined), fsp.stat(path.dirname(this.dataRoot))]);
+    if (!root || root.dev === parent.dev) {
+      throw new Error(`${this.dataRoot} is not a mounted volume (the data volume is not mounted yet?): refusing to load a generation onto the boot disk.`);
+    }
+  }
+
   async isComplete(generation: string): Promise<boolean> {
     const stat = await fsp.stat(this.dir(generation)).catch(() => undefined);
     return stat?.isDirectory() ?? false;
