@@ -57,7 +57,8 @@ export type SyncEvent =
   | { type: "failed"; key: string; error: string }
   | { type: "retry"; key: string; attempt: number; error: string }
   | { type: "aborted-upload"; key: string; uploadId: string }
-  | { type: "deleted"; key: string };
+  | { type: "deleted"; key: string }
+  | { type: "warning"; message: string };
 
 export interface SyncResult {
   dryRun: boolean;
@@ -142,7 +143,11 @@ export async function sync(source: ObjectStore, destination: ObjectStore, opts: 
 
   const copyKeys = new Set(thePlan.copy.map((c) => c.source.key));
   if (opts.abortStaleUploads !== false && copyKeys.size > 0) {
-    result.abortedUploads = await abortStaleUploads(destination, copyKeys, o.retry, emit);
+    // Cleanup of a killed run's uploads must not block this run (s3rver, for one, cannot list them).
+    result.abortedUploads = await abortStaleUploads(destination, copyKeys, o.retry, emit).catch((err) => {
+      emit({ type: "warning", message: `could not list or abort multipart uploads left open at ${destination.description}: ${errorText(err)}` });
+      return 0;
+    });
   }
 
   // Transfer.
