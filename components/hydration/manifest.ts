@@ -5,8 +5,8 @@
 import pLimit from "p-limit";
 import { manifestDigest } from "../transfer/digest";
 import { SOURCE_METADATA, isPlainMd5Hex, type ObjectStore } from "../transfer/store";
-import { CONTROL_KEYS, CONTROL_SCHEMA_VERSION, type Manifest, type ManifestEntryRecord } from "./control";
-import { putJson } from "./control-io";
+import { CONTROL_KEYS, CONTROL_SCHEMA_VERSION, manifestSchema, type Manifest, type ManifestEntryRecord } from "./control";
+import { getJson, putJson } from "./control-io";
 
 export class GenerationMismatchError extends Error {
   constructor(readonly expected: string, readonly actual: string, readonly where: string) {
@@ -50,4 +50,32 @@ export async function publishManifest(control: ObjectStore, manifest: Manifest):
   const key = CONTROL_KEYS.manifest(manifest.generation);
   await putJson(control, key, manifest);
   return key;
+}
+
+/** Checks that a manifest really describes its generation before anything trusts it. */
+export function checkManifest(manifest: Manifest): void {
+  const digest = manifestDigest(manifest.entries);
+  if (digest !== manifest.generation) {
+    throw new Error(`The manifest of generation ${manifest.generation} hashes to ${digest}: it is corrupt or was written for other data.`);
+  }
+  const bytes = manifest.entries.reduce((sum, e) => sum + e.size, 0);
+  if (manifest.files !== manifest.entries.length || manifest.bytes !== bytes) {
+    throw new Error(`The manifest of generation ${manifest.generation} says ${manifest.files} files / ${manifest.bytes} bytes but lists ${manifest.entries.length} / ${bytes}.`);
+  }
+}
+
+/**
+ * The manifest to publish for `generation`: the one already in the bucket when this generation
+ * was published before (a rollback: nodes that still hold it switch back without downloading),
+ * otherwise a fresh listing of the data prefix, which must hash to `generation`.
+ */
+export async function manifestForGeneration(data: ObjectStore, control: ObjectStore, prefix: string, generation: string): Promise<Manifest> {
+  const existing = await getJson(control, CONTROL_KEYS.manifest(generation), manifestSchema);
+  if (existing) {
+    checkManifest(existing);
+    if (existing.generation === generation && existing.prefix === prefix) return existing;
+  }
+  const manifest = await buildManifest(data, prefix, generation);
+  await publishManifest(control, manifest);
+  return manifest;
 }

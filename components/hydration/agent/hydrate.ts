@@ -10,6 +10,7 @@ import type { ObjectStore } from "../../transfer/store";
 import type { Manifest, ManifestEntryRecord } from "../control";
 import type { GenerationLayout } from "./generations";
 import { ManifestSource } from "./manifest-source";
+import { checkManifest } from "../manifest";
 
 export interface HydrationProgress {
   files: number;
@@ -41,18 +42,6 @@ export class HydrationError extends Error {
   constructor(message: string, readonly progress: HydrationProgress, readonly verifiedDigest = "") {
     super(message);
     this.name = "HydrationError";
-  }
-}
-
-/** Checks that the manifest really describes its generation before anything is loaded. */
-export function checkManifest(manifest: Manifest): void {
-  const digest = manifestDigest(manifest.entries);
-  if (digest !== manifest.generation) {
-    throw new Error(`The manifest of generation ${manifest.generation} hashes to ${digest}: it is corrupt or was written for other data.`);
-  }
-  const bytes = manifest.entries.reduce((sum, e) => sum + e.size, 0);
-  if (manifest.files !== manifest.entries.length || manifest.bytes !== bytes) {
-    throw new Error(`The manifest of generation ${manifest.generation} says ${manifest.files} files / ${manifest.bytes} bytes but lists ${manifest.entries.length} / ${bytes}.`);
   }
 }
 
