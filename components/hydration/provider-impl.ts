@@ -91,7 +91,8 @@ export function checkInputs(olds: Record<string, unknown>, news: Record<string, 
   for (const key of Object.keys(news)) {
     if (key !== "__provider" && !(key in shape) && key !== "transition") failures.push({ property: key, reason: `${key} is not a Hydration input (known: ${Object.keys(shape).join(", ")})` });
   }
-  if (typeof inputs.prefix === "string" && typeof inputs.controlPrefix === "string" && prefixOverlap(inputs.prefix, inputs.controlPrefix)) {
+  const valid = (k: string) => !failures.some((f) => f.property === k) && typeof inputs[k] === "string";
+  if (valid("prefix") && valid("controlPrefix") && prefixOverlap(inputs.prefix as string, inputs.controlPrefix as string)) {
     failures.push({ property: "controlPrefix", reason: `controlPrefix ${inputs.controlPrefix} overlaps prefix ${inputs.prefix}: the data prefix must not contain the control objects` });
   }
   inputs.transition = describeTransition(Object.keys(olds).length ? olds : undefined, news);
