@@ -153,11 +153,25 @@ async function copyStreamed(ctx: CopyContext, info: ObjectInfo, md5: string): Pr
     });
     body.on("error", (err) => hasher.destroy(err));
     body.pipe(hasher);
+    // All bytes arrived but hash differently from the listed MD5: the listing was wrong, not the
+    // transfer. Retrying cannot help; say why it happens.
+    const listedMd5Wrong = () => hasher.bytes() === info.size && hasher.md5() !== md5;
+    const wrongMd5Error = () => new VerificationError(
+      `${info.key}: its bytes have MD5 ${hasher.md5()} but the source lists ${md5}: the object changed during the copy, ` +
+      `or the source's ETags are not MD5s (S3 SSE-KMS/SSE-C: set etagIsMd5 false, --s3-etag-not-md5).`,
+    );
     try {
-      const result = await ctx.destination.put(info.key, hasher, { size: info.size, md5, metadata });
+      let result;
+      try {
+        result = await ctx.destination.put(info.key, hasher, { size: info.size, md5, metadata });
+      } catch (err) {
+        if (listedMd5Wrong()) throw wrongMd5Error();
+        throw err;
+      }
       // The destination may not check Content-MD5 (s3rver does not): check what went through.
-      if (hasher.bytes() !== info.size || hasher.md5() !== md5) {
-        throw new TransientStoreError(`${info.key}: sent ${hasher.bytes()} bytes with MD5 ${hasher.md5()}, expected ${info.size} bytes with MD5 ${md5}.`);
+      if (listedMd5Wrong()) throw wrongMd5Error();
+      if (hasher.bytes() !== info.size) {
+        throw new TransientStoreError(`${info.key}: sent ${hasher.bytes()} bytes, expected ${info.size}.`);
       }
       if (result.md5 !== undefined && result.md5 !== md5) {
         throw new TransientStoreError(`${info.key}: the destination stored MD5 ${result.md5}, expected ${md5}.`);

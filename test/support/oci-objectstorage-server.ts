@@ -9,6 +9,7 @@
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as fsp from "fs/promises";
+import { once } from "events";
 import * as http from "http";
 import type { AddressInfo } from "net";
 import * as os from "os";
@@ -523,7 +524,9 @@ export class OciObjectStorageServer {
     const file = this.newFile();
     const out = fs.createWriteStream(file);
     for (const part of parts) {
-      await pipeline(fs.createReadStream(part.file), out, { end: false });
+      for await (const chunk of fs.createReadStream(part.file)) {
+        if (!out.write(chunk)) await once(out, "drain");
+      }
     }
     await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
     const digest = crypto.createHash("md5").update(Buffer.concat(parts.map((p) => Buffer.from(p.md5, "base64")))).digest("base64");
