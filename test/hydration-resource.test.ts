@@ -26,7 +26,7 @@ describe("Hydration resource through the provider host, agents as processes", ()
   let state: ResourceState | undefined;
   const generations: string[] = [];
   const inputs = (generation: string, extra: Record<string, unknown> = {}) => ({
-    nodes: NODES, namespace: fx.namespace, bucket: BUCKET, region: REGION, prefix: PREFIX,
+    nodes: NODES, namespace: fx.namespace, bucket: BUCKET, region: REGION, prefix: "warehouse",
     generation, timeoutSeconds: 60, concurrency: 4, endpoint: fx.server.endpoint, ...extra,
   });
 
@@ -45,7 +45,7 @@ describe("Hydration resource through the provider host, agents as processes", ()
     for (const node of NODES) await fsp.mkdir(path.join(fx.dir, "nodes", node), { recursive: true });
     [provider, host, agents] = await Promise.all([
       serializeProvider("components/hydration/provider.ts", "hydrationProvider"),
-      startProviderHost({ env: { TUNDRA_OCI_AUTH: "config-file", OCI_CONFIG_FILE: fx.ociConfigFile, OCI_CLI_PROFILE: "DEFAULT" } }),
+      startProviderHost({ env: { TUNDRA_OCI_AUTH: "config-file", OCI_CLI_CONFIG_FILE: fx.ociConfigFile, OCI_CLI_PROFILE: "DEFAULT" } }),
       Promise.all(NODES.map((n) => startAgent(fx, n))),
     ]);
   });

@@ -20,7 +20,11 @@ export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 export const DEFAULT_TIMEOUT_SECONDS = 480;
 export const DEFAULT_CONCURRENCY = 16;
 
-const prefixSchema = z.string().refine((p) => p !== "" && !p.startsWith("/") && p.endsWith("/"), { message: 'must be a non-empty relative prefix ending in "/", e.g. "warehouse/"' });
+/** A non-empty relative prefix; a missing trailing "/" is added (DataSync accepts "warehouse" too). */
+const prefixSchema = z
+  .string()
+  .refine((p) => p.replace(/\/+$/, "") !== "" && !p.startsWith("/"), { message: 'must be a non-empty relative prefix such as "warehouse/" (no leading "/")' })
+  .transform((p) => (p.endsWith("/") ? p : `${p}/`));
 
 export const hydrationInputsSchema = z.object({
   nodes: z.array(nodeNameSchema).min(1, { message: "must list at least one node" }).max(100).refine((n) => new Set(n).size === n.length, { message: "must not list a node twice" }),
@@ -112,12 +116,14 @@ export function diffInputs(olds: Record<string, unknown>, news: Record<string, u
 }
 
 /** Credentials come from the environment of `pulumi up`, never from inputs or state. */
+// Same variables as DataSync: TUNDRA_OCI_AUTH (instance-principal by default, config-file,
+// session-token), OCI_CLI_CONFIG_FILE and OCI_CLI_PROFILE as the OCI CLI reads them.
 export function ociAuthFromEnv(env: NodeJS.ProcessEnv = process.env): OciAuth {
-  const kind = env.TUNDRA_OCI_AUTH ?? "config-file";
+  const kind = env.TUNDRA_OCI_AUTH ?? "instance-principal";
   switch (kind) {
     case "config-file":
     case "session-token":
-      return { kind, file: env.OCI_CONFIG_FILE || undefined, profile: env.OCI_CLI_PROFILE || undefined };
+      return { kind, file: env.OCI_CLI_CONFIG_FILE || undefined, profile: env.OCI_CLI_PROFILE || undefined };
     case "instance-principal":
       return { kind };
     default:

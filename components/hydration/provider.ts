@@ -1,19 +1,12 @@
 // The Hydration dynamic provider. Its methods are serialized into the state and run in the
-// engine's dynamic-provider host, a plain Node process whose working directory is the project:
-// they load the implementation (TypeScript, provider-impl.ts) from there through tsx (a runtime
-// dependency) at call time and capture nothing else.
+// engine's dynamic-provider host; they load the implementation (provider-impl.ts) through the
+// project's provider runtime at call time and capture nothing else.
 import type * as pulumi from "@pulumi/pulumi";
+import { loadProjectModule } from "../provider-runtime";
 
 type Impl = typeof import("./provider-impl");
 
-function impl(): Impl {
-  const flag = globalThis as { __tundraTsxRegistered?: boolean };
-  if (!flag.__tundraTsxRegistered) {
-    require("tsx/cjs/api").register();
-    flag.__tundraTsxRegistered = true;
-  }
-  return require(require("path").resolve("components/hydration/provider-impl.ts"));
-}
+const impl = () => loadProjectModule<Impl>("components/hydration/provider-impl");
 
 export const hydrationProvider: pulumi.dynamic.ResourceProvider = {
   async check(olds, news) {

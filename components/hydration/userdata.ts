@@ -83,7 +83,8 @@ export function agentConfigFor(args: HydrationUserDataArgs): string {
     region: args.region,
     namespace: args.namespace,
     bucket: args.bucket,
-    prefix: args.prefix,
+    // DataSync accepts "warehouse" for "warehouse/": normalise the same way.
+    prefix: args.prefix === "" || args.prefix.endsWith("/") ? args.prefix : `${args.prefix}/`,
     dataRoot: args.dataRoot ?? "/mnt/tundra",
     auth: "instance_principal",
     ...(args.dataDevice !== undefined ? { requireMountPoint: true } : {}),
