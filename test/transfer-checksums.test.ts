@@ -13,9 +13,9 @@ const MiB = 1024 * 1024;
 
 /** A destination that commits multipart uploads the way AWS S3 reports them. */
 function awsLike(inner: LocalDirectoryStore, tamper = false): ObjectStore {
-  const store = Object.create(inner) as LocalDirectoryStore;
-  store.multipart = Object.create(inner.multipart);
-  store.multipart.complete = async (key, uploadId, parts, opts) => {
+  const multipart = Object.create(inner.multipart) as LocalDirectoryStore["multipart"];
+  const store = Object.create(inner, { multipart: { value: multipart } }) as LocalDirectoryStore;
+  multipart.complete = async (key, uploadId, parts, opts) => {
     await inner.multipart.complete(key, uploadId, parts, opts);
     const etag = multipartChecksum(parts.map((p) => p.md5));
     return { etag, checksum: tamper ? etag.replace(/^./, (c) => (c === "0" ? "1" : "0")) : etag };
