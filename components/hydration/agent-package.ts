@@ -1,67 +1,45 @@
-// HydrationAgentPackage: puts the agent bundle into the tenant bucket and renders the node user
-// data that installs it. Create it before the cluster and pass `userData` to TundraCluster:
+// HydrationAgentBundle: puts the agent bundle into the tenant bucket, where the nodes' boot step
+// fetches it (the user data pins its SHA-256; see userdata.ts). The user data itself is rendered
+// before the cluster exists (renderHydrationUserData needs no resource); this object only has to
+// exist before the agents can start, and nodes that boot earlier retry every 10 s until it does.
 //
-//   const agent = new HydrationAgentPackage("hydration-agent", { namespace, bucket, region, prefix,
-//     dataDevice: DATA_DEVICE_PATH }, { parent: this });
-//   new TundraCluster("cluster", { ..., userData: agent.userData });
+//   const bundle = new HydrationAgentBundle("hydration-agent", { namespace, bucket }, { dependsOn: [bucketResource] });
+//   new TundraCluster("cluster", { ..., userData: renderHydrationUserData({...}) });
 //
-// The user data pins the bundle's SHA-256, so the object key and the user data change together
-// whenever the agent code changes (running nodes keep their agent: OCI applies user data at
-// first boot only, and the cluster ignores metadata changes).
+// A new agent build means a new key (`<controlPrefix>agent/<sha256>.js`): a replace, while
+// nodes already booted keep the agent they fetched (OCI applies user data at first boot only).
+import * as crypto from "crypto";
 import * as oci from "@pulumi/oci";
 import * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_CONTROL_PREFIX } from "./control";
 import { buildAgentBundle } from "./agent/bundle";
-import { agentObjectKey, renderHydrationUserData, type HydrationUserDataArgs } from "./userdata";
+import { agentObjectKey } from "./userdata";
 
-export interface HydrationAgentPackageArgs {
+export interface HydrationAgentBundleArgs {
   namespace: pulumi.Input<string>;
   bucket: pulumi.Input<string>;
-  region: pulumi.Input<string>;
-  /** Data prefix the nodes load from (the DataSync destination prefix). */
-  prefix: pulumi.Input<string>;
+  /** Must match the user data's controlPrefix (default "_tundra/hydration/"). */
   controlPrefix?: string;
-  dataRoot?: string;
-  /** Data volume device to mount at dataRoot (TundraCluster's DATA_DEVICE_PATH). */
-  dataDevice?: string;
-  pollSeconds?: number;
-  endpoint?: string;
-  npmRegistry?: string;
 }
 
-export class HydrationAgentPackage extends pulumi.ComponentResource {
-  /** cloud-init user data (plain text) for every node. */
-  readonly userData: pulumi.Output<string>;
+export class HydrationAgentBundle extends pulumi.ComponentResource {
   /** Object key of the agent bundle in the bucket. */
-  readonly agentObject: pulumi.Output<string>;
-  readonly agentSha256: string;
+  readonly objectKey: string;
+  readonly sha256: string;
 
-  constructor(name: string, args: HydrationAgentPackageArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("tundra:hydration:HydrationAgentPackage", name, {}, opts);
+  constructor(name: string, args: HydrationAgentBundleArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("tundra:hydration:HydrationAgentBundle", name, {}, opts);
     const bundle = buildAgentBundle();
-    const controlPrefix = args.controlPrefix ?? DEFAULT_CONTROL_PREFIX;
-    const key = agentObjectKey(controlPrefix, bundle.sha256);
-    this.agentSha256 = bundle.sha256;
-
-    const object = new oci.objectstorage.StorageObject(`${name}-bundle`, {
+    this.sha256 = bundle.sha256;
+    this.objectKey = agentObjectKey(args.controlPrefix ?? DEFAULT_CONTROL_PREFIX, bundle.sha256);
+    new oci.objectstorage.StorageObject(`${name}-script`, {
       namespace: args.namespace,
       bucket: args.bucket,
-      object: key,
+      object: this.objectKey,
       content: bundle.script,
       contentType: "application/javascript",
-      contentMd5: require("crypto").createHash("md5").update(bundle.script).digest("base64"),
+      contentMd5: crypto.createHash("md5").update(bundle.script).digest("base64"),
     }, { parent: this });
-    this.agentObject = object.object;
-
-    this.userData = pulumi
-      .all([args.namespace, args.bucket, args.region, args.prefix])
-      .apply(([namespace, bucket, region, prefix]) => {
-        const render: HydrationUserDataArgs = { namespace, bucket, region, prefix, controlPrefix };
-        for (const k of ["dataRoot", "dataDevice", "pollSeconds", "endpoint", "npmRegistry"] as const) {
-          if (args[k] !== undefined) (render as unknown as Record<string, unknown>)[k] = args[k];
-        }
-        return renderHydrationUserData(render, bundle);
-      });
-    this.registerOutputs({ userData: this.userData, agentObject: this.agentObject, agentSha256: this.agentSha256 });
+    this.registerOutputs({ objectKey: this.objectKey, sha256: this.sha256 });
   }
 }
