@@ -3,6 +3,7 @@
 import * as crypto from "crypto";
 import { Readable } from "stream";
 import type { z } from "zod";
+import { httpStatusOf } from "../transfer/retry";
 import type { ObjectStore } from "../transfer/store";
 import { parseControlObject } from "./control";
 
@@ -18,10 +19,21 @@ async function readText(stream: Readable): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
-/** The parsed object, or undefined when it does not exist. A malformed object is an error naming it. */
+function isNotFound(err: unknown): boolean {
+  return httpStatusOf(err) === 404 || (err as NodeJS.ErrnoException)?.code === "ENOENT";
+}
+
+/**
+ * The parsed object, or undefined when it does not exist (one GET: agents poll with it).
+ * A malformed object is an error naming it.
+ */
 export async function getJson<T>(store: ObjectStore, key: string, schema: z.ZodType<T>): Promise<T | undefined> {
-  const head = await store.head(key);
-  if (!head) return undefined;
-  const text = await readText(await store.get(key));
+  let text: string;
+  try {
+    text = await readText(await store.get(key));
+  } catch (err) {
+    if (isNotFound(err)) return undefined;
+    throw err;
+  }
   return parseControlObject(schema, text, `${store.description}${key}`);
 }
