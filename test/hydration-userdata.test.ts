@@ -1,6 +1,6 @@
 // The cloud-init user data: asserted on its text, its agent config parsed by the agent's own
 // parser, and its boot-time fetcher run for real against the OCI test server.
-import { execFile } from "child_process";
+import { execFile, execFileSync } from "child_process";
 import * as crypto from "crypto";
 import * as fsp from "fs/promises";
 import * as path from "path";
@@ -44,7 +44,7 @@ describe("hydration user data", () => {
   });
 
   it("installs the runtime and pinned packages, fetches the SHA-256-pinned agent, and starts it with systemd", () => {
-    const install = written.get("/opt/tundra-hydration/install.sh")!;
+    const install = written.get("/opt/tundra-hydration/prepare.sh")!;
     expect(install).toContain("dnf -y -q module install nodejs:20/common");
     expect(install).toContain("npm ci --omit=dev --ignore-scripts");
     expect(install).toContain(`node fetch-agent.js '/etc/tundra/hydration-agent.json' '${agentObjectKey("_tundra/hydration/", bundle.sha256)}' '${bundle.sha256}'`);
@@ -59,13 +59,19 @@ describe("hydration user data", () => {
     expect(written.get("/opt/tundra-hydration/fetch-agent.js")).toBe(bundle.fetchScript);
 
     const unit = written.get("/etc/systemd/system/tundra-hydration-agent.service")!;
-    expect(unit).toContain("ExecStartPre=+/opt/tundra-hydration/install.sh");
+    expect(unit).toContain("ExecStartPre=+/opt/tundra-hydration/prepare.sh");
+    expect(unit).toContain("StartLimitIntervalSec=0");
     expect(unit).toContain("ExecStart=/usr/bin/env node /opt/tundra-hydration/agent.js --config /etc/tundra/hydration-agent.json");
     expect(unit).toContain("Restart=always");
     expect(unit).toContain("User=tundra-hydration");
     expect(unit).toContain("ReadWritePaths=/mnt/tundra");
     expect(userData).toContain("[systemctl, enable, --now, tundra-hydration-agent.service]");
-    expect(written.get("/opt/tundra-hydration/mount-data.sh")).toContain("dev='/dev/oracleoci/oraclevdb'");
+    // The scripts parse as bash (syntax only: they need a real node to run).
+    expect(() => execFileSync("bash", ["-n"], { input: install })).not.toThrow();
+    expect(install).toContain("dev='/dev/oracleoci/oraclevdb'");
+    expect(install).toMatch(/if \[ "\$probe" -eq 2 \]; then mkfs\.xfs/);
+    expect(install).toContain("chown tundra-hydration: \"$root\"");
+    expect(files(renderHydrationUserData({ ...ARGS, dataDevice: undefined }, bundle)).get("/opt/tundra-hydration/prepare.sh")).not.toContain("mkfs");
   });
 
   it("carries no keys or secrets and authenticates with the instance principal only", () => {

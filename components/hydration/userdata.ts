@@ -2,12 +2,13 @@
 //
 // What it does at first boot (all as root, by cloud-init then systemd):
 //   - writes the agent config, the pinned package.json + package-lock.json, the boot-time
-//     fetcher, an install script and a systemd unit;
-//   - optionally formats (only if blank) and mounts the data volume at the data root;
-//   - enables the unit. The unit's ExecStartPre installs Node.js from the distribution
-//     (Oracle Linux: dnf module nodejs:20), the packages with `npm ci` (sha512-checked against the
-//     lockfile) and the agent bundle from the tenant bucket (SHA-256 pinned here); systemd
-//     retries the whole start until it succeeds (no network yet, bundle not uploaded yet).
+//     fetcher, a prepare script and a systemd unit, and enables the unit;
+//   - the unit's ExecStartPre (prepare.sh, as root) mounts the data volume (formatting it only
+//     if it holds no file system), creates the agent's user, installs Node.js from the
+//     distribution (Oracle Linux: dnf module nodejs:20), the packages with `npm ci` (sha512-
+//     checked against the lockfile) and the agent bundle from the tenant bucket (SHA-256 pinned
+//     here); systemd retries the whole start every 10 s until it succeeds (volume not attached
+//     yet, no network yet, bundle not uploaded yet).
 // Authentication is the instance principal only: no SSH keys, no API keys, nothing secret here.
 //
 // OCI limits instance metadata (user_data is base64 inside it) to 32,000 bytes: the packages
@@ -100,10 +101,31 @@ export function agentConfigFor(args: HydrationUserDataArgs): string {
   return JSON.stringify(input, null, 2) + "\n";
 }
 
-function installScript(registry: string, configPath: string, objectKey: string, sha256: string): string {
+/**
+ * The unit's ExecStartPre (as root), idempotent and retried by systemd every 10 s until it
+ * succeeds: mount the data volume, own the data root, install Node.js and the pinned packages,
+ * fetch the SHA-256-pinned agent bundle.
+ */
+function prepareScript(opts: { registry: string; configPath: string; objectKey: string; sha256: string; dataRoot: string; dataDevice?: string }): string {
+  const mount = opts.dataDevice === undefined ? "" : `
+# The data volume: formatted only when it holds no file system at all (blkid -p exit code 2).
+dev=${shq(opts.dataDevice)}
+for _ in $(seq 1 12); do [ -b "$dev" ] && break; sleep 5; done
+[ -b "$dev" ] || { echo "tundra-hydration: data device $dev is not attached yet" >&2; exit 1; }
+set +e; blkid -p "$dev" >/dev/null 2>&1; probe=$?; set -e
+if [ "$probe" -eq 2 ]; then mkfs.xfs -q "$dev"; elif [ "$probe" -ne 0 ]; then echo "tundra-hydration: cannot probe $dev (blkid $probe)" >&2; exit 1; fi
+mkdir -p "$root"
+grep -qs " $root " /etc/fstab || echo "$dev $root xfs defaults,_netdev,nofail 0 2" >> /etc/fstab
+mountpoint -q "$root" || mount "$root"
+`;
   return `#!/bin/bash
-# Installs Node.js and the agent's pinned packages. Idempotent: run before every agent start.
+# Prepares the node for the hydration agent. Idempotent: runs before every agent start.
 set -euo pipefail
+root=${shq(opts.dataRoot)}
+${mount}
+id -u ${AGENT_USER} >/dev/null 2>&1 || useradd --system --no-create-home --shell /sbin/nologin ${AGENT_USER}
+mkdir -p "$root" && chown ${AGENT_USER}: "$root" && chmod 0755 "$root"
+
 cd ${AGENT_INSTALL_DIR}
 node_major() { node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
 if [ "$(node_major)" -lt 18 ]; then
@@ -118,26 +140,10 @@ if [ "$(node_major)" -lt 18 ]; then
 fi
 if [ "$(node_major)" -lt 18 ]; then echo "tundra-hydration: Node.js >= 18 required, found $(node --version)" >&2; exit 1; fi
 if ! cmp -s package-lock.json node_modules/.tundra-installed-lock 2>/dev/null; then
-  npm ci --omit=dev --ignore-scripts --no-audit --no-fund --registry ${shq(registry)}
+  npm ci --omit=dev --ignore-scripts --no-audit --no-fund --registry ${shq(opts.registry)}
   cp package-lock.json node_modules/.tundra-installed-lock
 fi
-node fetch-agent.js ${shq(configPath)} ${shq(objectKey)} ${shq(sha256)} ${AGENT_INSTALL_DIR}/agent.js
-`;
-}
-
-function mountScript(device: string, dataRoot: string): string {
-  return `#!/bin/bash
-# Mounts the data volume at the data root. Formats only a device with no filesystem at all.
-set -euo pipefail
-dev=${shq(device)}
-root=${shq(dataRoot)}
-for _ in $(seq 1 120); do [ -b "$dev" ] && break; sleep 5; done
-[ -b "$dev" ] || { echo "tundra-hydration: data device $dev did not appear within 10 minutes" >&2; exit 1; }
-set +e; blkid -p "$dev" >/dev/null 2>&1; probe=$?; set -e
-if [ "$probe" -eq 2 ]; then mkfs.xfs -q "$dev"; elif [ "$probe" -ne 0 ]; then echo "tundra-hydration: cannot probe $dev (blkid $probe)" >&2; exit 1; fi
-mkdir -p "$root"
-grep -qs " $root " /etc/fstab || echo "$dev $root xfs defaults,_netdev,nofail 0 2" >> /etc/fstab
-mountpoint -q "$root" || mount "$root"
+node fetch-agent.js ${shq(opts.configPath)} ${shq(opts.objectKey)} ${shq(opts.sha256)} ${AGENT_INSTALL_DIR}/agent.js
 `;
 }
 
@@ -145,15 +151,17 @@ function systemdUnit(dataRoot: string, configPath: string): string {
   return `[Unit]
 Description=Tundra hydration agent (loads data generations from Object Storage)
 Wants=network-online.target
-# No RequiresMountsFor: a data volume that attaches late would fail the unit for good; the agent
-# itself refuses to load until the data root is mounted (requireMountPoint) and systemd retries.
+# No RequiresMountsFor: a data volume that attaches late would fail the unit for good. The
+# prepare step mounts it (retried), and the agent refuses to load onto an unmounted data root.
 After=network-online.target local-fs.target remote-fs.target
+# Never stop retrying: the network, the volume or the bundle may come later than the node.
+StartLimitIntervalSec=0
 
 [Service]
 Type=simple
 User=${AGENT_USER}
-# "+": the install step runs with full privileges (package manager); the agent does not.
-ExecStartPre=+${AGENT_INSTALL_DIR}/install.sh
+# "+": the prepare step runs with full privileges (mount, package manager); the agent does not.
+ExecStartPre=+${AGENT_INSTALL_DIR}/prepare.sh
 ExecStart=/usr/bin/env node ${AGENT_INSTALL_DIR}/agent.js --config ${configPath}
 Restart=always
 RestartSec=10
@@ -187,15 +195,11 @@ export function renderHydrationUserData(args: HydrationUserDataArgs, bundle: Age
     `  - path: ${AGENT_INSTALL_DIR}/fetch-agent.js\n    permissions: "0644"\n    encoding: gz+b64\n    content: ${gzB64(bundle.fetchScript)}`,
     `  - path: ${AGENT_INSTALL_DIR}/package.json\n    permissions: "0644"\n    content: |\n${literal(bundle.packageJson)}`,
     `  - path: ${AGENT_INSTALL_DIR}/package-lock.json\n    permissions: "0644"\n    encoding: gz+b64\n    content: ${gzB64(bundle.packageLock)}`,
-    `  - path: ${AGENT_INSTALL_DIR}/install.sh\n    permissions: "0755"\n    content: |\n${literal(installScript(registry, DEFAULT_AGENT_CONFIG_PATH, objectKey, bundle.sha256))}`,
+    `  - path: ${AGENT_INSTALL_DIR}/prepare.sh\n    permissions: "0755"\n    content: |\n${literal(prepareScript({ registry, configPath: DEFAULT_AGENT_CONFIG_PATH, objectKey, sha256: bundle.sha256, dataRoot, dataDevice: args.dataDevice }))}`,
     `  - path: /etc/systemd/system/${AGENT_UNIT}\n    permissions: "0644"\n    content: |\n${literal(systemdUnit(dataRoot, DEFAULT_AGENT_CONFIG_PATH))}`,
   ];
-  if (args.dataDevice) files.push(`  - path: ${AGENT_INSTALL_DIR}/mount-data.sh\n    permissions: "0755"\n    content: |\n${literal(mountScript(args.dataDevice, dataRoot))}`);
 
   const runcmd = [
-    ...(args.dataDevice ? [`  - [${AGENT_INSTALL_DIR}/mount-data.sh]`] : []),
-    `  - [bash, -c, ${JSON.stringify(`id -u ${AGENT_USER} >/dev/null 2>&1 || useradd --system --no-create-home --shell /sbin/nologin ${AGENT_USER}`)}]`,
-    `  - [bash, -c, ${JSON.stringify(`mkdir -p ${shq(dataRoot)} && chown ${AGENT_USER}: ${shq(dataRoot)} && chmod 0755 ${shq(dataRoot)}`)}]`,
     `  - [systemctl, daemon-reload]`,
     `  - [systemctl, enable, --now, ${AGENT_UNIT}]`,
   ];
