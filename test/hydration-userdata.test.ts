@@ -80,9 +80,12 @@ describe("hydration user data", () => {
     expect(JSON.parse(written.get("/etc/tundra/hydration-agent.json")!).auth).toBe("instance_principal");
   });
 
-  it("fits OCI's 32,000-byte metadata limit, and is deterministic", () => {
+  it("fits OCI's 32,000-byte metadata limit, and is deterministic and checkout-independent", () => {
     expect(encodeUserData(userData).length).toBeLessThan(OCI_METADATA_LIMIT_BYTES - 1000);
     expect(renderHydrationUserData(ARGS, buildAgentBundle())).toBe(userData);
+    // No absolute path of this checkout in what nodes run: the SHA-256 pin is the same everywhere.
+    const root = path.resolve(__dirname, "..");
+    for (const text of [userData, bundle.script, bundle.fetchScript]) expect(text).not.toContain(root);
   });
 
   it("rejects bad settings by name before anything is deployed", () => {
