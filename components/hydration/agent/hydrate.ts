@@ -3,6 +3,7 @@
 // atomic switch. Any failure leaves the live generation untouched and throws naming the files.
 import * as fsp from "fs/promises";
 import * as path from "path";
+import pLimit from "p-limit";
 import { manifestDigest, sync, SyncError, type SyncEvent } from "../../transfer";
 import { LocalDirectoryStore } from "../../transfer/local-store";
 import { recordedIdentityMatches } from "../../transfer/plan";
@@ -52,17 +53,17 @@ async function reuseFromLive(layout: GenerationLayout, staging: LocalDirectorySt
   const liveStore = new LocalDirectoryStore(layout.dir(live));
   const present = new Set<string>();
   for await (const info of staging.list()) present.add(info.key);
-  for (const entry of manifest.entries) {
-    if (present.has(entry.key)) continue;
+  const limit = pLimit(16);
+  await Promise.all(manifest.entries.filter((e) => !present.has(e.key)).map((entry) => limit(async () => {
     const old = await liveStore.head(entry.key);
-    if (!old || old.size !== entry.size) continue;
+    if (!old || old.size !== entry.size) return;
     const same = entry.md5 ? old.md5 === entry.md5 : recordedIdentityMatches({ ...entry }, old);
-    if (!same) continue;
+    if (!same) return;
     const target = staging.filePath(entry.key);
     await fsp.mkdir(path.dirname(target), { recursive: true });
     await fsp.link(liveStore.filePath(entry.key), target);
     await staging.writeSidecar(entry.key, old.md5, old.metadata);
-  }
+  })));
 }
 
 /** Re-reads what is on disk and proves it is the manifest: every file present, right size, right content identity. */
@@ -96,8 +97,9 @@ async function verifyStaging(staging: LocalDirectoryStore, manifest: Manifest): 
     }
     verified.push(entry);
   }
+  const expected = new Set(manifest.entries.map((e) => e.key));
   for (const key of onDisk.keys()) {
-    if (!manifest.entries.some((e) => e.key === key)) bad.push(`${JSON.stringify(key)}: not part of the generation`);
+    if (!expected.has(key)) bad.push(`${JSON.stringify(key)}: not part of the generation`);
   }
   return { digest: manifestDigest(verified), bad };
 }
