@@ -39,7 +39,8 @@ export class HydrationAgentBundle extends pulumi.ComponentResource {
       content: bundle.script,
       contentType: "application/javascript",
       contentMd5: crypto.createHash("md5").update(bundle.script).digest("base64"),
-    }, { parent: this });
+      // A component's dependsOn does not reach its children: pass it on (the bucket must exist).
+    }, { parent: this, dependsOn: opts?.dependsOn });
     this.registerOutputs({ objectKey: this.objectKey, sha256: this.sha256 });
   }
 }
