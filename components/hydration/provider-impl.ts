@@ -161,9 +161,9 @@ function outcomeOf(receipt: Receipt | undefined, requestId: string): NodeOutcome
   };
 }
 
-/** One line per unfinished node: what it last said and how long ago it last changed. */
+/** One line per unfinished node: what it last said and how long ago its progress last moved. */
 function describeNode(node: string, receipt: Receipt | undefined, requestId: string, lastChangeMs: number | undefined, now: number): string {
-  const quiet = lastChangeMs === undefined ? "" : `, last change ${Math.round((now - lastChangeMs) / 1000)} s ago`;
+  const quiet = lastChangeMs === undefined ? "" : `, no progress for ${Math.round((now - lastChangeMs) / 1000)} s`;
   if (!receipt) return `${node}: no receipt at all (agent not installed, not running, or cannot reach the bucket)`;
   if (receipt.requestId !== requestId) {
     return `${node}: no receipt for this request (agent stalled or not polling; its last receipt: ${receipt.status} for generation ${short(receipt.generation)} at ${receipt.updatedAt})`;
@@ -208,8 +208,9 @@ export async function hydrate(raw: Record<string, unknown>, opts: WaitOptions = 
   for (;;) {
     await Promise.all(inputs.nodes.map(async (node) => {
       const receipt = await getJson(control, CONTROL_KEYS.receipt(node), receiptSchema).catch(() => receipts.get(node));
-      const before = receipts.get(node);
-      if (JSON.stringify(before) !== JSON.stringify(receipt) || !lastChange.has(node)) lastChange.set(node, now());
+      // Progress, not the heartbeat: a live agent whose download is stuck still rewrites updatedAt.
+      const progress = (r: Receipt | undefined) => (r ? `${r.requestId}/${r.status}/${r.doneFiles}/${r.downloadedBytes}` : "");
+      if (progress(receipts.get(node)) !== progress(receipt) || !lastChange.has(node)) lastChange.set(node, now());
       receipts.set(node, receipt);
     }));
     if (settled() || now() >= deadline) break;
