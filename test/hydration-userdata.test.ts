@@ -98,6 +98,20 @@ describe("hydration user data", () => {
   });
 });
 
+describe("agent config parser", () => {
+  it("reports every problem at once, by field, and rejects unknown keys", () => {
+    let err: Error | undefined;
+    try {
+      parseAgentConfig(JSON.stringify({ schemaVersion: 1, node: "a b", region: "x", namespace: "", bucket: "b", prefix: "/abs", dataRoot: "rel", pollSeconds: 0, sshKey: "no" }), "/etc/tundra/hydration-agent.json");
+    } catch (e) {
+      err = e as Error;
+    }
+    expect(err?.message).toContain("/etc/tundra/hydration-agent.json: invalid hydration agent config");
+    for (const field of ["node:", "region:", "namespace:", "prefix:", "dataRoot:", "pollSeconds:", 'Unrecognized key: "sshKey"']) expect(err?.message).toContain(field);
+    expect(() => parseAgentConfig("{not json", "cfg")).toThrow(/cfg: invalid hydration agent config:\n  - not valid JSON/);
+  });
+});
+
 describe("boot-time agent fetch from the bucket", () => {
   let fx: HydrationFixture;
   const bundle = buildAgentBundle();
