@@ -24,6 +24,7 @@ import { S3Store } from "../../components/transfer/s3-store";
 import { makeOciTestAuth } from "../support/oci-signature";
 import { OciObjectStorageServer } from "../support/oci-objectstorage-server";
 import { startS3rver, S3RVER_CREDENTIALS } from "../support/s3rver";
+import { line, quietOciSdkWarnings, timed } from "./support";
 
 const execFileAsync = promisify(execFile);
 const MiB = 1024 * 1024;
@@ -34,22 +35,7 @@ const BUCKET = "tenant";
 const PREFIX = "warehouse/";
 const ROOT = path.resolve(__dirname, "..", "..");
 
-// Quiet the OCI SDK's per-call console warnings (the engine retries itself).
-const warn = console.warn.bind(console);
-console.warn = (...args: unknown[]) => {
-  if (typeof args[0] === "string" && /^(Request cannot be retried|All retry attempts have exhausted)/.test(args[0])) return;
-  warn(...args);
-};
-
-function line(label: string, value: string): void {
-  process.stdout.write(`${label.padEnd(36)} ${value}\n`);
-}
-
-async function timed<T>(fn: () => Promise<T>): Promise<{ seconds: number; value: T }> {
-  const start = process.hrtime.bigint();
-  const value = await fn();
-  return { seconds: Number(process.hrtime.bigint() - start) / 1e9, value };
-}
+quietOciSdkWarnings();
 
 /** Data files as a query node holds them: mostly 8 MiB column files, two large multipart-sized ones. */
 async function writeDataSet(dir: string): Promise<{ objects: number; bytes: number }> {
