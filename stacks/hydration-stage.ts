@@ -41,6 +41,11 @@ export function nodeDisplayNames(f: Foundation): string[] {
 function dataSyncOf(prior: Partial<Record<StageName, StageResult>>): pulumi.Resource & { manifestDigest: pulumi.Output<string> } {
   const found = prior.dataSync?.resources.find((r): r is pulumi.Resource & { manifestDigest: pulumi.Output<string> } => "manifestDigest" in r);
   if (!found) throw new Error("The hydration stage needs the dataSync stage (a DataSync resource whose manifestDigest is the generation to load): wire dataSync in stacks/stages.ts.");
+  if (found.manifestDigest === undefined) {
+    // A class field without `declare` is re-initialised to undefined after the Resource
+    // constructor has set it (ES2022 class fields): the output would silently be lost.
+    throw new Error("The DataSync resource has no manifestDigest output at run time: declare its output fields with `declare readonly`, not `readonly x!:`.");
+  }
   return found;
 }
 
