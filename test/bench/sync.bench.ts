@@ -21,6 +21,7 @@ import { OciStore } from "../../components/transfer/oci-store";
 import { S3Store } from "../../components/transfer/s3-store";
 import { makeOciTestAuth } from "../support/oci-signature";
 import { startOciServerProcess } from "../support/oci-objectstorage-server";
+import { listAll, writeOciConfigFile } from "../support/store-helpers";
 import { startS3rver, S3RVER_CREDENTIALS, type S3rverHandle } from "../support/s3rver";
 
 const execFileAsync = promisify(execFile);
@@ -48,12 +49,6 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ seconds: number; value:
   const start = process.hrtime.bigint();
   const value = await fn();
   return { seconds: Number(process.hrtime.bigint() - start) / 1e9, value };
-}
-
-async function listAll(store: ObjectStore): Promise<ObjectInfo[]> {
-  const out: ObjectInfo[] = [];
-  for await (const info of store.list()) out.push(info);
-  return out;
 }
 
 async function writeDataSet(dir: string): Promise<{ objects: number; bytes: number }> {
@@ -208,10 +203,7 @@ async function main(): Promise<void> {
       await handle.close();
       await sync(new LocalDirectoryStore(big), new S3Store({ ...src.clientOptions, bucket: "source", prefix: "rss" }), engineOptions);
       await fsp.rm(big, { recursive: true, force: true });
-      const keyFile = path.join(tmp, "key.pem");
-      await fsp.writeFile(keyFile, auth.provider.getPrivateKey(), { mode: 0o600 });
-      const ociConfig = path.join(tmp, "oci-config");
-      await fsp.writeFile(ociConfig, `[DEFAULT]\nuser=${auth.provider.getUser()}\nfingerprint=${auth.provider.getFingerprint()}\ntenancy=${auth.provider.getTenantId()}\nregion=us-ashburn-1\nkey_file=${keyFile}\n`);
+      const ociConfig = await writeOciConfigFile(tmp, auth);
       const child = spawn(process.execPath, ["--expose-gc", "--import", "tsx", __filename], {
         env: { ...process.env, BENCH_RSS_CHILD: JSON.stringify({ s3Endpoint: src.endpoint, ociEndpoint: oci.endpoint, ociConfig }) },
         stdio: ["ignore", "pipe", "inherit"],
