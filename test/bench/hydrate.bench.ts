@@ -24,6 +24,7 @@ import { S3Store } from "../../components/transfer/s3-store";
 import { makeOciTestAuth } from "../support/oci-signature";
 import { OciObjectStorageServer } from "../support/oci-objectstorage-server";
 import { startS3rver, S3RVER_CREDENTIALS } from "../support/s3rver";
+import { writeOciConfigFile } from "../support/store-helpers";
 import { line, quietOciSdkWarnings, timed } from "./support";
 
 const execFileAsync = promisify(execFile);
@@ -86,10 +87,7 @@ async function main(): Promise<void> {
     const generation = synced.manifestDigest!;
 
     // Clients in other processes sign with an OCI config file, as the agent does off-OCI.
-    const keyFile = path.join(dir, "key.pem");
-    await fsp.writeFile(keyFile, auth.provider.getPrivateKey(), { mode: 0o600 });
-    const ociConfig = path.join(dir, "oci-config");
-    await fsp.writeFile(ociConfig, `[DEFAULT]\nuser=${auth.provider.getUser()}\nfingerprint=${auth.provider.getFingerprint()}\ntenancy=${auth.provider.getTenantId()}\nregion=us-ashburn-1\nkey_file=${keyFile}\n`);
+    const ociConfig = await writeOciConfigFile(dir, auth);
 
     // 1. The limit: GET-only, bodies drained.
     const raw = JSON.parse(await runProcess(["--import", "tsx", path.join(__dirname, "raw-get.ts"), JSON.stringify({

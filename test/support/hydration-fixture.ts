@@ -18,6 +18,7 @@ import { LocalDirectoryStore } from "../../components/transfer/local-store";
 import { OciStore } from "../../components/transfer/oci-store";
 import { makeOciTestAuth } from "./oci-signature";
 import { OciObjectStorageServer } from "./oci-objectstorage-server";
+import { writeOciConfigFile } from "./store-helpers";
 
 export const BUCKET = "tenant-bucket";
 export const PREFIX = "warehouse/";
@@ -47,18 +48,7 @@ export async function startHydrationFixture(opts: { idleTimeoutMs?: number } = {
   const server = new OciObjectStorageServer({ buckets: [BUCKET], publicKeys: new Map([[auth.keyId, auth.publicKey]]), directory: serverDir, idleTimeoutMs: opts.idleTimeoutMs ?? 300_000 });
   const endpoint = await server.start();
 
-  const keyFile = path.join(dir, "oci_api_key.pem");
-  await fsp.writeFile(keyFile, auth.provider.getPrivateKey(), { mode: 0o600 });
-  const ociConfigFile = path.join(dir, "oci-config");
-  await fsp.writeFile(ociConfigFile, [
-    "[DEFAULT]",
-    `user=${auth.provider.getUser()}`,
-    `fingerprint=${auth.provider.getFingerprint()}`,
-    `tenancy=${auth.provider.getTenantId()}`,
-    `region=${REGION}`,
-    `key_file=${keyFile}`,
-    "",
-  ].join("\n"));
+  const ociConfigFile = await writeOciConfigFile(dir, auth);
 
   const agentScript = path.join(dir, "agent.js");
   await fsp.writeFile(agentScript, buildAgentBundle().script);
