@@ -32,6 +32,24 @@ describe("destinations that verify MD5s themselves", () => {
     expect((await destination.head("a.bin"))!.md5).toBe(crypto.createHash("md5").update(body).digest("hex"));
   });
 
+  it("streams an object above the multipart threshold in one verified put (no parts to hash)", async () => {
+    const src = await tempDir();
+    const body = crypto.randomBytes(3 * 1024 * 1024);
+    await fsp.writeFile(path.join(src, "big.bin"), body);
+    await new LocalDirectoryStore(src).computeMd5("big.bin");
+    const destination = new LocalDirectoryStore(await tempDir());
+    let partsCreated = 0;
+    const create = destination.multipart.create.bind(destination.multipart);
+    destination.multipart.create = async (key, metadata) => {
+      partsCreated += 1;
+      return create(key, metadata);
+    };
+    const result = await sync(new LocalDirectoryStore(src), destination, { multipartThreshold: 1024 * 1024, partSize: 1024 * 1024 });
+    expect(result.copiedBytes).toBe(body.length);
+    expect(partsCreated).toBe(0);
+    expect((await destination.head("big.bin"))!.md5).toBe(crypto.createHash("md5").update(body).digest("hex"));
+  });
+
   it("refuses a destination that claims to verify but reports no MD5", async () => {
     class Forgetful extends LocalDirectoryStore {
       async put(key: string, stream: Readable, opts: PutOptions): Promise<PutResult> {

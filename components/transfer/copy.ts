@@ -273,6 +273,9 @@ async function completeOnce(ctx: CopyContext, info: ObjectInfo, uploadId: string
 }
 
 export async function copyObject(ctx: CopyContext, info: ObjectInfo): Promise<CopiedObject> {
+  // A destination that verifies MD5s itself takes any size in one streamed put: parts would only
+  // add two more MD5 passes (per part and whole object). A dropped download restarts the object.
+  if (info.md5 && ctx.destination.verifiesContentMd5) return copyStreamed(ctx, info, info.md5);
   if (info.size > ctx.multipartThreshold) return copyMultipart(ctx, info);
   if (info.md5) return copyStreamed(ctx, info, info.md5);
   return copyBuffered(ctx, info);
