@@ -45,7 +45,11 @@ describe("Hydration resource through the provider host, agents as processes", ()
     for (const node of NODES) await fsp.mkdir(path.join(fx.dir, "nodes", node), { recursive: true });
     [provider, host, agents] = await Promise.all([
       serializeProvider("components/hydration/provider.ts", "hydrationProvider"),
-      startProviderHost({ env: { TUNDRA_OCI_AUTH: "config-file", OCI_CLI_CONFIG_FILE: fx.ociConfigFile, OCI_CLI_PROFILE: "DEFAULT" } }),
+      // The stack's tundra:oci section wins over the environment (which here would need IMDS).
+      startProviderHost({
+        env: { TUNDRA_OCI_AUTH: "instance-principal", OCI_CLI_CONFIG_FILE: fx.ociConfigFile },
+        config: { "tundra:oci": JSON.stringify({ auth: "ApiKey", configFileProfile: "DEFAULT" }) },
+      }),
       Promise.all(NODES.map((n) => startAgent(fx, n))),
     ]);
   });

@@ -115,24 +115,21 @@ export function diffInputs(olds: Record<string, unknown>, news: Record<string, u
   return { changes: changed.length > 0 || unhealthy, replaces: REPLACE_FIELDS.filter((k) => !same(k)) };
 }
 
-/** Credentials come from the environment of `pulumi up`, never from inputs or state. */
-// Same variables as DataSync: TUNDRA_OCI_AUTH (instance-principal by default, config-file,
-// session-token), OCI_CLI_CONFIG_FILE and OCI_CLI_PROFILE as the OCI CLI reads them.
-export function ociAuthFromEnv(env: NodeJS.ProcessEnv = process.env): OciAuth {
-  const kind = env.TUNDRA_OCI_AUTH ?? "instance-principal";
-  switch (kind) {
-    case "config-file":
-    case "session-token":
-      return { kind, file: env.OCI_CLI_CONFIG_FILE || undefined, profile: env.OCI_CLI_PROFILE || undefined };
-    case "instance-principal":
-      return { kind };
-    default:
-      throw new Error(`TUNDRA_OCI_AUTH=${kind} is not one of config-file, session-token, instance-principal.`);
-  }
+/**
+ * Credentials of `pulumi up`, never inputs or state: the same settings as DataSync (the stack's
+ * `tundra:oci` section, the one the OCI provider uses, over TUNDRA_OCI_AUTH, OCI_CLI_CONFIG_FILE,
+ * OCI_CLI_PROFILE). `get` reads stack config (the provider's configure call), when there is one.
+ */
+export function ociAuthFrom(get: (key: string) => string | undefined, env: NodeJS.ProcessEnv = process.env): OciAuth {
+  const { settingsFrom } = require("../datasync/logic") as typeof import("../datasync/logic");
+  const settings = settingsFrom(get, env);
+  return settings.ociAuth === "instance-principal"
+    ? { kind: "instance-principal" }
+    : { kind: settings.ociAuth, file: settings.ociConfigFile, profile: settings.ociProfile };
 }
 
-function stores(inputs: HydrationInputs): { data: ObjectStore; control: ObjectStore } {
-  const common = { bucket: inputs.bucket, namespace: inputs.namespace, region: inputs.region, endpoint: inputs.endpoint, auth: ociAuthFromEnv() };
+function stores(inputs: HydrationInputs, auth: OciAuth): { data: ObjectStore; control: ObjectStore } {
+  const common = { bucket: inputs.bucket, namespace: inputs.namespace, region: inputs.region, endpoint: inputs.endpoint, auth };
   return { data: new OciStore({ ...common, prefix: inputs.prefix }), control: new OciStore({ ...common, prefix: inputs.controlPrefix }) };
 }
 
@@ -179,10 +176,10 @@ export interface WaitOptions {
 }
 
 /** create and update: publish, wait, report. Throws a partial-state error on failure or timeout. */
-export async function hydrate(raw: Record<string, unknown>, opts: WaitOptions = {}): Promise<{ id: string; outs: HydrationOutputs }> {
+export async function hydrate(raw: Record<string, unknown>, auth: OciAuth, opts: WaitOptions = {}): Promise<{ id: string; outs: HydrationOutputs }> {
   const inputs = parseInputs(raw);
   const id = resourceId(inputs);
-  const { data, control } = stores(inputs);
+  const { data, control } = stores(inputs, auth);
   const now = opts.now ?? Date.now;
   const pollMs = opts.pollMs ?? 1000;
 
@@ -244,9 +241,9 @@ export async function hydrate(raw: Record<string, unknown>, opts: WaitOptions = 
 }
 
 /** read (refresh): the nodes' receipts now. Gone when the desired-generation object is gone. */
-export async function readState(id: string, props: Record<string, unknown>): Promise<{ id: string; props: Record<string, unknown> }> {
+export async function readState(id: string, props: Record<string, unknown>, auth: OciAuth): Promise<{ id: string; props: Record<string, unknown> }> {
   const inputs = parseInputs(props);
-  const { control } = stores(inputs);
+  const { control } = stores(inputs, auth);
   const desired = await getJson(control, CONTROL_KEYS.desired, desiredSchema);
   if (!desired) return { id: "", props: {} };
   const nodeStatus: Record<string, NodeOutcome> = {};
@@ -260,9 +257,9 @@ export async function readState(id: string, props: Record<string, unknown>): Pro
 }
 
 /** delete: remove the control objects; nodes keep serving what they have. */
-export async function removeControl(props: Record<string, unknown>): Promise<void> {
+export async function removeControl(props: Record<string, unknown>, auth: OciAuth): Promise<void> {
   const inputs = parseInputs(props);
-  const { control } = stores(inputs);
+  const { control } = stores(inputs, auth);
   await control.delete(CONTROL_KEYS.desired);
   await control.delete(CONTROL_KEYS.manifest(inputs.generation));
   for (const node of inputs.nodes) await control.delete(CONTROL_KEYS.receipt(node));
