@@ -1,33 +1,20 @@
 // The hydration stage of the tenant program: renders the nodes' cloud-init (before the cluster
 // exists), uploads the agent bundle to the tenant bucket, and declares the Hydration resource
-// that waits for every node to load DataSync's generation. Wire it in stacks/stages.ts:
+// that waits for every node to load DataSync's generation. Wire it in stacks/stages.ts (after
+// adding `hydration: hydrationSchema` from ./config/hydration to SECTIONS):
 //
-//   export const migrationStages: MigrationStages = {
-//     ...hydrationStages({ prefix: <the DataSync destination prefix> }),
-//     dataSync: dataSyncStage, ...
-//   };
+//   nodeUserData: (ctx) => ctx.config.dataSync
+//     ? hydrationUserData(ctx, ctx.config.hydration ?? {}, ctx.config.dataSync.destinationPrefix) : undefined,
+//   hydration: (f, prior) => f.config.dataSync
+//     ? hydrationStage(f, prior, f.config.hydration ?? {}, f.config.dataSync.destinationPrefix) : undefined,
 import type * as pulumi from "@pulumi/pulumi";
 import { DATA_DEVICE_PATH } from "../components/oci/cluster";
 import { DEFAULT_CONTROL_PREFIX } from "../components/hydration/control";
 import { HydrationAgentBundle } from "../components/hydration/agent-package";
 import { Hydration } from "../components/hydration/hydration";
 import { renderHydrationUserData } from "../components/hydration/userdata";
-import type { Foundation, MigrationStages, PreClusterContext, StageName, StageResult } from "./stages";
-
-export interface HydrationStageSettings {
-  /** The data prefix in the tenant bucket: the DataSync destination prefix. */
-  prefix: string;
-  /** How long `pulumi up` waits for every node (default 480 s). */
-  timeoutSeconds?: number;
-  /** Parallel downloads per node (default 16). */
-  concurrency?: number;
-  /** Where generations live on a node (default /mnt/tundra, on the data volume). */
-  dataRoot?: string;
-  /** How often agents poll for a new generation (default 10 s). */
-  pollSeconds?: number;
-  /** npm registry (or mirror) the nodes install the agent's packages from. */
-  npmRegistry?: string;
-}
+import type { HydrationSection } from "./config/hydration";
+import type { Foundation, PreClusterContext, StageName, StageResult } from "./stages";
 
 /**
  * The instance display names the agents report under (they read it from the instance metadata).
@@ -49,47 +36,51 @@ function dataSyncOf(prior: Partial<Record<StageName, StageResult>>): pulumi.Reso
   return found;
 }
 
-export function hydrationStages(settings: HydrationStageSettings): Pick<MigrationStages, "nodeUserData" | "hydration"> {
-  return {
-    nodeUserData: (ctx: PreClusterContext) =>
-      renderHydrationUserData({
-        region: ctx.config.tenant.region,
-        namespace: ctx.namespace,
-        bucket: ctx.bucketName,
-        prefix: settings.prefix,
-        controlPrefix: DEFAULT_CONTROL_PREFIX,
-        dataDevice: DATA_DEVICE_PATH,
-        ...(settings.dataRoot !== undefined ? { dataRoot: settings.dataRoot } : {}),
-        ...(settings.pollSeconds !== undefined ? { pollSeconds: settings.pollSeconds } : {}),
-        ...(settings.npmRegistry !== undefined ? { npmRegistry: settings.npmRegistry } : {}),
-      }),
+/** The nodes' cloud-init: needs only region, namespace and bucket name, known before the cluster. */
+export function hydrationUserData(ctx: PreClusterContext, settings: NonNullable<HydrationSection>, dataPrefix: string): string {
+  return renderHydrationUserData({
+    region: ctx.config.tenant.region,
+    namespace: ctx.namespace,
+    bucket: ctx.bucketName,
+    prefix: dataPrefix,
+    controlPrefix: DEFAULT_CONTROL_PREFIX,
+    dataDevice: DATA_DEVICE_PATH,
+    ...(settings.dataRoot !== undefined ? { dataRoot: settings.dataRoot } : {}),
+    ...(settings.pollSeconds !== undefined ? { pollSeconds: settings.pollSeconds } : {}),
+    ...(settings.npmRegistry !== undefined ? { npmRegistry: settings.npmRegistry } : {}),
+  });
+}
 
-    hydration: (f: Foundation, prior): StageResult => {
-      const dataSync = dataSyncOf(prior);
-      const agent = new HydrationAgentBundle("hydration-agent", { namespace: f.namespace, bucket: f.bucket.bucketName }, {
-        provider: f.provider,
-        dependsOn: [f.bucket],
-      });
-      const hydration = new Hydration("hydration", {
-        nodes: nodeDisplayNames(f),
-        namespace: f.namespace,
-        bucket: f.bucket.bucketName,
-        region: f.config.tenant.region,
-        prefix: settings.prefix,
-        generation: dataSync.manifestDigest,
-        ...(settings.timeoutSeconds !== undefined ? { timeoutSeconds: settings.timeoutSeconds } : {}),
-        ...(settings.concurrency !== undefined ? { concurrency: settings.concurrency } : {}),
-      }, { dependsOn: [...(prior.dataSync?.resources ?? []), f.cluster, agent] });
-      return {
-        resources: [hydration],
-        outputs: {
-          generation: hydration.generation,
-          transition: hydration.transition,
-          complete: hydration.complete,
-          nodeStatus: hydration.nodeStatus,
-          agentBundle: agent.objectKey,
-        },
-      };
+/** The agent bundle in the bucket and the Hydration resource, after DataSync and the cluster. */
+export function hydrationStage(
+  f: Foundation,
+  prior: Partial<Record<StageName, StageResult>>,
+  settings: NonNullable<HydrationSection>,
+  dataPrefix: string,
+): StageResult {
+  const dataSync = dataSyncOf(prior);
+  const agent = new HydrationAgentBundle("hydration-agent", { namespace: f.namespace, bucket: f.bucket.bucketName }, {
+    provider: f.provider,
+    dependsOn: [f.bucket],
+  });
+  const hydration = new Hydration("hydration", {
+    nodes: nodeDisplayNames(f),
+    namespace: f.namespace,
+    bucket: f.bucket.bucketName,
+    region: f.config.tenant.region,
+    prefix: dataPrefix,
+    generation: dataSync.manifestDigest,
+    ...(settings.timeoutSeconds !== undefined ? { timeoutSeconds: settings.timeoutSeconds } : {}),
+    ...(settings.concurrency !== undefined ? { concurrency: settings.concurrency } : {}),
+  }, { dependsOn: [...(prior.dataSync?.resources ?? []), f.cluster, agent] });
+  return {
+    resources: [hydration],
+    outputs: {
+      generation: hydration.generation,
+      transition: hydration.transition,
+      complete: hydration.complete,
+      nodeStatus: hydration.nodeStatus,
+      agentBundle: agent.objectKey,
     },
   };
 }

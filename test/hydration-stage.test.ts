@@ -7,6 +7,7 @@ import { parseAgentConfig } from "../components/hydration/agent/config";
 import { buildAgentBundle } from "../components/hydration/agent/bundle";
 import { agentObjectKey } from "../components/hydration/userdata";
 import { parse as parseYaml } from "yaml";
+import { hydrationSchema } from "../stacks/config/hydration";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -45,5 +46,20 @@ describe("hydration stage in the tenant program", () => {
     const object = records.find((r) => r.type === "oci:ObjectStorage/storageObject:StorageObject")!;
     expect(object.inputs.object).toBe(agentObjectKey("_tundra/hydration/", buildAgentBundle().sha256));
     expect(object.inputs.content).toBe(buildAgentBundle().script);
+  });
+});
+
+describe("tundra:hydration config section", () => {
+  it("takes numbers as pulumi config gives them, and names what is wrong", () => {
+    expect(hydrationSchema.parse({ timeoutSeconds: "900", concurrency: 32, dataRoot: "/data" })).toEqual({ timeoutSeconds: 900, concurrency: 32, dataRoot: "/data" });
+    expect(hydrationSchema.parse(undefined)).toBeUndefined();
+    const result = hydrationSchema.safeParse({ timeoutSeconds: 5, dataRoot: "relative", npmRegistry: "http://mirror", sshKey: "x" });
+    const messages = result.error!.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+    expect(messages).toEqual(expect.arrayContaining([
+      "timeoutSeconds: must be at least 10 (got 5)",
+      'dataRoot: must be an absolute path such as /mnt/tundra (got "relative")',
+      'npmRegistry: must be an https URL (got "http://mirror")',
+    ]));
+    expect(messages.some((m) => m.includes("sshKey"))).toBe(true);
   });
 });
