@@ -7,7 +7,8 @@
 //     into a local data root: staging, MD5 of every file, verification pass, atomic switch;
 //   - rclone: `rclone copy` from s3rver (its own process) holding the same data into a local
 //     directory (rclone checks the MD5 of what it downloads against the ETag).
-// Prints one line per figure and a JSON summary line. BENCH_SCALE (default 1) scales the data set.
+// Alternating rounds (BENCH_ROUNDS, default 2), best of each. Prints one line per figure and a JSON
+// summary line. BENCH_SCALE (default 1) scales the data set.
 import { execFile, spawn } from "child_process";
 import * as crypto from "crypto";
 import * as fsp from "fs/promises";
@@ -32,6 +33,7 @@ const MiB = 1024 * 1024;
 const MB = 1e6;
 const scale = Number(process.env.BENCH_SCALE ?? "1");
 const CONCURRENCY = 16;
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? "2"));
 const BUCKET = "tenant";
 const PREFIX = "warehouse/";
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -89,50 +91,74 @@ async function main(): Promise<void> {
     // Clients in other processes sign with an OCI config file, as the agent does off-OCI.
     const ociConfig = await writeOciConfigFile(dir, auth);
 
-    // 1. The limit: GET-only, bodies drained.
-    const raw = JSON.parse(await runProcess(["--import", "tsx", path.join(__dirname, "raw-get.ts"), JSON.stringify({
-      endpoint: oci.endpoint, namespace: "testns", bucket: BUCKET, prefix: PREFIX, ociConfigFile: ociConfig, concurrency: CONCURRENCY,
-    })])) as { bytes: number; seconds: number };
-    if (raw.bytes !== data.bytes) throw new Error(`raw GET read ${raw.bytes} bytes of ${data.bytes}`);
-    const rawMBps = raw.bytes / MB / raw.seconds;
-    line("raw GET (OCI test server, limit)", `${rawMBps.toFixed(1)} MB/s  (${raw.seconds.toFixed(2)} s, concurrency ${CONCURRENCY})`);
-
-    // 2. The agent, as nodes run it: bundled script, own process, one poll.
     const agentScript = path.join(dir, "agent.js");
     await fsp.writeFile(agentScript, buildAgentBundle().script);
-    const dataRoot = path.join(dir, "node-0");
-    await fsp.mkdir(dataRoot);
-    const agentConfig = path.join(dir, "agent.json");
-    await fsp.writeFile(agentConfig, JSON.stringify({
-      schemaVersion: 1, node: "node-0", region: "us-ashburn-1", namespace: "testns", bucket: BUCKET, prefix: PREFIX,
-      dataRoot, auth: { configFile: ociConfig }, endpoint: oci.endpoint,
-    }));
     await manifestForGeneration(ociData, ociControl, PREFIX, generation);
-    await putJson(ociControl, CONTROL_KEYS.desired, {
-      schemaVersion: 1, generation, prefix: PREFIX, requestId: crypto.randomUUID(), requestedAt: new Date().toISOString(), nodes: ["node-0"], concurrency: CONCURRENCY,
-    });
-    const agentRun = await timed(() => runProcess([agentScript, "--config", agentConfig, "--once"]));
-    const receipt = (await getJson(ociControl, CONTROL_KEYS.receipt("node-0"), receiptSchema))!;
-    if (receipt.status !== "ok" || receipt.verifiedDigest !== generation) throw new Error(`agent did not load the generation: ${JSON.stringify(receipt)}`);
-    const agentMBps = receipt.bytes / MB / (receipt.durationMs / 1000);
-    line("agent OCI -> local (verified, live)", `${agentMBps.toFixed(1)} MB/s  (${(receipt.durationMs / 1000).toFixed(2)} s in the agent; ${agentRun.seconds.toFixed(2)} s with process start)`);
-
-    // 3. rclone copy from s3rver into a local directory.
-    const rcloneDest = path.join(dir, "rclone-dest");
-    const env = { ...process.env };
-    delete env.AWS_CA_BUNDLE; // set on this machine; breaks rclone's S3 backend
-    Object.assign(env, {
+    const rcloneEnv: NodeJS.ProcessEnv = { ...process.env };
+    delete rcloneEnv.AWS_CA_BUNDLE; // set on this machine; breaks rclone's S3 backend
+    Object.assign(rcloneEnv, {
       RCLONE_CONFIG_BENCH_TYPE: "s3", RCLONE_CONFIG_BENCH_PROVIDER: "Other", RCLONE_CONFIG_BENCH_ENDPOINT: s3.endpoint,
       RCLONE_CONFIG_BENCH_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId, RCLONE_CONFIG_BENCH_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey,
       RCLONE_CONFIG_BENCH_FORCE_PATH_STYLE: "true",
     });
-    const rclone = await timed(() => execFileAsync("rclone", ["copy", `bench:${BUCKET}/${PREFIX}`, rcloneDest, "--transfers", String(CONCURRENCY), "--checkers", String(CONCURRENCY),
-      // One recursive listing: s3rver answers a delimited listing of nested prefixes with nothing.
-      "--fast-list", "-v"], { env }));
-    const copied = (await execFileAsync("du", ["-sb", rcloneDest]).catch(() => ({ stdout: "0\t" }))).stdout.split("\t")[0];
-    if (Number(copied) < data.bytes) throw new Error(`rclone copied ${copied} bytes of ${data.bytes}:\n${rclone.value.stderr}`);
-    const rcloneMBps = data.bytes / MB / rclone.seconds;
-    line("rclone copy s3rver -> local", `${rcloneMBps.toFixed(1)} MB/s  (${rclone.seconds.toFixed(2)} s, --transfers ${CONCURRENCY})`);
+
+    // 1. The limit: GET-only, bodies drained.
+    async function rawRound(): Promise<number> {
+      const raw = JSON.parse(await runProcess(["--import", "tsx", path.join(__dirname, "raw-get.ts"), JSON.stringify({
+        endpoint: oci.endpoint, namespace: "testns", bucket: BUCKET, prefix: PREFIX, ociConfigFile: ociConfig, concurrency: CONCURRENCY,
+      })])) as { bytes: number; seconds: number };
+      if (raw.bytes !== data.bytes) throw new Error(`raw GET read ${raw.bytes} bytes of ${data.bytes}`);
+      const mbps = raw.bytes / MB / raw.seconds;
+      line("raw GET (OCI test server, limit)", `${mbps.toFixed(1)} MB/s  (${raw.seconds.toFixed(2)} s, concurrency ${CONCURRENCY})`);
+      return mbps;
+    }
+
+    // 2. The agent, as nodes run it: bundled script, own process, one poll, an empty data root.
+    async function agentRound(round: number): Promise<number> {
+      const node = `node-${round}`;
+      const dataRoot = path.join(dir, node);
+      await fsp.mkdir(dataRoot);
+      const agentConfig = path.join(dir, `${node}.json`);
+      await fsp.writeFile(agentConfig, JSON.stringify({
+        schemaVersion: 1, node, region: "us-ashburn-1", namespace: "testns", bucket: BUCKET, prefix: PREFIX,
+        dataRoot, auth: { configFile: ociConfig }, endpoint: oci.endpoint,
+      }));
+      await putJson(ociControl, CONTROL_KEYS.desired, {
+        schemaVersion: 1, generation, prefix: PREFIX, requestId: crypto.randomUUID(), requestedAt: new Date().toISOString(), nodes: [node], concurrency: CONCURRENCY,
+      });
+      const run = await timed(() => runProcess([agentScript, "--config", agentConfig, "--once"]));
+      const receipt = (await getJson(ociControl, CONTROL_KEYS.receipt(node), receiptSchema))!;
+      if (receipt.status !== "ok" || receipt.verifiedDigest !== generation) throw new Error(`agent did not load the generation: ${JSON.stringify(receipt)}`);
+      const mbps = receipt.bytes / MB / (receipt.durationMs / 1000);
+      line("agent OCI -> local (verified, live)", `${mbps.toFixed(1)} MB/s  (${(receipt.durationMs / 1000).toFixed(2)} s in the agent; ${run.seconds.toFixed(2)} s with process start)`);
+      await fsp.rm(dataRoot, { recursive: true, force: true });
+      return mbps;
+    }
+
+    // 3. rclone copy from s3rver into an empty local directory.
+    async function rcloneRound(round: number): Promise<number> {
+      const dest = path.join(dir, `rclone-${round}`);
+      const rclone = await timed(() => execFileAsync("rclone", ["copy", `bench:${BUCKET}/${PREFIX}`, dest, "--transfers", String(CONCURRENCY), "--checkers", String(CONCURRENCY),
+        // One recursive listing: s3rver answers a delimited listing of nested prefixes with nothing.
+        "--fast-list", "-v"], { env: rcloneEnv }));
+      const copied = (await execFileAsync("du", ["-sb", dest]).catch(() => ({ stdout: "0\t" }))).stdout.split("\t")[0];
+      if (Number(copied) < data.bytes) throw new Error(`rclone copied ${copied} bytes of ${data.bytes}:\n${rclone.value.stderr}`);
+      const mbps = data.bytes / MB / rclone.seconds;
+      line("rclone copy s3rver -> local", `${mbps.toFixed(1)} MB/s  (${rclone.seconds.toFixed(2)} s, --transfers ${CONCURRENCY})`);
+      await fsp.rm(dest, { recursive: true, force: true });
+      return mbps;
+    }
+
+    // Alternating rounds, best of each: the machine is shared, a single run is at its mercy.
+    let rawMBps = 0;
+    let agentMBps = 0;
+    let rcloneMBps = 0;
+    for (let round = 0; round < ROUNDS; round++) {
+      rawMBps = Math.max(rawMBps, await rawRound());
+      agentMBps = Math.max(agentMBps, await agentRound(round));
+      rcloneMBps = Math.max(rcloneMBps, await rcloneRound(round));
+    }
+    line(`best of ${ROUNDS}`, `raw GET ${rawMBps.toFixed(1)}, agent ${agentMBps.toFixed(1)}, rclone ${rcloneMBps.toFixed(1)} MB/s`);
 
     const hundredGbMinutes = 100e3 / agentMBps / 60;
     line("100 GB at the agent's rate here", `${hundredGbMinutes.toFixed(1)} min (loopback, 2 shared cores)`);
@@ -146,6 +172,7 @@ async function main(): Promise<void> {
       rcloneRatio: +(agentMBps / rcloneMBps).toFixed(2),
       limitRatio: +(agentMBps / rawMBps).toFixed(2),
       hundredGbMinutesHere: +hundredGbMinutes.toFixed(1),
+      rounds: ROUNDS,
     })}\n`);
   } finally {
     await Promise.allSettled([oci.close(), s3.close()]);
