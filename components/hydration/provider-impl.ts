@@ -5,6 +5,7 @@
 // with partial state recorded. read: which nodes are not on the expected generation.
 import * as crypto from "crypto";
 import { z } from "zod";
+import { formatBytes } from "../transfer/format";
 import { OciStore, type OciAuth } from "../transfer/oci-store";
 import type { ObjectStore } from "../transfer/store";
 import {
@@ -165,8 +166,7 @@ function describeNode(node: string, receipt: Receipt | undefined, requestId: str
   if (receipt.requestId !== requestId) {
     return `${node}: no receipt for this request (agent stalled or not polling; its last receipt: ${receipt.status} for generation ${short(receipt.generation)} at ${receipt.updatedAt})`;
   }
-  const mb = (n: number) => (n / 1e6).toFixed(1);
-  if (receipt.status === "loading") return `${node}: loading, ${receipt.doneFiles}/${receipt.files} files, ${mb(receipt.downloadedBytes)} of ${mb(receipt.bytes)} MB downloaded${quiet}`;
+  if (receipt.status === "loading") return `${node}: loading, ${receipt.doneFiles}/${receipt.files} files, ${formatBytes(receipt.downloadedBytes)} of ${formatBytes(receipt.bytes)} downloaded${quiet}`;
   return `${node}: ${receipt.status}${receipt.error ? `: ${receipt.error}` : ""}`;
 }
 
