@@ -40,25 +40,27 @@ export interface DataSyncArgs {
 }
 
 export class DataSync extends pulumi.dynamic.Resource {
-  public readonly generation!: pulumi.Output<string>;
-  public readonly pendingWork!: pulumi.Output<string>;
-  public readonly complete!: pulumi.Output<boolean>;
-  public readonly objectCount!: pulumi.Output<number>;
-  public readonly totalBytes!: pulumi.Output<number>;
-  public readonly copiedObjects!: pulumi.Output<number>;
-  public readonly copiedBytes!: pulumi.Output<number>;
-  public readonly skippedObjects!: pulumi.Output<number>;
-  public readonly deletedObjects!: pulumi.Output<number>;
-  public readonly extraneousObjects!: pulumi.Output<number>;
-  public readonly failedObjects!: pulumi.Output<number>;
-  public readonly durationSeconds!: pulumi.Output<number>;
-  public readonly throughputMBps!: pulumi.Output<number>;
+  // `declare`: an ES2022 class field (`readonly x!:`) would reset each output to undefined
+  // right after the Resource constructor has set it.
+  declare readonly generation: pulumi.Output<string>;
+  declare readonly pendingWork: pulumi.Output<string>;
+  declare readonly complete: pulumi.Output<boolean>;
+  declare readonly objectCount: pulumi.Output<number>;
+  declare readonly totalBytes: pulumi.Output<number>;
+  declare readonly copiedObjects: pulumi.Output<number>;
+  declare readonly copiedBytes: pulumi.Output<number>;
+  declare readonly skippedObjects: pulumi.Output<number>;
+  declare readonly deletedObjects: pulumi.Output<number>;
+  declare readonly extraneousObjects: pulumi.Output<number>;
+  declare readonly failedObjects: pulumi.Output<number>;
+  declare readonly durationSeconds: pulumi.Output<number>;
+  declare readonly throughputMBps: pulumi.Output<number>;
   /** Digest over the destination's sorted (key, size, checksum): the data generation. */
-  public readonly manifestDigest!: pulumi.Output<string>;
-  public readonly syncedAt!: pulumi.Output<string>;
-  public readonly lastError!: pulumi.Output<string>;
-  public readonly drift!: pulumi.Output<string>;
-  public readonly driftObjects!: pulumi.Output<number>;
+  declare readonly manifestDigest: pulumi.Output<string>;
+  declare readonly syncedAt: pulumi.Output<string>;
+  declare readonly lastError: pulumi.Output<string>;
+  declare readonly drift: pulumi.Output<string>;
+  declare readonly driftObjects: pulumi.Output<number>;
 
   constructor(name: string, args: DataSyncArgs, opts?: pulumi.CustomResourceOptions) {
     const outputs = {

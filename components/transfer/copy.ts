@@ -9,7 +9,7 @@ import type { ByteBudget } from "./byte-budget";
 import { hashingPassThrough } from "./hashing";
 import { sourceIdentityMetadata } from "./plan";
 import { httpStatusOf, withRetry, type RetryPolicy } from "./retry";
-import { TransientStoreError, type ObjectInfo, type ObjectStore, type UploadedPart } from "./store";
+import { ContentMd5MismatchError, TransientStoreError, type ObjectInfo, type ObjectStore, type UploadedPart } from "./store";
 
 export interface CopyContext {
   source: ObjectStore;
@@ -130,17 +130,20 @@ async function copyStreamed(ctx: CopyContext, info: ObjectInfo, md5: string): Pr
   return withRetry(async () => {
     const body = info.size === 0 ? Readable.from([], { objectMode: false }) : await ctx.source.get(info.key, undefined, { ifMatch: info.etag });
     let moved = 0;
+    // A destination that verifies the MD5 itself (a local directory) need not have the stream
+    // hashed here as well: on one core MD5 is the dearest step of a download.
+    const verifiedThere = ctx.destination.verifiesContentMd5 === true;
     const hasher = hashingPassThrough((n) => {
       moved += n;
       ctx.onBytes(n);
-    });
+    }, !verifiedThere);
     body.on("error", (err) => hasher.destroy(err));
     body.pipe(hasher);
     // All bytes arrived but hash differently from the listed MD5: the listing was wrong, not the
     // transfer. Retrying cannot help; say why it happens.
-    const listedMd5Wrong = () => hasher.bytes() === info.size && hasher.md5() !== md5;
-    const wrongMd5Error = () => new VerificationError(
-      `${info.key}: its bytes have MD5 ${hasher.md5()} but the source lists ${md5}: the object changed during the copy, ` +
+    const listedMd5Wrong = () => !verifiedThere && hasher.bytes() === info.size && hasher.md5() !== md5;
+    const wrongMd5Error = (actual = hasher.md5()) => new VerificationError(
+      `${info.key}: its bytes have MD5 ${actual} but the source lists ${md5}: the object changed during the copy, ` +
       `or the source's ETags are not MD5s (S3 SSE-KMS/SSE-C: set etagIsMd5 false, --s3-etag-not-md5).`,
     );
     try {
@@ -149,12 +152,16 @@ async function copyStreamed(ctx: CopyContext, info: ObjectInfo, md5: string): Pr
         result = await ctx.destination.put(info.key, hasher, { size: info.size, md5, metadata });
       } catch (err) {
         if (listedMd5Wrong()) throw wrongMd5Error();
+        if (err instanceof ContentMd5MismatchError && hasher.bytes() === info.size) throw wrongMd5Error(err.actualMd5);
         throw err;
       }
       // The destination may not check Content-MD5 (s3rver does not): check what went through.
       if (listedMd5Wrong()) throw wrongMd5Error();
       if (hasher.bytes() !== info.size) {
         throw new TransientStoreError(`${info.key}: sent ${hasher.bytes()} bytes, expected ${info.size}.`);
+      }
+      if (verifiedThere && result.md5 === undefined) {
+        throw new VerificationError(`${info.key}: ${ctx.destination.description} verifies MD5s but reported none for what it stored.`);
       }
       if (result.md5 !== undefined && result.md5 !== md5) {
         throw new TransientStoreError(`${info.key}: the destination stored MD5 ${result.md5}, expected ${md5}.`);
@@ -266,6 +273,9 @@ async function completeOnce(ctx: CopyContext, info: ObjectInfo, uploadId: string
 }
 
 export async function copyObject(ctx: CopyContext, info: ObjectInfo): Promise<CopiedObject> {
+  // A destination that verifies MD5s itself takes any size in one streamed put: parts would only
+  // add two more MD5 passes (per part and whole object). A dropped download restarts the object.
+  if (info.md5 && ctx.destination.verifiesContentMd5) return copyStreamed(ctx, info, info.md5);
   if (info.size > ctx.multipartThreshold) return copyMultipart(ctx, info);
   if (info.md5) return copyStreamed(ctx, info, info.md5);
   return copyBuffered(ctx, info);

@@ -1,22 +1,23 @@
-// A pass-through stream that hashes (MD5) and counts the bytes flowing through it.
+// A pass-through stream that hashes (MD5) and counts the bytes flowing through it (or only
+// counts them, when the destination verifies the MD5 itself).
 import * as crypto from "crypto";
 import { Transform } from "stream";
 
 export type HashingStream = Transform & { md5(): string; bytes(): number };
 
-export function hashingPassThrough(onBytes?: (n: number) => void): HashingStream {
-  const hash = crypto.createHash("md5");
+export function hashingPassThrough(onBytes?: (n: number) => void, hashing = true): HashingStream {
+  const hash = hashing ? crypto.createHash("md5") : undefined;
   let bytes = 0;
   const t = new Transform({
     transform(chunk: Buffer, _enc, cb) {
-      hash.update(chunk);
+      hash?.update(chunk);
       bytes += chunk.length;
       onBytes?.(chunk.length);
       cb(null, chunk);
     },
   }) as HashingStream;
   let digest: string | undefined;
-  t.md5 = () => (digest ??= hash.digest("hex"));
+  t.md5 = () => (digest ??= hash ? hash.digest("hex") : "");
   t.bytes = () => bytes;
   return t;
 }

@@ -10,7 +10,7 @@ import * as path from "path";
 import type { Readable } from "stream";
 import { pipeline } from "stream/promises";
 import { hashingPassThrough } from "./hashing";
-import { compareKeys } from "./store";
+import { compareKeys, ContentMd5MismatchError } from "./store";
 import type { ByteRange, CompleteResult, MultipartApi, ObjectHead, ObjectInfo, ObjectStore, OpenUpload, PutOptions, PutResult, UploadedPart } from "./store";
 
 const META_DIR = ".tundra-meta";
@@ -40,6 +40,8 @@ function assertSafeKey(key: string): void {
 export class LocalDirectoryStore implements ObjectStore {
   readonly description: string;
   readonly multipart: MultipartApi;
+  /** put() hashes while writing and refuses a mismatch before the file is renamed into place. */
+  readonly verifiesContentMd5 = true;
 
   constructor(readonly root: string) {
     this.root = path.resolve(root);
@@ -145,7 +147,7 @@ export class LocalDirectoryStore implements ObjectStore {
     try {
       await pipeline(body, counter, fs.createWriteStream(tmp));
       if (counter.bytes() !== opts.size) throw new Error(`${key}: received ${counter.bytes()} bytes, expected ${opts.size}.`);
-      if (counter.md5() !== opts.md5.toLowerCase()) throw new Error(`${key}: content MD5 ${counter.md5()} does not match the expected ${opts.md5}.`);
+      if (counter.md5() !== opts.md5.toLowerCase()) throw new ContentMd5MismatchError(`${key}: content MD5 ${counter.md5()} does not match the expected ${opts.md5}.`, counter.md5());
       await fsp.rename(tmp, file);
     } catch (err) {
       await fsp.rm(tmp, { force: true });

@@ -119,6 +119,12 @@ export interface ObjectStore {
    * cheaply; remote stores leave it undefined).
    */
   computeMd5?(key: string): Promise<string>;
+  /**
+   * True when put() itself rejects a body whose MD5 is not `opts.md5` and reports the MD5 it
+   * stored (a local directory hashes while it writes). The engine then does not hash the same
+   * stream a second time: on one core, MD5 is the most expensive step of a local copy.
+   */
+  readonly verifiesContentMd5?: boolean;
 }
 
 /** Metadata keys the engine writes on every object it copies (the recorded source identity). */
@@ -138,6 +144,14 @@ export class TransientStoreError extends Error {
   constructor(message: string, readonly status?: number, options?: { cause?: unknown }) {
     super(message, options);
     this.name = "TransientStoreError";
+  }
+}
+
+/** A store that verifies MD5s itself (verifiesContentMd5) refused a body whose bytes hash to `actualMd5`. */
+export class ContentMd5MismatchError extends Error {
+  constructor(message: string, readonly actualMd5: string) {
+    super(message);
+    this.name = "ContentMd5MismatchError";
   }
 }
 

@@ -1,0 +1,230 @@
+// Renders the cloud-init user data that installs and starts the hydration agent on a Tundra node.
+//
+// What it does at first boot (all as root, by cloud-init then systemd):
+//   - writes the agent config, the pinned package.json + package-lock.json, the boot-time
+//     fetcher, a prepare script and a systemd unit, and enables the unit;
+//   - the unit's ExecStartPre (prepare.sh, as root) mounts the data volume (formatting it only
+//     if it holds no file system), creates the agent's user, installs Node.js from the
+//     distribution (Oracle Linux: dnf module nodejs:20), the packages with `npm ci` (sha512-
+//     checked against the lockfile) and the agent bundle from the tenant bucket (SHA-256 pinned
+//     here); systemd retries the whole start every 10 s until it succeeds (volume not attached
+//     yet, no network yet, bundle not uploaded yet).
+// Authentication is the instance principal only: no SSH keys, no API keys, nothing secret here.
+//
+// OCI limits instance metadata (user_data is base64 inside it) to 32,000 bytes: the packages
+// come from the npm registry and the ~40 KB agent bundle from the bucket (see agent/bundle.ts).
+import * as zlib from "zlib";
+import { agentConfigSchema, DEFAULT_AGENT_CONFIG_PATH, type AgentConfigInput } from "./agent/config";
+import { buildAgentBundle, type AgentBundle } from "./agent/bundle";
+
+/** OCI: "The combined size of [metadata and extendedMetadata] can be a maximum of 32,000 bytes." */
+export const OCI_METADATA_LIMIT_BYTES = 32_000;
+/** Room left for the other metadata keys the cluster may set. */
+const METADATA_HEADROOM_BYTES = 1_000;
+
+export const AGENT_INSTALL_DIR = "/opt/tundra-hydration";
+export const AGENT_UNIT = "tundra-hydration-agent.service";
+const AGENT_USER = "tundra-hydration";
+
+/** Where the agent bundle lives in the tenant bucket (uploaded by HydrationAgentPackage). */
+export function agentObjectKey(controlPrefix: string, sha256: string): string {
+  return `${controlPrefix.endsWith("/") ? controlPrefix : `${controlPrefix}/`}agent/${sha256}.js`;
+}
+
+export interface HydrationUserDataArgs {
+  /** Node name in receipts; omit to use each instance's display name (one user data for all nodes). */
+  node?: string;
+  region: string;
+  namespace: string;
+  bucket: string;
+  /** Data prefix in the bucket, e.g. "warehouse/". */
+  prefix: string;
+  controlPrefix?: string;
+  /** Where generations live on the node (default /mnt/tundra). */
+  dataRoot?: string;
+  pollSeconds?: number;
+  /** Object Storage endpoint override (private endpoint). */
+  endpoint?: string;
+  /**
+   * Block device of the data volume to mount at the data root, e.g. the consistent device path
+   * "/dev/oracleoci/oraclevdb". Formatted with XFS only when it holds no filesystem.
+   */
+  dataDevice?: string;
+  /** npm registry for the agent's packages (default the public registry). */
+  npmRegistry?: string;
+}
+
+export class UserDataError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "UserDataError";
+  }
+}
+
+/** Single-quotes a value for bash. */
+function shq(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+function gzB64(text: string): string {
+  return zlib.gzipSync(Buffer.from(text), { level: 9 }).toString("base64");
+}
+
+/** Indents a block for a YAML literal scalar (`content: |`). */
+function literal(text: string, indent = 6): string {
+  const pad = " ".repeat(indent);
+  return text.replace(/\n$/, "").split("\n").map((l) => (l ? pad + l : "")).join("\n");
+}
+
+/** The agent config the node gets: validated by the agent's own parser, so a bad value fails at `pulumi preview`. */
+export function agentConfigFor(args: HydrationUserDataArgs): string {
+  const input: AgentConfigInput = {
+    schemaVersion: 1,
+    node: args.node ?? { fromInstanceMetadata: "displayName" },
+    region: args.region,
+    namespace: args.namespace,
+    bucket: args.bucket,
+    // DataSync accepts "warehouse" for "warehouse/": normalise the same way.
+    prefix: args.prefix === "" || args.prefix.endsWith("/") ? args.prefix : `${args.prefix}/`,
+    dataRoot: args.dataRoot ?? "/mnt/tundra",
+    auth: "instance_principal",
+    ...(args.dataDevice !== undefined ? { requireMountPoint: true } : {}),
+    ...(args.controlPrefix !== undefined ? { controlPrefix: args.controlPrefix } : {}),
+    ...(args.pollSeconds !== undefined ? { pollSeconds: args.pollSeconds } : {}),
+    ...(args.endpoint !== undefined ? { endpoint: args.endpoint } : {}),
+  };
+  const parsed = agentConfigSchema.safeParse(input);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ");
+    throw new UserDataError(`Hydration user data: invalid agent settings: ${problems}`);
+  }
+  return JSON.stringify(input, null, 2) + "\n";
+}
+
+/**
+ * The unit's ExecStartPre (as root), idempotent and retried by systemd every 10 s until it
+ * succeeds: mount the data volume, own the data root, install Node.js and the pinned packages,
+ * fetch the SHA-256-pinned agent bundle.
+ */
+function prepareScript(opts: { registry: string; configPath: string; objectKey: string; sha256: string; dataRoot: string; dataDevice?: string }): string {
+  const mount = opts.dataDevice === undefined ? "" : `
+# The data volume: formatted only when it holds no file system at all (blkid -p exit code 2).
+dev=${shq(opts.dataDevice)}
+for _ in $(seq 1 12); do [ -b "$dev" ] && break; sleep 5; done
+[ -b "$dev" ] || { echo "tundra-hydration: data device $dev is not attached yet" >&2; exit 1; }
+set +e; blkid -p "$dev" >/dev/null 2>&1; probe=$?; set -e
+if [ "$probe" -eq 2 ]; then mkfs.xfs -q "$dev"; elif [ "$probe" -ne 0 ]; then echo "tundra-hydration: cannot probe $dev (blkid $probe)" >&2; exit 1; fi
+mkdir -p "$root"
+grep -qs " $root " /etc/fstab || echo "$dev $root xfs defaults,_netdev,nofail 0 2" >> /etc/fstab
+mountpoint -q "$root" || mount "$root"
+`;
+  return `#!/bin/bash
+# Prepares the node for the hydration agent. Idempotent: runs before every agent start.
+set -euo pipefail
+root=${shq(opts.dataRoot)}
+${mount}
+id -u ${AGENT_USER} >/dev/null 2>&1 || useradd --system --no-create-home --shell /sbin/nologin ${AGENT_USER}
+mkdir -p "$root" && chown ${AGENT_USER}: "$root" && chmod 0755 "$root"
+
+cd ${AGENT_INSTALL_DIR}
+node_major() { node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
+if [ "$(node_major)" -lt 18 ]; then
+  if command -v dnf >/dev/null; then
+    dnf -y -q module reset nodejs || true
+    dnf -y -q module install nodejs:20/common
+  elif command -v apt-get >/dev/null; then
+    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q nodejs npm
+  else
+    echo "tundra-hydration: no dnf or apt-get to install Node.js with" >&2; exit 1
+  fi
+fi
+if [ "$(node_major)" -lt 18 ]; then echo "tundra-hydration: Node.js >= 18 required, found $(node --version)" >&2; exit 1; fi
+if ! cmp -s package-lock.json node_modules/.tundra-installed-lock 2>/dev/null; then
+  npm ci --omit=dev --ignore-scripts --no-audit --no-fund --registry ${shq(opts.registry)}
+  cp package-lock.json node_modules/.tundra-installed-lock
+fi
+node fetch-agent.js ${shq(opts.configPath)} ${shq(opts.objectKey)} ${shq(opts.sha256)} ${AGENT_INSTALL_DIR}/agent.js
+`;
+}
+
+function systemdUnit(dataRoot: string, configPath: string): string {
+  return `[Unit]
+Description=Tundra hydration agent (loads data generations from Object Storage)
+Wants=network-online.target
+# No RequiresMountsFor: a data volume that attaches late would fail the unit for good. The
+# prepare step mounts it (retried), and the agent refuses to load onto an unmounted data root.
+After=network-online.target local-fs.target remote-fs.target
+# Never stop retrying: the network, the volume or the bundle may come later than the node.
+StartLimitIntervalSec=0
+
+[Service]
+Type=simple
+User=${AGENT_USER}
+# "+": the prepare step runs with full privileges (mount, package manager); the agent does not.
+ExecStartPre=+${AGENT_INSTALL_DIR}/prepare.sh
+ExecStart=/usr/bin/env node ${AGENT_INSTALL_DIR}/agent.js --config ${configPath}
+Restart=always
+RestartSec=10
+TimeoutStartSec=20min
+UMask=0022
+NoNewPrivileges=yes
+ProtectSystem=strict
+ProtectHome=yes
+PrivateTmp=yes
+ReadWritePaths=${dataRoot}
+
+[Install]
+WantedBy=multi-user.target
+`;
+}
+
+export function renderHydrationUserData(args: HydrationUserDataArgs, bundle: AgentBundle = buildAgentBundle()): string {
+  const config = agentConfigFor(args);
+  const { dataRoot, controlPrefix } = agentConfigSchema.parse(JSON.parse(config));
+  const objectKey = agentObjectKey(controlPrefix, bundle.sha256);
+  const registry = args.npmRegistry ?? "https://registry.npmjs.org/";
+  if (args.dataDevice !== undefined && !/^\/dev\/[A-Za-z0-9/_.-]+$/.test(args.dataDevice)) {
+    throw new UserDataError(`Hydration user data: dataDevice ${JSON.stringify(args.dataDevice)} must be a block device path such as "/dev/oracleoci/oraclevdb".`);
+  }
+  if (!/^https:\/\/[^\s'"]+$/.test(registry)) {
+    throw new UserDataError(`Hydration user data: npmRegistry ${JSON.stringify(registry)} must be an https URL.`);
+  }
+
+  const files: string[] = [
+    `  - path: ${DEFAULT_AGENT_CONFIG_PATH}\n    permissions: "0644"\n    content: |\n${literal(config)}`,
+    `  - path: ${AGENT_INSTALL_DIR}/fetch-agent.js\n    permissions: "0644"\n    encoding: gz+b64\n    content: ${gzB64(bundle.fetchScript)}`,
+    `  - path: ${AGENT_INSTALL_DIR}/package.json\n    permissions: "0644"\n    content: |\n${literal(bundle.packageJson)}`,
+    `  - path: ${AGENT_INSTALL_DIR}/package-lock.json\n    permissions: "0644"\n    encoding: gz+b64\n    content: ${gzB64(bundle.packageLock)}`,
+    `  - path: ${AGENT_INSTALL_DIR}/prepare.sh\n    permissions: "0755"\n    content: |\n${literal(prepareScript({ registry, configPath: DEFAULT_AGENT_CONFIG_PATH, objectKey, sha256: bundle.sha256, dataRoot, dataDevice: args.dataDevice }))}`,
+    `  - path: /etc/systemd/system/${AGENT_UNIT}\n    permissions: "0644"\n    content: |\n${literal(systemdUnit(dataRoot, DEFAULT_AGENT_CONFIG_PATH))}`,
+  ];
+
+  const runcmd = [
+    `  - [systemctl, daemon-reload]`,
+    `  - [systemctl, enable, --now, ${AGENT_UNIT}]`,
+  ];
+
+  const text = [
+    "#cloud-config",
+    `# Tundra hydration agent ${bundle.sha256.slice(0, 12)}: instance principal only, no SSH or API keys.`,
+    "write_files:",
+    ...files,
+    "runcmd:",
+    ...runcmd,
+    "",
+  ].join("\n");
+
+  const encoded = Math.ceil(Buffer.byteLength(text) / 3) * 4;
+  if (encoded > OCI_METADATA_LIMIT_BYTES - METADATA_HEADROOM_BYTES) {
+    throw new UserDataError(
+      `Hydration user data is ${encoded} bytes base64-encoded; OCI allows ${OCI_METADATA_LIMIT_BYTES} for all instance metadata ` +
+        `(${METADATA_HEADROOM_BYTES} kept for other keys). The boot-time fetcher or the lockfile grew: keep them small.`,
+    );
+  }
+  return text;
+}
+
+/** Base64 of the user data, as `metadata.user_data` of an OCI instance takes it. */
+export function encodeUserData(text: string): string {
+  return Buffer.from(text).toString("base64");
+}
