@@ -10,7 +10,13 @@ type CutoverProvider = pulumi.dynamic.ResourceProvider & { settings?: operations
 export const cutoverProvider: CutoverProvider = {
   async configure(req) {
     // Provider config (e.g. `tundra-replatform:route53Endpoint`) stays out of resource inputs and state.
-    this.settings = { route53Endpoint: req.config.get("route53Endpoint") };
+    let route53Endpoint: string | undefined;
+    try {
+      route53Endpoint = req.config.get("route53Endpoint");
+    } catch {
+      route53Endpoint = undefined;
+    }
+    this.settings = route53Endpoint ? { route53Endpoint } : {};
   },
   async check(olds, news) {
     return loadProjectModule<Ops>("components/cutover/operations").checkCutover(olds, news, this.settings ?? {});

@@ -174,7 +174,7 @@ function target(c: Collector, side: "aws" | "oci", raw: TargetInput | undefined,
   } else if (raw.values !== undefined && c.known(raw.values)) {
     if (!Array.isArray(raw.values) || raw.values.length === 0) c.fail(`${side}.values`, "must be a non-empty list");
     else if (type === "CNAME" && raw.values.length !== 1) c.fail(`${side}.values`, "a CNAME target takes exactly one host name");
-    else {
+    else if (["A", "AAAA", "CNAME"].includes(type)) {
       for (const v of raw.values) {
         const ok = type === "A" ? IPV4.test(v) : type === "CNAME" ? HOSTNAME.test(v) : typeof v === "string" && v.includes(":");
         if (!ok) c.fail(`${side}.values`, `${JSON.stringify(v)} is not a valid ${type === "CNAME" ? "host name" : `${type} address`}`);
@@ -274,14 +274,16 @@ export function validateInputs(raw: Partial<CutoverInputs>): Validated {
   const gatesRaw = raw.gates ?? {};
   const intervalMs = duration(c, "gates.interval", gatesRaw.interval, DEFAULTS.interval);
   if (intervalMs > bakeMs) c.fail("gates.interval", `(${formatDuration(intervalMs)}) must not exceed bake (${formatDuration(bakeMs)}): each step needs at least one analysis run`);
+  // Presence, not the parsed spec: an OCI health check whose address is unknown in preview still gates.
+  const ociHealthCheck = raw.oci?.healthCheck !== undefined;
   const gates: GateSpec = {
-    healthCheck: gatesRaw.healthCheck ?? oci.healthCheck !== undefined,
+    healthCheck: gatesRaw.healthCheck ?? ociHealthCheck,
     intervalMs,
     failureLimit: integerIn(c, "gates.failureLimit", gatesRaw.failureLimit, 0, 100, DEFAULTS.failureLimit),
   };
   const probeSpec = probe(c, gatesRaw.probe);
   if (probeSpec) gates.probe = probeSpec;
-  if (gates.healthCheck && !oci.healthCheck) {
+  if (gates.healthCheck && !ociHealthCheck) {
     c.fail("gates.healthCheck", "is on but oci.healthCheck is not set: add oci.healthCheck or turn the gate off");
   }
   if (!gates.healthCheck && !gates.probe) {
@@ -293,7 +295,7 @@ export function validateInputs(raw: Partial<CutoverInputs>): Validated {
     c.fail("awsDecommissioned", "must be true or false");
   }
 
-  const result: Validated = { failures: c.failures, unknown: c.unknown, gates, rollback, ociHealthCheck: raw.oci?.healthCheck !== undefined };
+  const result: Validated = { failures: c.failures, unknown: c.unknown, gates, rollback, ociHealthCheck };
   if (c.failures.length === 0 && !c.unknown) {
     result.plan = {
       zoneId: raw.zoneId as string,
