@@ -2,52 +2,18 @@
 // A `pulumi.dynamic.Resource` over cutoverProvider; see docs/cutover.md.
 import * as pulumi from "@pulumi/pulumi";
 import { cutoverProvider } from "./provider";
-import type { HealthCheckInput } from "./spec";
-import type { HistoryEvent, Measurement, RecordType } from "./types";
+import type { CutoverInputs } from "./spec";
+import type { HistoryEvent, Measurement } from "./types";
 
-export interface CutoverTargetArgs {
-  /** Route53 SetIdentifier of this side's weighted record (default "aws" / "oci"). */
-  setIdentifier?: pulumi.Input<string>;
-  /** A/AAAA addresses or the CNAME host name (exactly one of values and alias). */
-  values?: pulumi.Input<pulumi.Input<string>[]>;
-  alias?: pulumi.Input<{ hostedZoneId: pulumi.Input<string>; dnsName: pulumi.Input<string>; evaluateTargetHealth?: pulumi.Input<boolean> }>;
-  /** A Route53 health check the cutover creates for this record. */
-  healthCheck?: pulumi.Input<{ [K in keyof HealthCheckInput]: pulumi.Input<HealthCheckInput[K]> }>;
-}
+/** Every field may be an Input (e.g. the OCI load balancer's address from the cluster). */
+export type DeepInput<T> = T extends (infer U)[]
+  ? pulumi.Input<DeepInput<U>[]>
+  : T extends object
+    ? pulumi.Input<{ [K in keyof T]: DeepInput<T[K]> }>
+    : pulumi.Input<T>;
 
-export interface CutoverArgs {
-  zoneId: pulumi.Input<string>;
-  recordName: pulumi.Input<string>;
-  recordType?: pulumi.Input<RecordType>;
-  /** TTL of both records during the cutover (default 60 s); a higher old TTL is lowered and waited out first. */
-  ttl?: pulumi.Input<number>;
-  aws: pulumi.Input<CutoverTargetArgs>;
-  oci: pulumi.Input<CutoverTargetArgs>;
-  /** OCI share to reach, percent: 0 or one of `steps`. */
-  targetOciPercent: pulumi.Input<number>;
-  /** OCI share per step, strictly ascending (default 1, 5, 25, 50, 100). */
-  steps?: pulumi.Input<pulumi.Input<number>[]>;
-  /** Bake time per step, e.g. "10m" (default). */
-  bake?: pulumi.Input<string>;
-  gates?: pulumi.Input<{
-    healthCheck?: pulumi.Input<boolean>;
-    probe?: pulumi.Input<{
-      url: pulumi.Input<string>;
-      hostHeader?: pulumi.Input<string>;
-      samples?: pulumi.Input<number>;
-      concurrency?: pulumi.Input<number>;
-      timeout?: pulumi.Input<string>;
-      maxP95Ms?: pulumi.Input<number>;
-      maxErrorPercent?: pulumi.Input<number>;
-    }>;
-    interval?: pulumi.Input<string>;
-    failureLimit?: pulumi.Input<number>;
-  }>;
-  /** Where a failed gate sends traffic: "last-good" weights (default) or "aws" 100%. */
-  rollback?: pulumi.Input<"last-good" | "aws">;
-  /** When true, `pulumi destroy` leaves OCI at 100% and removes the AWS record instead of restoring AWS. */
-  awsDecommissioned?: pulumi.Input<boolean>;
-}
+/** The inputs documented on CutoverInputs (components/cutover/spec.ts), each possibly an Input. */
+export type CutoverArgs = { [K in keyof CutoverInputs]: DeepInput<CutoverInputs[K]> };
 
 export class Cutover extends pulumi.dynamic.Resource {
   /** The change as a reviewer reads it in `pulumi preview --diff`. */

@@ -102,7 +102,8 @@ export async function checkCutover(olds: Props, news: Props, settings: ProviderS
   } else if (live.error === undefined) {
     from = { percent: 0, source: "new", note: "new weighted pair" };
   } else {
-    from = { percent: recorded ?? 0, source: "recorded", note: `live weights not read: ${live.error}` };
+    const reason = live.error.length > 120 ? `${live.error.slice(0, 117)}...` : live.error;
+    from = { percent: recorded ?? 0, source: "recorded", note: `live weights not read: ${reason}` };
   }
   const inputs = {
     ...news,
@@ -137,7 +138,16 @@ export async function diffCutover(olds: Props, news: Props, settings: ProviderSe
   return { changes: specChanged || drifted || unfinished || replaces.length > 0, replaces, deleteBeforeReplace: false };
 }
 
-function outputsOf(inputs: Props, report: Pick<CutoverReport, "weights" | "healthCheckIds" | "history">, extra: Props): Props {
+const HISTORY_KEPT = 60;
+
+function outputsOf(
+  inputs: Props,
+  olds: Props | undefined,
+  report: Pick<CutoverReport, "weights" | "healthCheckIds" | "history">,
+  extra: Props,
+): Props {
+  // History spans runs (a rollback, then the run that resumed), newest last.
+  const earlier = Array.isArray(olds?.history) ? olds!.history : [];
   return plain({
     ...inputs,
     schemaVersion: SCHEMA_VERSION,
@@ -145,7 +155,7 @@ function outputsOf(inputs: Props, report: Pick<CutoverReport, "weights" | "healt
     ociWeight: report.weights.oci,
     ociPercent: ociPercentOf(report.weights),
     healthCheckIds: report.healthCheckIds,
-    history: report.history.slice(-40),
+    history: [...earlier, ...report.history].slice(-HISTORY_KEPT),
     ...extra,
   });
 }
@@ -165,7 +175,7 @@ async function walk(inputs: Props, olds: Props | undefined, settings: ProviderSe
   const id = resourceId(addressOf(plan));
   try {
     const report = await runCutover(plan, deps);
-    const outs = outputsOf(inputs, report, { status: "complete", lastError: "", lastMeasurements: report.measurements });
+    const outs = outputsOf(inputs, olds, report, { status: "complete", lastError: "", lastMeasurements: report.measurements });
     // A health check the records no longer use (its settings changed) is removed.
     for (const side of ["aws", "oci"] as const) {
       const old = olds?.healthCheckIds?.[side];
@@ -177,7 +187,7 @@ async function walk(inputs: Props, olds: Props | undefined, settings: ProviderSe
   } catch (err) {
     const e = err as Error & { report?: CutoverReport; failed?: Measurement[] };
     if (e.name === "CutoverFailure" && e.report) {
-      throw partialFailure(e.message, id, outputsOf(inputs, e.report, { status: "rolled-back", lastError: e.message, lastMeasurements: e.failed ?? [] }));
+      throw partialFailure(e.message, id, outputsOf(inputs, olds, e.report, { status: "rolled-back", lastError: e.message, lastMeasurements: e.failed ?? [] }));
     }
     // Failed for another reason (API error, timeout): record what is live, if anything is.
     const live = await tryLive(inputs, settings);
@@ -185,7 +195,12 @@ async function walk(inputs: Props, olds: Props | undefined, settings: ProviderSe
       throw partialFailure(
         `cutover of ${plan.recordName} failed: ${e.message}`,
         id,
-        outputsOf(inputs, { weights: live.weights, healthCheckIds: { aws: "", oci: "" }, history: [] }, { status: "failed", lastError: e.message, lastMeasurements: [] }),
+        outputsOf(
+          inputs,
+          olds,
+          { weights: live.weights, healthCheckIds: olds?.healthCheckIds ?? { aws: "", oci: "" }, history: [] },
+          { status: "failed", lastError: e.message, lastMeasurements: [] },
+        ),
       );
     }
     throw err;
@@ -221,6 +236,14 @@ export async function deleteCutover(props: Props, settings: ProviderSettings) {
     return;
   }
   const decommissioned = props.awsDecommissioned === true;
+  if (decommissioned && ociPercentOf(live.weights!) < 100) {
+    // A delete must never be the step that moves traffic onto OCI: that is what the gates are for.
+    throw new Error(
+      `${addr.recordName}: AWS is marked decommissioned but OCI serves only ${ociPercentOf(live.weights!)}% live ` +
+        `(${JSON.stringify(live.weights)}); refusing to move traffic in a delete. Finish the cutover with \`pulumi up\` ` +
+        "(targetOciPercent 100) or set awsDecommissioned to false to restore AWS instead.",
+    );
+  }
   const keep: Weights = decommissioned ? { aws: 0, oci: 100 } : AWS_ONLY;
   if (!sameWeights(live.weights!, keep)) {
     const change = await setLiveWeights(addr, keep, `tundra cutover: resource deleted, ${decommissioned ? "OCI" : "AWS"} 100%`, deps);

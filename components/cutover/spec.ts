@@ -41,16 +41,26 @@ export interface GatesInput {
 }
 
 export interface CutoverInputs {
+  /** Route53 hosted zone id of the tenant's name. */
   zoneId: string;
+  /** The tenant's DNS name, e.g. tenant42.example.com. */
   recordName: string;
   recordType: RecordType;
+  /** TTL of both records during the cutover (default 60 s; a higher old TTL is lowered and waited out first). */
   ttl?: number;
+  /** What the name serves today (values or alias), SetIdentifier "aws" by default. */
   aws: TargetInput;
+  /** The OCI load balancer (values), SetIdentifier "oci" by default, optional Route53 health check. */
   oci: TargetInput;
+  /** OCI share to reach, percent: 0 or one of `steps`. */
   targetOciPercent: number;
+  /** OCI share per step, strictly ascending, 1..100 (default 1, 5, 25, 50, 100). */
   steps?: number[];
+  /** Bake time per step, e.g. "10m" (default). */
   bake?: string | number;
+  /** Gates evaluated during each bake (at least one of probe and the OCI health check). */
   gates?: GatesInput;
+  /** Where a failed gate sends traffic: "last-good" weights (default) or "aws" 100%. */
   rollback?: "last-good" | "aws";
   /** When true, deleting the resource leaves OCI at 100% and removes the AWS record. */
   awsDecommissioned?: boolean;
@@ -291,8 +301,11 @@ export function validateInputs(raw: Partial<CutoverInputs>): Validated {
   }
   const rollback = raw.rollback ?? DEFAULTS.rollback;
   if (!["last-good", "aws"].includes(rollback)) c.fail("rollback", `must be "last-good" or "aws", got ${JSON.stringify(rollback)}`);
-  if (raw.awsDecommissioned !== undefined && c.known(raw.awsDecommissioned) && typeof raw.awsDecommissioned !== "boolean") {
-    c.fail("awsDecommissioned", "must be true or false");
+  if (raw.awsDecommissioned !== undefined && c.known(raw.awsDecommissioned)) {
+    if (typeof raw.awsDecommissioned !== "boolean") c.fail("awsDecommissioned", "must be true or false");
+    else if (raw.awsDecommissioned && c.known(targetOciPercent) && targetOciPercent !== 100) {
+      c.fail("awsDecommissioned", `needs targetOciPercent 100 (got ${JSON.stringify(targetOciPercent)}): AWS can only be decommissioned once OCI serves everything`);
+    }
   }
 
   const result: Validated = { failures: c.failures, unknown: c.unknown, gates, rollback, ociHealthCheck };
