@@ -19,6 +19,7 @@ import {
   UNKNOWN,
   up,
 } from "./support/provider-host";
+import { rollback } from "../scripts/rollback";
 import { HttpTarget, startHttpTarget } from "./support/http-target";
 import { Route53Server, startRoute53Server } from "./support/route53-server";
 
@@ -82,6 +83,8 @@ function changeCount(): number {
 
 beforeAll(async () => {
   server = await startRoute53Server({ syncDelayMs: 200 });
+  // scripts/rollback.ts also runs in this process (besides the child-process run below).
+  Object.assign(process.env, credentials, { TUNDRA_ROUTE53_ENDPOINT: server.endpoint });
   target = await startHttpTarget();
   provider = await serializeProvider("components/cutover/provider.ts", "cutoverProvider");
   host = await startProviderHost({ env: { ...credentials, TUNDRA_ROUTE53_ENDPOINT: server.endpoint }, deadlineMs: 120_000 });
@@ -254,11 +257,38 @@ describe("Cutover resource through the provider host", () => {
     expect(server.sampleSplit(zone, NAME, "A").aws).toBe(1);
   }, 120_000);
 
-  it("delete keeps OCI at 100% when AWS is decommissioned", async () => {
+  it("delete keeps OCI at 100% when AWS is decommissioned, and never moves traffic onto OCI itself", async () => {
     const created = await up(host, provider, undefined, inputs());
     const decommissioned = await up(host, provider, created.state, inputs({ awsDecommissioned: true }));
     expect(decommissioned.op).toBe("update");
-    await destroy(host, decommissioned.state as ResourceState);
+    const changesBefore = changeCount();
+
+    // Someone sent traffic back to AWS after the flag was set: a delete must not undo that.
+    const rolledBack = await rollback(["--zone", zone, "--name", NAME], () => undefined);
+    expect(rolledBack).toBe(0);
+    const refused = await destroy(host, decommissioned.state as ResourceState).catch((e) => e);
+    expect(refused).toBeInstanceOf(ProviderCallError);
+    expect(refused.message).toContain("AWS is marked decommissioned but OCI serves only 0% live");
+    expect(weights()).toEqual({ aws: 100, oci: 0 });
+    expect(changeCount()).toBe(changesBefore + 1);
+
+    // Finished again through the gates, the delete keeps OCI and removes the AWS record.
+    const finished = await up(host, provider, decommissioned.state, inputs({ awsDecommissioned: true }));
+    await destroy(host, finished.state as ResourceState);
     expect(server.records(zone).map((r) => [r.SetIdentifier, r.Weight])).toEqual([["oci", 100]]);
+  }, 120_000);
+
+  it("the rollback script changes nothing when AWS already has everything, and explains bad arguments", async () => {
+    const lines: string[] = [];
+    await up(host, provider, undefined, inputs({ targetOciPercent: 0 }));
+    const before = changeCount();
+    expect(await rollback(["--zone", zone, "--name", NAME], (l) => lines.push(l))).toBe(0);
+    expect(lines).toEqual([`${NAME} A in zone ${zone}: already aws 100 / oci 0 (oci 0%); nothing changed.`]);
+    expect(changeCount()).toBe(before);
+    lines.length = 0;
+    expect(await rollback(["--name", NAME], (l) => lines.push(l))).toBe(2);
+    expect(lines[0]).toContain("missing --zone");
+    const missing = await rollback(["--zone", zone, "--name", "other.example.com"], () => undefined).catch((e) => e);
+    expect(missing.message).toContain("other.example.com A has no weighted pair aws/oci");
   }, 120_000);
 });

@@ -2,7 +2,22 @@
 // group with pagination, write both weights in one transactional change, wait for INSYNC, and
 // manage the optional health check. Every call goes through withRetry.
 import { createHash } from "crypto";
-import type { Change, ResourceRecordSet, Route53Client } from "@aws-sdk/client-route-53";
+import {
+  Change,
+  ChangeResourceRecordSetsCommand,
+  ChangeResourceRecordSetsResponse,
+  CreateHealthCheckCommand,
+  CreateHealthCheckResponse,
+  DeleteHealthCheckCommand,
+  GetChangeCommand,
+  GetChangeResponse,
+  GetHealthCheckStatusCommand,
+  GetHealthCheckStatusResponse,
+  ListResourceRecordSetsCommand,
+  ListResourceRecordSetsResponse,
+  ResourceRecordSet,
+  Route53Client,
+} from "@aws-sdk/client-route-53";
 import type { Clock } from "./clock";
 import { withRetry } from "./retry";
 import type { HealthCheckSpec, RecordType, TargetSpec, Weights } from "./types";
@@ -73,12 +88,11 @@ export class PairRecords {
   }
 
   async readGroup(): Promise<RecordGroup> {
-    const { ListResourceRecordSetsCommand } = require("@aws-sdk/client-route-53") as typeof import("@aws-sdk/client-route-53");
     const name = normalizeName(this.addr.recordName);
     const group: RecordGroup = { others: [] };
     let start: { name: string; type: string; identifier?: string } | undefined = { name, type: this.addr.recordType };
     while (start) {
-      const page: import("@aws-sdk/client-route-53").ListResourceRecordSetsResponse = await this.send(
+      const page: ListResourceRecordSetsResponse = await this.send(
         "ListResourceRecordSets",
         new ListResourceRecordSetsCommand({
           HostedZoneId: this.addr.zoneId,
@@ -126,8 +140,7 @@ export class PairRecords {
   }
 
   private async submit(changes: Change[], comment: string): Promise<string> {
-    const { ChangeResourceRecordSetsCommand } = require("@aws-sdk/client-route-53") as typeof import("@aws-sdk/client-route-53");
-    const result: import("@aws-sdk/client-route-53").ChangeResourceRecordSetsResponse = await this.send(
+    const result: ChangeResourceRecordSetsResponse = await this.send(
       "ChangeResourceRecordSets",
       new ChangeResourceRecordSetsCommand({ HostedZoneId: this.addr.zoneId, ChangeBatch: { Comment: comment, Changes: changes } }),
     );
@@ -141,10 +154,9 @@ export class PairRecords {
    * doubling up to `maxPollMs`, which keeps quick changes quick and slow ones cheap on API quota.
    */
   async waitInSync(changeId: string, timeoutMs = 10 * 60_000, maxPollMs = 5_000): Promise<number> {
-    const { GetChangeCommand } = require("@aws-sdk/client-route-53") as typeof import("@aws-sdk/client-route-53");
     const started = this.clock.now();
     for (let pollMs = 250; ; pollMs = Math.min(maxPollMs, pollMs * 2)) {
-      const result: import("@aws-sdk/client-route-53").GetChangeResponse = await this.send("GetChange", new GetChangeCommand({ Id: changeId }));
+      const result: GetChangeResponse = await this.send("GetChange", new GetChangeCommand({ Id: changeId }));
       if (result.ChangeInfo?.Status === "INSYNC") return this.clock.now() - started;
       if (this.clock.now() - started >= timeoutMs) {
         throw new Error(`change ${changeId} still ${result.ChangeInfo?.Status} after ${Math.round(timeoutMs / 1000)} s`);
@@ -155,10 +167,9 @@ export class PairRecords {
 
   /** Creates the health check once: the caller reference is derived from the record and config. */
   async ensureHealthCheck(target: TargetSpec, spec: HealthCheckSpec): Promise<string> {
-    const { CreateHealthCheckCommand } = require("@aws-sdk/client-route-53") as typeof import("@aws-sdk/client-route-53");
     const seed = JSON.stringify([this.addr.zoneId, normalizeName(this.addr.recordName), this.addr.recordType, target.setIdentifier, spec]);
     const callerReference = `tundra-cutover-${createHash("sha256").update(seed).digest("hex").slice(0, 40)}`;
-    const result: import("@aws-sdk/client-route-53").CreateHealthCheckResponse = await this.send(
+    const result: CreateHealthCheckResponse = await this.send(
       "CreateHealthCheck",
       new CreateHealthCheckCommand({
         CallerReference: callerReference,
@@ -180,8 +191,7 @@ export class PairRecords {
 
   /** Route53 counts a check healthy when more than 18% of its checkers report success. */
   async isHealthy(healthCheckId: string): Promise<boolean> {
-    const { GetHealthCheckStatusCommand } = require("@aws-sdk/client-route-53") as typeof import("@aws-sdk/client-route-53");
-    const result: import("@aws-sdk/client-route-53").GetHealthCheckStatusResponse = await this.send(
+    const result: GetHealthCheckStatusResponse = await this.send(
       "GetHealthCheckStatus",
       new GetHealthCheckStatusCommand({ HealthCheckId: healthCheckId }),
     );
@@ -192,7 +202,6 @@ export class PairRecords {
   }
 
   async deleteHealthCheck(healthCheckId: string): Promise<void> {
-    const { DeleteHealthCheckCommand } = require("@aws-sdk/client-route-53") as typeof import("@aws-sdk/client-route-53");
     try {
       await this.send("DeleteHealthCheck", new DeleteHealthCheckCommand({ HealthCheckId: healthCheckId }));
     } catch (err) {
@@ -203,7 +212,6 @@ export class PairRecords {
 
 /** A Route53 client: credentials from the standard AWS chain, optional endpoint for tests. */
 export function makeRoute53Client(endpoint?: string): Route53Client {
-  const { Route53Client: Client } = require("@aws-sdk/client-route-53") as typeof import("@aws-sdk/client-route-53");
   // Retries live in withRetry (on the injectable clock); the SDK's own would multiply them.
-  return new Client({ region: "us-east-1", maxAttempts: 1, ...(endpoint ? { endpoint } : {}) });
+  return new Route53Client({ region: "us-east-1", maxAttempts: 1, ...(endpoint ? { endpoint } : {}) });
 }
