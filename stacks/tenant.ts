@@ -104,7 +104,8 @@ function foundation(config: TenantConfig, ctx: PreClusterContext, discovery: Dis
     name: ctx.bucketName,
     tagging,
     kmsKeyId: kms?.keyId,
-  }, { ...opts, dependsOn: kms ? [identity] : [] });
+    createAfter: kms ? [identity] : [],
+  }, opts);
 
   const cluster = new TundraCluster(`${tenant.id}-cluster`, {
     compartmentId: tenant.compartmentId,
@@ -126,7 +127,9 @@ function foundation(config: TenantConfig, ctx: PreClusterContext, discovery: Dis
     healthCheckPath: c.healthCheckPath,
     loadBalancer: { minBandwidthMbps: lb.minBandwidthMbps, maxBandwidthMbps: lb.maxBandwidthMbps, isPrivate: lb.visibility === "private", listenerPort: lb.listenerPort },
     userData,
-  }, { ...opts, dependsOn: [identity] });
+    // Instance principals must work at first boot (hydration reads the bucket from cloud-init).
+    nodesCreateAfter: [identity],
+  }, opts);
 
   return { ...ctx, network, bucket, identity, cluster };
 }
