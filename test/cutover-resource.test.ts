@@ -152,6 +152,9 @@ describe("Cutover resource through the provider host", () => {
       expect(Math.abs(splits.get(percent)! - percent / 100)).toBeLessThanOrEqual(0.02);
     }
     expect(target.hostHeaders).toEqual(new Set([NAME]));
+    const fullSince = Date.parse(state.outputs.ociFullSince as string);
+    expect(Date.now() - fullSince).toBeGreaterThanOrEqual(1_000); // reached before the last TTL wait and bake
+    expect(Date.now() - fullSince).toBeLessThan(60_000);
 
     // Nothing to do on the next run.
     const before = changeCount();
@@ -164,7 +167,7 @@ describe("Cutover resource through the provider host", () => {
     server.putRecord(zone, { ...aws, Weight: 30 });
     server.putRecord(zone, { ...oci, Weight: 70 });
     const refreshed = await refresh(host, state);
-    expect(refreshed!.outputs).toMatchObject({ awsWeight: 30, ociWeight: 70, ociPercent: 70 });
+    expect(refreshed!.outputs).toMatchObject({ awsWeight: 30, ociWeight: 70, ociPercent: 70, ociFullSince: "" });
   }, 120_000);
 
   it("rolls back when the gate fails at 25%, records the live weights and fails with the numbers; the next up resumes", async () => {

@@ -140,6 +140,17 @@ export async function diffCutover(olds: Props, news: Props, settings: ProviderSe
 
 const HISTORY_KEPT = 60;
 
+/**
+ * When OCI began carrying all traffic (ISO time), kept across runs while it stays so; "" when AWS
+ * has any weight. The decommission assessment reads it (components/decommission).
+ */
+function ociFullSinceOf(weights: Weights, olds: Props | undefined, history: CutoverReport["history"]): string {
+  if (weights.aws !== 0 || weights.oci === 0) return "";
+  if (typeof olds?.ociFullSince === "string" && olds.ociFullSince && olds.awsWeight === 0) return olds.ociFullSince;
+  const reached = [...history].reverse().find((h) => h.event === "step" && h.weights.aws === 0 && h.weights.oci > 0);
+  return reached?.at ?? new Date().toISOString();
+}
+
 function outputsOf(
   inputs: Props,
   olds: Props | undefined,
@@ -155,6 +166,7 @@ function outputsOf(
     ociWeight: report.weights.oci,
     ociPercent: ociPercentOf(report.weights),
     healthCheckIds: report.healthCheckIds,
+    ociFullSince: ociFullSinceOf(report.weights, olds, report.history),
     history: [...earlier, ...report.history].slice(-HISTORY_KEPT),
     ...extra,
   });
@@ -222,7 +234,14 @@ export async function readCutover(id: string, props: Props, settings: ProviderSe
   if (!live.weights) return { id: "", props: {} };
   return {
     id,
-    props: plain({ ...props, awsWeight: live.weights.aws, ociWeight: live.weights.oci, ociPercent: ociPercentOf(live.weights) }),
+    props: plain({
+      ...props,
+      awsWeight: live.weights.aws,
+      ociWeight: live.weights.oci,
+      ociPercent: ociPercentOf(live.weights),
+      // AWS has weight again (a hand-made or emergency rollback): OCI no longer carries everything.
+      ociFullSince: live.weights.aws === 0 && live.weights.oci > 0 ? (props.ociFullSince ?? "") : "",
+    }),
   };
 }
 
