@@ -258,6 +258,13 @@ describe("Cutover resource through the provider host", () => {
     expect(server.records(zone).map((r) => [r.SetIdentifier, r.Weight])).toEqual([["aws", 100]]);
     expect(server.healthCheckIds()).not.toContain(hc);
     expect(server.sampleSplit(zone, NAME, "A").aws).toBe(1);
+
+    // The tenant comes back: a new life of the resource gets a new health check (Route53 refuses
+    // the caller reference of a deleted one).
+    const again = await up(host, provider, undefined, withHealth);
+    const hc2 = (again.state!.outputs.healthCheckIds as { oci: string }).oci;
+    expect(hc2).not.toBe(hc);
+    expect(weights()).toEqual({ aws: 0, oci: 100 });
   }, 120_000);
 
   it("delete keeps OCI at 100% when AWS is decommissioned, and never moves traffic onto OCI itself", async () => {

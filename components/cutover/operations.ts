@@ -1,5 +1,6 @@
 // What the Cutover dynamic provider does, as plain functions (no Pulumi import). provider.ts
 // loads this module inside each method, in the provider host process.
+import { randomUUID } from "crypto";
 import { systemClock } from "./clock";
 import { addressOf, AWS_ONLY, CutoverReport, EngineDeps, readLive, removeSide, runCutover, setLiveWeights } from "./engine";
 import { makeRoute53Client, normalizeName, PairAddress, PairRecords } from "./records";
@@ -183,11 +184,14 @@ async function walk(inputs: Props, olds: Props | undefined, settings: ProviderSe
     throw new Error(`invalid cutover inputs: ${text}`);
   }
   const plan = validated.plan;
-  const deps = engineDeps(settings);
+  // One generation per life of the resource, kept across updates (see ensureHealthCheck).
+  const healthCheckGeneration: string =
+    typeof olds?.healthCheckGeneration === "string" && olds.healthCheckGeneration ? olds.healthCheckGeneration : randomUUID().slice(0, 8);
+  const deps = { ...engineDeps(settings), healthCheckGeneration };
   const id = resourceId(addressOf(plan));
   try {
     const report = await runCutover(plan, deps);
-    const outs = outputsOf(inputs, olds, report, { status: "complete", lastError: "", lastMeasurements: report.measurements });
+    const outs = outputsOf(inputs, olds, report, { status: "complete", lastError: "", lastMeasurements: report.measurements, healthCheckGeneration });
     // A health check the records no longer use (its settings changed) is removed.
     for (const side of ["aws", "oci"] as const) {
       const old = olds?.healthCheckIds?.[side];
@@ -199,7 +203,7 @@ async function walk(inputs: Props, olds: Props | undefined, settings: ProviderSe
   } catch (err) {
     const e = err as Error & { report?: CutoverReport; failed?: Measurement[] };
     if (e.name === "CutoverFailure" && e.report) {
-      throw partialFailure(e.message, id, outputsOf(inputs, olds, e.report, { status: "rolled-back", lastError: e.message, lastMeasurements: e.failed ?? [] }));
+      throw partialFailure(e.message, id, outputsOf(inputs, olds, e.report, { status: "rolled-back", lastError: e.message, lastMeasurements: e.failed ?? [], healthCheckGeneration }));
     }
     // Failed for another reason (API error, timeout): record what is live, if anything is.
     const live = await tryLive(inputs, settings);
@@ -211,7 +215,7 @@ async function walk(inputs: Props, olds: Props | undefined, settings: ProviderSe
           inputs,
           olds,
           { weights: live.weights, healthCheckIds: olds?.healthCheckIds ?? { aws: "", oci: "" }, history: [] },
-          { status: "failed", lastError: e.message, lastMeasurements: [] },
+          { status: "failed", lastError: e.message, lastMeasurements: [], healthCheckGeneration },
         ),
       );
     }
