@@ -156,6 +156,15 @@ describe("Cutover resource through the provider host", () => {
     expect(Date.now() - fullSince).toBeGreaterThanOrEqual(1_000); // reached before the last TTL wait and bake
     expect(Date.now() - fullSince).toBeLessThan(60_000);
 
+    // A side cannot be renamed in place.
+    const renamed: ProviderCallError = await up(host, provider, state, inputs({ steps: [1, 5, 25, 50, 100], oci: { setIdentifier: "oci-2", values: ["198.51.100.20"] } })).catch((e) => e);
+    expect(renamed.failures).toEqual([
+      {
+        property: "oci.setIdentifier",
+        reason: 'cannot change on a live cutover ("oci" -> "oci-2"): the old record would stay in the weighted set; keep "oci"',
+      },
+    ]);
+
     // Nothing to do on the next run.
     const before = changeCount();
     expect((await up(host, provider, state, inputs({ steps: [1, 5, 25, 50, 100] }))).op).toBe("same");
@@ -286,6 +295,25 @@ describe("Cutover resource through the provider host", () => {
     const finished = await up(host, provider, decommissioned.state, inputs({ awsDecommissioned: true }));
     await destroy(host, finished.state as ResourceState);
     expect(server.records(zone).map((r) => [r.SetIdentifier, r.Weight])).toEqual([["oci", 100]]);
+  }, 120_000);
+
+  it("moving to another name replaces: the new name walks the steps, then the old name goes back to AWS", async () => {
+    const created = await up(host, provider, undefined, inputs());
+    const other = "tenant7-new.example.com";
+    server.putRecord(zone, { Name: other, Type: "A", TTL: 2, ResourceRecords: ["192.0.2.10"] });
+    const moved = await up(host, provider, created.state, inputs({ recordName: other }));
+    expect(moved.op).toBe("replace");
+    expect(moved.diff?.replaces).toEqual(["recordName"]);
+    const byName = (name: string) =>
+      server
+        .records(zone)
+        .filter((r) => r.Name === `${name}.`)
+        .map((r) => [r.SetIdentifier, r.Weight]);
+    expect(byName(other)).toEqual([
+      ["aws", 0],
+      ["oci", 100],
+    ]);
+    expect(byName(NAME)).toEqual([["aws", 100]]);
   }, 120_000);
 
   it("the rollback script changes nothing when AWS already has everything, and explains bad arguments", async () => {

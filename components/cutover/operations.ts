@@ -106,6 +106,24 @@ export async function checkCutover(olds: Props, news: Props, settings: ProviderS
     const reason = live.error.length > 120 ? `${live.error.slice(0, 117)}...` : live.error;
     from = { percent: recorded ?? 0, source: "recorded", note: `live weights not read: ${reason}` };
   }
+  // Renaming a side in place would leave the old record behind as a foreign weighted record.
+  const before = addressOfProps(olds);
+  const after = addressOfProps(news);
+  const sameName =
+    olds.zoneId !== undefined &&
+    before.zoneId === after.zoneId &&
+    normalizeName(String(before.recordName)) === normalizeName(String(after.recordName)) &&
+    before.recordType === after.recordType;
+  for (const side of ["aws", "oci"] as const) {
+    const was = side === "aws" ? before.awsSetIdentifier : before.ociSetIdentifier;
+    const now = side === "aws" ? after.awsSetIdentifier : after.ociSetIdentifier;
+    if (sameName && !isUnknown(now) && was !== now) {
+      validated.failures.push({
+        property: `${side}.setIdentifier`,
+        reason: `cannot change on a live cutover (${JSON.stringify(was)} -> ${JSON.stringify(now)}): the old record would stay in the weighted set; keep ${JSON.stringify(was)}`,
+      });
+    }
+  }
   const inputs = {
     ...news,
     transition: describeTransition(inputsOf(news), from),
@@ -121,8 +139,6 @@ export async function diffCutover(olds: Props, news: Props, settings: ProviderSe
   if (before.zoneId !== after.zoneId) replaces.push("zoneId");
   if (normalizeName(String(before.recordName)) !== normalizeName(String(after.recordName))) replaces.push("recordName");
   if (before.recordType !== after.recordType) replaces.push("recordType");
-  if (before.awsSetIdentifier !== after.awsSetIdentifier) replaces.push("aws");
-  if (before.ociSetIdentifier !== after.ociSetIdentifier && !replaces.includes("oci")) replaces.push("oci");
   const newInputs = inputsOf(news);
   if (isUnknown(newInputs)) return { changes: true, replaces, deleteBeforeReplace: false };
 
