@@ -149,8 +149,8 @@ export async function diffCutover(olds: Props, news: Props, settings: ProviderSe
   const target = weightsForOciPercent(Number(news.targetOciPercent));
   const live = await tryLive(news, settings);
   const recorded: Weights = { aws: Number(olds.awsWeight ?? -1), oci: Number(olds.ociWeight ?? -1) };
-  const current = live.weights ?? recorded;
-  const drifted = !sameWeights(current, target);
+  // Read fine but no pair (deleted by hand): drifted. Not readable: judge by what the state recorded.
+  const drifted = live.error === undefined ? !live.weights || !sameWeights(live.weights, target) : !sameWeights(recorded, target);
   const unfinished = olds.status !== "complete";
   return { changes: specChanged || drifted || unfinished || replaces.length > 0, replaces, deleteBeforeReplace: false };
 }
