@@ -1,0 +1,292 @@
+// What the Cutover dynamic provider does, as plain functions (no Pulumi import). provider.ts
+// loads this module inside each method, in the provider host process.
+import { randomUUID } from "crypto";
+import { systemClock } from "./clock";
+import { addressOf, AWS_ONLY, CutoverReport, EngineDeps, readLive, removeSide, runCutover, setLiveWeights } from "./engine";
+import { makeRoute53Client, normalizeName, PairAddress, PairRecords } from "./records";
+import { CutoverInputs, describeSafety, describeTransition, isUnknown, validateInputs } from "./spec";
+import type { Measurement, Weights } from "./types";
+import { ociPercentOf, sameWeights, weightsForOciPercent } from "./weights";
+
+export const SCHEMA_VERSION = 1;
+
+/** Provider settings: never inputs, so nothing here lands in the state. */
+export interface ProviderSettings {
+  /** Route53 endpoint override (tests); otherwise the AWS default. Env: TUNDRA_ROUTE53_ENDPOINT. */
+  route53Endpoint?: string;
+}
+
+type Props = Record<string, any>;
+
+const INPUT_KEYS = [
+  "zoneId",
+  "recordName",
+  "recordType",
+  "ttl",
+  "aws",
+  "oci",
+  "targetOciPercent",
+  "steps",
+  "bake",
+  "gates",
+  "rollback",
+  "awsDecommissioned",
+] as const;
+
+function inputsOf(props: Props): Partial<CutoverInputs> {
+  const out: Props = {};
+  for (const key of INPUT_KEYS) if (props[key] !== undefined) out[key] = props[key];
+  return out as Partial<CutoverInputs>;
+}
+
+function engineDeps(settings: ProviderSettings): EngineDeps {
+  return {
+    client: makeRoute53Client(settings.route53Endpoint || process.env.TUNDRA_ROUTE53_ENDPOINT || undefined),
+    clock: systemClock,
+    // pulumi.log does not reach the engine from a dynamic provider: progress goes to stderr.
+    log: (line) => console.error(`[cutover] ${line}`),
+  };
+}
+
+function addressOfProps(props: Props): PairAddress {
+  return {
+    zoneId: props.zoneId,
+    recordName: props.recordName,
+    recordType: props.recordType ?? "A",
+    awsSetIdentifier: props.aws?.setIdentifier ?? "aws",
+    ociSetIdentifier: props.oci?.setIdentifier ?? "oci",
+  };
+}
+
+function resourceId(addr: PairAddress): string {
+  return `${addr.zoneId}/${normalizeName(addr.recordName)}/${addr.recordType}`;
+}
+
+/** Plain JSON: no undefined anywhere (the host cannot encode it). */
+function plain<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value));
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([
+    promise.finally(() => clearTimeout(timer)),
+    new Promise<T>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms / 1000} s`)), ms);
+    }),
+  ]);
+}
+
+/** The live weights if Route53 can be read now; undefined (with the reason) otherwise. */
+async function tryLive(props: Props, settings: ProviderSettings): Promise<{ weights?: Weights; exists: boolean; error?: string }> {
+  const addr = addressOfProps(props);
+  if (isUnknown([addr.zoneId, addr.recordName, addr.recordType, addr.awsSetIdentifier, addr.ociSetIdentifier])) {
+    return { exists: false, error: "record address unknown until apply" };
+  }
+  if (!addr.zoneId || !addr.recordName) return { exists: false, error: "no record address" };
+  try {
+    const live = await withTimeout(readLive(addr, engineDeps(settings)), 15_000, "reading the live weights");
+    return { exists: live.weights !== undefined, ...(live.weights ? { weights: live.weights } : {}) };
+  } catch (err) {
+    return { exists: false, error: (err as Error).message };
+  }
+}
+
+export async function checkCutover(olds: Props, news: Props, settings: ProviderSettings) {
+  const validated = validateInputs(inputsOf(news));
+  let from: Parameters<typeof describeTransition>[1];
+  const live = await tryLive(news, settings);
+  const recorded = typeof olds.targetOciPercent === "number" ? olds.targetOciPercent : undefined;
+  if (live.weights) {
+    const percent = ociPercentOf(live.weights);
+    from = { percent, source: "live", ...(recorded !== undefined && recorded !== percent ? { note: `live; the last run targeted ${recorded}%` } : {}) };
+  } else if (live.error === undefined) {
+    from = { percent: 0, source: "new", note: "new weighted pair" };
+  } else {
+    const reason = live.error.length > 120 ? `${live.error.slice(0, 117)}...` : live.error;
+    from = { percent: recorded ?? 0, source: "recorded", note: `live weights not read: ${reason}` };
+  }
+  // Renaming a side in place would leave the old record behind as a foreign weighted record.
+  const before = addressOfProps(olds);
+  const after = addressOfProps(news);
+  const sameName =
+    olds.zoneId !== undefined &&
+    before.zoneId === after.zoneId &&
+    normalizeName(String(before.recordName)) === normalizeName(String(after.recordName)) &&
+    before.recordType === after.recordType;
+  for (const side of ["aws", "oci"] as const) {
+    const was = side === "aws" ? before.awsSetIdentifier : before.ociSetIdentifier;
+    const now = side === "aws" ? after.awsSetIdentifier : after.ociSetIdentifier;
+    if (sameName && !isUnknown(now) && was !== now) {
+      validated.failures.push({
+        property: `${side}.setIdentifier`,
+        reason: `cannot change on a live cutover (${JSON.stringify(was)} -> ${JSON.stringify(now)}): the old record would stay in the weighted set; keep ${JSON.stringify(was)}`,
+      });
+    }
+  }
+  const inputs = {
+    ...news,
+    transition: describeTransition(inputsOf(news), from),
+    safety: describeSafety({ gates: validated.gates, rollback: validated.rollback }, validated.ociHealthCheck),
+  };
+  return { inputs, failures: validated.failures };
+}
+
+export async function diffCutover(olds: Props, news: Props, settings: ProviderSettings) {
+  const before = addressOfProps(olds);
+  const after = addressOfProps(news);
+  const replaces: string[] = [];
+  if (before.zoneId !== after.zoneId) replaces.push("zoneId");
+  if (normalizeName(String(before.recordName)) !== normalizeName(String(after.recordName))) replaces.push("recordName");
+  if (before.recordType !== after.recordType) replaces.push("recordType");
+  const newInputs = inputsOf(news);
+  if (isUnknown(newInputs)) return { changes: true, replaces, deleteBeforeReplace: false };
+
+  const oldPlan = validateInputs(inputsOf(olds)).plan;
+  const newPlan = validateInputs(newInputs).plan;
+  const specChanged =
+    JSON.stringify(oldPlan ?? null) !== JSON.stringify(newPlan ?? null) || Boolean(olds.awsDecommissioned) !== Boolean(news.awsDecommissioned);
+  const target = weightsForOciPercent(Number(news.targetOciPercent));
+  const live = await tryLive(news, settings);
+  const recorded: Weights = { aws: Number(olds.awsWeight ?? -1), oci: Number(olds.ociWeight ?? -1) };
+  // Read fine but no pair (deleted by hand): drifted. Not readable: judge by what the state recorded.
+  const drifted = live.error === undefined ? !live.weights || !sameWeights(live.weights, target) : !sameWeights(recorded, target);
+  const unfinished = olds.status !== "complete";
+  return { changes: specChanged || drifted || unfinished || replaces.length > 0, replaces, deleteBeforeReplace: false };
+}
+
+const HISTORY_KEPT = 60;
+
+/**
+ * When OCI began carrying all traffic (ISO time), kept across runs while it stays so; "" when AWS
+ * has any weight. The decommission assessment reads it (components/decommission).
+ */
+function ociFullSinceOf(weights: Weights, olds: Props | undefined, history: CutoverReport["history"]): string {
+  if (weights.aws !== 0 || weights.oci === 0) return "";
+  if (typeof olds?.ociFullSince === "string" && olds.ociFullSince && olds.awsWeight === 0) return olds.ociFullSince;
+  const reached = [...history].reverse().find((h) => h.event === "step" && h.weights.aws === 0 && h.weights.oci > 0);
+  return reached?.at ?? new Date().toISOString();
+}
+
+function outputsOf(
+  inputs: Props,
+  olds: Props | undefined,
+  report: Pick<CutoverReport, "weights" | "healthCheckIds" | "history">,
+  extra: Props,
+): Props {
+  // History spans runs (a rollback, then the run that resumed), newest last.
+  const earlier = Array.isArray(olds?.history) ? olds!.history : [];
+  return plain({
+    ...inputs,
+    schemaVersion: SCHEMA_VERSION,
+    awsWeight: report.weights.aws,
+    ociWeight: report.weights.oci,
+    ociPercent: ociPercentOf(report.weights),
+    healthCheckIds: report.healthCheckIds,
+    ociFullSince: ociFullSinceOf(report.weights, olds, report.history),
+    history: [...earlier, ...report.history].slice(-HISTORY_KEPT),
+    ...extra,
+  });
+}
+
+function partialFailure(message: string, id: string, properties: Props): Error {
+  return Object.assign(new Error(message), { id, properties, reasons: [message] });
+}
+
+async function walk(inputs: Props, olds: Props | undefined, settings: ProviderSettings): Promise<{ id: string; outs: Props }> {
+  const validated = validateInputs(inputsOf(inputs));
+  if (!validated.plan) {
+    const text = validated.failures.map((f) => `${f.property}: ${f.reason}`).join("; ") || "some inputs are still unknown";
+    throw new Error(`invalid cutover inputs: ${text}`);
+  }
+  const plan = validated.plan;
+  // One generation per life of the resource, kept across updates (see ensureHealthCheck).
+  const healthCheckGeneration: string =
+    typeof olds?.healthCheckGeneration === "string" && olds.healthCheckGeneration ? olds.healthCheckGeneration : randomUUID().slice(0, 8);
+  const deps = { ...engineDeps(settings), healthCheckGeneration };
+  const id = resourceId(addressOf(plan));
+  try {
+    const report = await runCutover(plan, deps);
+    const outs = outputsOf(inputs, olds, report, { status: "complete", lastError: "", lastMeasurements: report.measurements, healthCheckGeneration });
+    // A health check the records no longer use (its settings changed) is removed.
+    for (const side of ["aws", "oci"] as const) {
+      const old = olds?.healthCheckIds?.[side];
+      if (old && old !== report.healthCheckIds[side]) {
+        await new PairRecords(deps.client, deps.clock, addressOf(plan)).deleteHealthCheck(old).catch((err) => deps.log?.(`health check ${old} kept: ${err.message}`));
+      }
+    }
+    return { id, outs };
+  } catch (err) {
+    const e = err as Error & { report?: CutoverReport; failed?: Measurement[] };
+    if (e.name === "CutoverFailure" && e.report) {
+      throw partialFailure(e.message, id, outputsOf(inputs, olds, e.report, { status: "rolled-back", lastError: e.message, lastMeasurements: e.failed ?? [], healthCheckGeneration }));
+    }
+    // Failed for another reason (API error, timeout): record what is live, if anything is.
+    const live = await tryLive(inputs, settings);
+    if (live.weights) {
+      throw partialFailure(
+        `cutover of ${plan.recordName} failed: ${e.message}`,
+        id,
+        outputsOf(
+          inputs,
+          olds,
+          { weights: live.weights, healthCheckIds: olds?.healthCheckIds ?? { aws: "", oci: "" }, history: [] },
+          { status: "failed", lastError: e.message, lastMeasurements: [], healthCheckGeneration },
+        ),
+      );
+    }
+    throw err;
+  }
+}
+
+export async function createCutover(inputs: Props, settings: ProviderSettings) {
+  return walk(inputs, undefined, settings);
+}
+
+export async function updateCutover(olds: Props, news: Props, settings: ProviderSettings) {
+  const { outs } = await walk(news, olds, settings);
+  return { outs };
+}
+
+/** `pulumi refresh`: the weights live in Route53, so a hand-made change shows up. */
+export async function readCutover(id: string, props: Props, settings: ProviderSettings) {
+  const live = await readLive(addressOfProps(props), engineDeps(settings));
+  if (!live.weights) return { id: "", props: {} };
+  return {
+    id,
+    props: plain({
+      ...props,
+      awsWeight: live.weights.aws,
+      ociWeight: live.weights.oci,
+      ociPercent: ociPercentOf(live.weights),
+      // AWS has weight again (a hand-made or emergency rollback): OCI no longer carries everything.
+      ociFullSince: live.weights.aws === 0 && live.weights.oci > 0 ? (props.ociFullSince ?? "") : "",
+    }),
+  };
+}
+
+/** Restores AWS 100% and removes the OCI record; with awsDecommissioned, keeps OCI 100% and removes the AWS record. */
+export async function deleteCutover(props: Props, settings: ProviderSettings) {
+  const addr = addressOfProps(props);
+  const deps = engineDeps(settings);
+  const live = await readLive(addr, deps);
+  if (!live.group.aws || !live.group.oci) {
+    deps.log?.(`${addr.recordName}: no weighted pair left, nothing to restore`);
+    return;
+  }
+  const decommissioned = props.awsDecommissioned === true;
+  if (decommissioned && ociPercentOf(live.weights!) < 100) {
+    // A delete must never be the step that moves traffic onto OCI: that is what the gates are for.
+    throw new Error(
+      `${addr.recordName}: AWS is marked decommissioned but OCI serves only ${ociPercentOf(live.weights!)}% live ` +
+        `(${JSON.stringify(live.weights)}); refusing to move traffic in a delete. Finish the cutover with \`pulumi up\` ` +
+        "(targetOciPercent 100) or set awsDecommissioned to false to restore AWS instead.",
+    );
+  }
+  const keep: Weights = decommissioned ? { aws: 0, oci: 100 } : AWS_ONLY;
+  if (!sameWeights(live.weights!, keep)) {
+    const change = await setLiveWeights(addr, keep, `tundra cutover: resource deleted, ${decommissioned ? "OCI" : "AWS"} 100%`, deps);
+    deps.log?.(`delete: ${JSON.stringify(change.before)} -> ${JSON.stringify(change.after)} (${change.changeId}, INSYNC after ${change.syncMs} ms)`);
+  }
+  await removeSide(addr, decommissioned ? "aws" : "oci", deps);
+}

@@ -1,0 +1,121 @@
+// `tundra:cutover` (optional): the Route53 weighted cutover of the tenant's DNS name from AWS to
+// OCI. The OCI side's address comes from the cluster's load balancer, so it is not configured.
+// Shapes are checked here; the rules (steps ascending, target among the steps, gates present...)
+// are the Cutover resource's own (components/cutover/spec.ts), run here with the load balancer
+// address as a placeholder so a bad config fails before anything is declared.
+import { z } from "zod";
+import { UNKNOWN, validateInputs, type CutoverInputs } from "../../components/cutover/spec";
+
+const duration = z.union([z.string(), z.number()]);
+const healthCheck = z.strictObject({
+  type: z.enum(["HTTP", "HTTPS", "TCP"]).optional(),
+  port: z.number().optional(),
+  path: z.string().optional(),
+  fqdn: z.string().optional(),
+  intervalSeconds: z.union([z.literal(10), z.literal(30)]).optional(),
+  failureThreshold: z.number().optional(),
+});
+
+const sectionSchema = z.strictObject({
+  /** Route53 hosted zone id, e.g. Z0123456789ABCDEFGHIJ. */
+  zoneId: z.string(),
+  /** The tenant's DNS name, e.g. tenant42.example.com. */
+  recordName: z.string(),
+  recordType: z.enum(["A", "AAAA", "CNAME"]).default("A"),
+  ttl: z.number().optional(),
+  /** What the name serves today on AWS: addresses/host name, or an alias target (e.g. an ALB). */
+  aws: z.strictObject({
+    setIdentifier: z.string().optional(),
+    values: z.array(z.string()).optional(),
+    alias: z.strictObject({ hostedZoneId: z.string(), dnsName: z.string(), evaluateTargetHealth: z.boolean().optional() }).optional(),
+    healthCheck: healthCheck.extend({ ipAddress: z.string().optional() }).optional(),
+  }),
+  oci: z
+    .strictObject({
+      setIdentifier: z.string().optional(),
+      /** A Route53 health check on the OCI load balancer (its address is filled in; needs a public LB). */
+      healthCheck: healthCheck.optional(),
+    })
+    .default({}),
+  /** 0 until the tenant is validated on OCI; then a step (100 finishes the cutover). */
+  targetOciPercent: z.number().default(0),
+  steps: z.array(z.number()).optional(),
+  bake: duration.optional(),
+  gates: z
+    .strictObject({
+      healthCheck: z.boolean().optional(),
+      /** HTTP probe of the OCI load balancer; by default `<https|http>://<LB address>:<listenerPort><path>` with the tenant's Host header. */
+      probe: z
+        .strictObject({
+          url: z.string().optional(),
+          path: z.string().default("/"),
+          hostHeader: z.string().optional(),
+          samples: z.number().optional(),
+          concurrency: z.number().optional(),
+          timeout: duration.optional(),
+          maxP95Ms: z.number().optional(),
+          maxErrorPercent: z.number().optional(),
+        })
+        .optional(),
+      interval: duration.optional(),
+      failureLimit: z.number().optional(),
+    })
+    .default({ probe: { path: "/" } }),
+  rollback: z.enum(["last-good", "aws"]).optional(),
+  awsDecommissioned: z.boolean().default(false),
+});
+
+export type CutoverSection = z.output<typeof sectionSchema>;
+
+/** The Cutover resource's inputs for a config section, given the OCI load balancer's address and probe URL. */
+export function cutoverInputsOf(section: CutoverSection, ociAddress: string, probeUrl: string): CutoverInputs {
+  const { probe, ...gates } = section.gates;
+  return {
+    zoneId: section.zoneId,
+    recordName: section.recordName,
+    recordType: section.recordType,
+    ...(section.ttl !== undefined ? { ttl: section.ttl } : {}),
+    aws: section.aws,
+    oci: {
+      ...(section.oci.setIdentifier ? { setIdentifier: section.oci.setIdentifier } : {}),
+      values: [ociAddress],
+      ...(section.oci.healthCheck ? { healthCheck: { ...section.oci.healthCheck, ipAddress: ociAddress } } : {}),
+    },
+    targetOciPercent: section.targetOciPercent,
+    ...(section.steps ? { steps: section.steps } : {}),
+    ...(section.bake !== undefined ? { bake: section.bake } : {}),
+    gates: {
+      ...gates,
+      ...(probe
+        ? {
+            probe: {
+              url: probe.url ?? probeUrl,
+              hostHeader: probe.hostHeader ?? section.recordName,
+              ...(probe.samples !== undefined ? { samples: probe.samples } : {}),
+              ...(probe.concurrency !== undefined ? { concurrency: probe.concurrency } : {}),
+              ...(probe.timeout !== undefined ? { timeout: probe.timeout } : {}),
+              ...(probe.maxP95Ms !== undefined ? { maxP95Ms: probe.maxP95Ms } : {}),
+              ...(probe.maxErrorPercent !== undefined ? { maxErrorPercent: probe.maxErrorPercent } : {}),
+            },
+          }
+        : {}),
+    },
+    ...(section.rollback ? { rollback: section.rollback } : {}),
+    awsDecommissioned: section.awsDecommissioned,
+  };
+}
+
+/** Maps a resource property ("steps[1]", "gates.probe.url") to a config path. */
+function pathOf(property: string): (string | number)[] {
+  return property
+    .split(/\.|\[|\]/)
+    .filter(Boolean)
+    .map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+}
+
+export const cutoverSchema = sectionSchema
+  .superRefine((section, ctx) => {
+    const { failures } = validateInputs(cutoverInputsOf(section, UNKNOWN, UNKNOWN));
+    for (const f of failures) ctx.addIssue({ code: "custom", path: pathOf(f.property), message: f.reason });
+  })
+  .optional();

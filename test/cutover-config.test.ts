@@ -1,0 +1,128 @@
+// The `tundra:cutover` config section and the stage's inputs for the Cutover resource.
+import * as pulumi from "@pulumi/pulumi";
+import { describe, expect, it } from "vitest";
+import { cutoverInputsOf, cutoverSchema } from "../stacks/config/cutover";
+import { probeUrlOf } from "../stacks/cutover-stage";
+import { describeTransition, UNKNOWN, validateInputs } from "../components/cutover/spec";
+
+const section = {
+  zoneId: "Z0123456789ABCDEFGHIJ",
+  recordName: "tenant42.example.com",
+  aws: { values: ["52.1.2.3"] },
+  targetOciPercent: 100,
+};
+
+describe("tundra:cutover", () => {
+  it("is optional, and fills the defaults: probe on, AWS target as configured, OCI address from the load balancer", () => {
+    expect(cutoverSchema.safeParse(undefined).success).toBe(true);
+    const parsed = cutoverSchema.parse(section)!;
+    const inputs = cutoverInputsOf(parsed, "10.0.2.15", probeUrlOf("10.0.2.15", 443, "/"));
+    expect(inputs).toEqual({
+      zoneId: "Z0123456789ABCDEFGHIJ",
+      recordName: "tenant42.example.com",
+      recordType: "A",
+      aws: { values: ["52.1.2.3"] },
+      oci: { values: ["10.0.2.15"] },
+      targetOciPercent: 100,
+      gates: { probe: { url: "https://10.0.2.15:443/", hostHeader: "tenant42.example.com" } },
+      awsDecommissioned: false,
+    });
+    const checked = validateInputs(inputs);
+    expect(checked.failures).toEqual([]);
+    expect(checked.plan).toMatchObject({ ttl: 60, steps: [1, 5, 25, 50, 100], bakeMs: 600_000, rollback: "last-good" });
+    expect(checked.plan!.gates.probe).toMatchObject({ samples: 20, maxP95Ms: 1000, maxErrorRate: 0.01, timeoutMs: 5000 });
+  });
+
+  it("reports the resource's rules at config keys, before anything is declared", () => {
+    const result = cutoverSchema.safeParse({ ...section, steps: [5, 1], targetOciPercent: 30, bake: "soon", aws: {} });
+    expect(result.success).toBe(false);
+    const issues = result.error!.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+    expect(issues).toEqual([
+      "aws: needs exactly one of values (addresses or a host name) and alias (an AWS alias target)",
+      "steps.1: steps must be strictly ascending: 1 follows 5",
+      "targetOciPercent: 30 is not one of the steps [5,1]: add it to steps or pick a step (or 0 for all AWS)",
+      'bake: must be a positive duration such as "10m", "90s" or "1h" (or a number of seconds), got "soon"',
+    ]);
+    const decommission = cutoverSchema.safeParse({ ...section, targetOciPercent: 50, steps: [50], awsDecommissioned: true });
+    expect(decommission.error!.issues[0].message).toContain("needs targetOciPercent 100");
+  });
+
+  it("fills the OCI health check's address and builds probe URLs for http, https and IPv6", () => {
+    const parsed = cutoverSchema.parse({ ...section, oci: { healthCheck: { type: "HTTPS", path: "/health" } } })!;
+    expect(cutoverInputsOf(parsed, "129.213.45.67", "x").oci.healthCheck).toEqual({ type: "HTTPS", path: "/health", ipAddress: "129.213.45.67" });
+    expect(probeUrlOf("10.0.0.5", 80, "health")).toBe("http://10.0.0.5:80/health");
+    expect(probeUrlOf("fd00::5", 443, "/q")).toBe("https://[fd00::5]:443/q");
+  });
+});
+
+describe("preview text", () => {
+  it("reads as the change a reviewer approves", () => {
+    const raw = { targetOciPercent: 100, steps: [1, 5, 25, 50, 100], bake: "10m" };
+    expect(describeTransition(raw, { percent: 0, source: "live" })).toBe("oci 0% -> 100% via 1/5/25/50/100, bake 10m");
+    expect(describeTransition(raw, { percent: 25, source: "live" })).toBe("oci 25% -> 100% via 50/100, bake 10m");
+    expect(describeTransition({ ...raw, targetOciPercent: 0 }, { percent: 50, source: "live" })).toBe(
+      "oci 50% -> 0% in one change (towards AWS, no gates)",
+    );
+    expect(describeTransition(raw, { percent: 100, source: "live" })).toBe("oci 100%, no traffic change");
+    expect(describeTransition({ ...raw, targetOciPercent: UNKNOWN as unknown as number }, { percent: 0, source: "new" })).toBe(
+      "oci 0% -> (target unknown until apply)",
+    );
+  });
+
+  it("validates with unknowns: no failure and no plan until they are known", () => {
+    const v = validateInputs({
+      zoneId: "Z1",
+      recordName: "t.example.com",
+      recordType: "A",
+      aws: { values: ["192.0.2.1"] },
+      oci: { values: [UNKNOWN] },
+      targetOciPercent: 100,
+      gates: { probe: { url: UNKNOWN } },
+    });
+    expect(v).toMatchObject({ failures: [], unknown: true });
+    expect(v.plan).toBeUndefined();
+  });
+});
+
+describe("cutover stage", () => {
+  it("declares one Cutover whose OCI target and probe come from the load balancer's address", async () => {
+    const declared: pulumi.runtime.MockResourceArgs[] = [];
+    await pulumi.runtime.setMocks(
+      {
+        newResource: (args) => {
+          declared.push(args);
+          return { id: `${args.name}-id`, state: args.inputs };
+        },
+        call: (args) => args.inputs,
+      },
+      "tundra-replatform",
+      "t42-prod",
+      true,
+    );
+    const { cutoverStage } = await import("../stacks/cutover-stage.js");
+    const config = {
+      tenant: { id: "t42" },
+      loadBalancer: { listenerPort: 443 },
+      cutover: cutoverSchema.parse({ ...section, oci: { healthCheck: { type: "HTTPS", path: "/health" } } }),
+    };
+    const foundation = { config, cluster: { loadBalancerAddress: pulumi.output("129.213.45.67") } } as unknown as Parameters<typeof cutoverStage>[0];
+    expect(cutoverStage({ ...foundation, config: { ...config, cutover: undefined } } as unknown as typeof foundation, {})).toBeUndefined();
+
+    const result = cutoverStage(foundation, {})!;
+    for (let i = 0; i < 100 && declared.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(result.resources).toHaveLength(1);
+    expect(declared).toHaveLength(1);
+    expect(declared[0].type).toBe("pulumi-nodejs:dynamic:Resource");
+    expect(declared[0].name).toBe("t42-cutover");
+    expect(declared[0].inputs).toMatchObject({
+      zoneId: "Z0123456789ABCDEFGHIJ",
+      recordName: "tenant42.example.com",
+      aws: { values: ["52.1.2.3"] },
+      oci: { values: ["129.213.45.67"], healthCheck: { type: "HTTPS", path: "/health", ipAddress: "129.213.45.67" } },
+      targetOciPercent: 100,
+      gates: { probe: { url: "https://129.213.45.67:443/", hostHeader: "tenant42.example.com" } },
+    });
+    expect(typeof declared[0].inputs.__provider).toBe("string");
+    expect(Object.keys(result.outputs).sort()).toEqual(["awsDecommissioned", "awsWeight", "ociFullSince", "ociPercent", "ociWeight", "status", "transition"]);
+  });
+});
