@@ -1,0 +1,109 @@
+// Per-region OCI SDK clients (Compute, Work Requests, Object Storage) with deliberate retry and
+// circuit-breaker settings. Credentials come from the environment, the way the OCI CLI reads
+// them, never from resource inputs or state.
+import * as common from "oci-common";
+import * as core from "oci-core";
+import * as objectstorage from "oci-objectstorage";
+import * as workrequests from "oci-workrequests";
+
+export interface RegionClients {
+  region: string;
+  compute: core.ComputeClient;
+  workRequests: workrequests.WorkRequestClient;
+  objectStorage: objectstorage.ObjectStorageClient;
+}
+
+/** Per-region endpoint overrides: `{ "<region>": { "iaas": url, "objectstorage": url } }`. */
+export type EndpointOverrides = Record<string, { iaas?: string; objectstorage?: string }>;
+
+/** Names of the environment variables read here (documented in docs/region.md). */
+export const ENV = {
+  auth: "OCI_CLI_AUTH",
+  configFile: "OCI_CLI_CONFIG_FILE",
+  profile: "OCI_CLI_PROFILE",
+  endpoints: "TUNDRA_OCI_ENDPOINTS",
+} as const;
+
+/**
+ * The authentication the OCI CLI would use: `OCI_CLI_AUTH` = api_key (default, the config file
+ * `OCI_CLI_CONFIG_FILE` or ~/.oci/config, profile `OCI_CLI_PROFILE` or DEFAULT) or
+ * instance_principal (the machine running `pulumi up` is an OCI instance in a dynamic group).
+ */
+export async function authFromEnvironment(env: NodeJS.ProcessEnv = process.env): Promise<common.AuthenticationDetailsProvider> {
+  const method = (env[ENV.auth] ?? "api_key").toLowerCase();
+  if (method === "api_key") {
+    return new common.ConfigFileAuthenticationDetailsProvider(env[ENV.configFile] || undefined, env[ENV.profile] || "DEFAULT");
+  }
+  if (method === "instance_principal") {
+    return new common.InstancePrincipalsAuthenticationDetailsProviderBuilder().build();
+  }
+  throw new Error(`${ENV.auth}=${env[ENV.auth]} is not supported here; use api_key or instance_principal`);
+}
+
+export function endpointOverrides(env: NodeJS.ProcessEnv = process.env): EndpointOverrides {
+  const raw = env[ENV.endpoints];
+  if (!raw) return {};
+  try {
+    return JSON.parse(raw) as EndpointOverrides;
+  } catch (err) {
+    throw new Error(`${ENV.endpoints} must be JSON like {"us-ashburn-1":{"iaas":"https://...","objectstorage":"https://..."}}: ${(err as Error).message}`);
+  }
+}
+
+// Throttling and 5xx are retried a few times with jittered backoff; anything else (404, 400,
+// 409) surfaces at once. The SDK's default circuit breaker would reject even healthy calls for
+// 30 s after 10 failures, so it is off: waits have their own backoff and timeout.
+function clientConfiguration(): common.ClientConfiguration {
+  return {
+    retryConfiguration: {
+      terminationStrategy: new common.MaxAttemptsTerminationStrategy(4),
+      delayStrategy: new common.ExponentialBackoffDelayStrategy(20),
+      retryCondition: common.OciSdkDefaultRetryConfiguration.retryCondition,
+    },
+    circuitBreaker: new common.CircuitBreaker({ disableClientCircuitBreaker: true }),
+  };
+}
+
+export function makeRegionClients(
+  region: string,
+  auth: common.AuthenticationDetailsProvider,
+  overrides: EndpointOverrides = {},
+): RegionClients {
+  const params = { authenticationDetailsProvider: auth };
+  const compute = new core.ComputeClient(params, clientConfiguration());
+  const workRequests = new workrequests.WorkRequestClient(params, clientConfiguration());
+  const objectStorage = new objectstorage.ObjectStorageClient(params, clientConfiguration());
+  for (const client of [compute, workRequests, objectStorage]) client.regionId = region;
+  const override = overrides[region];
+  if (override?.iaas) {
+    compute.endpoint = override.iaas;
+    workRequests.endpoint = override.iaas;
+  }
+  if (override?.objectstorage) objectStorage.endpoint = override.objectstorage;
+  return { region, compute, workRequests, objectStorage };
+}
+
+/** A cache of clients by region, built on first use. */
+export function regionClientFactory(auth: common.AuthenticationDetailsProvider, overrides: EndpointOverrides = {}) {
+  const cache = new Map<string, RegionClients>();
+  return (region: string): RegionClients => {
+    let clients = cache.get(region);
+    if (!clients) {
+      clients = makeRegionClients(region, auth, overrides);
+      cache.set(region, clients);
+    }
+    return clients;
+  };
+}
+
+/** True when an SDK error is a 404 (the resource is gone or never existed). */
+export function isNotFound(err: unknown): boolean {
+  return (err as { statusCode?: number })?.statusCode === 404;
+}
+
+/** The service's own words for an SDK error: status, code and message. */
+export function describeOciError(err: unknown): string {
+  const e = err as { statusCode?: number; serviceCode?: string; message?: string };
+  if (e && typeof e.statusCode === "number") return `${e.statusCode} ${e.serviceCode ?? ""}: ${e.message ?? ""}`.trim();
+  return (err as Error)?.message ?? String(err);
+}

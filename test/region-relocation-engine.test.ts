@@ -1,0 +1,114 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { regionClientFactory } from "../components/region/oci-clients";
+import { emptyProgress, relocate, RelocationStepError } from "../components/region/relocation-engine";
+import { parseRelocationSpec, RelocationSpec } from "../components/region/relocation-spec";
+import { Clock, pollUntil, realClock, WaitTimeoutError } from "../components/region/wait";
+import { OciComputeServer, startOciComputeServer } from "./support/oci-compute-server";
+import { makeOciTestAuth } from "./support/oci-signature";
+
+const COMPARTMENT = "ocid1.compartment.oc1..aaaatestcompartment";
+const SUBNET = "ocid1.subnet.oc1.sa-bogota-1.aaaatestsubnet";
+
+describe("relocation engine against the OCI compute test servers (real SDK clients)", () => {
+  const auth = makeOciTestAuth();
+  const keys = new Map([[auth.keyId, auth.publicKey]]);
+  let source: OciComputeServer;
+  let target: OciComputeServer;
+
+  beforeAll(async () => {
+    source = await startOciComputeServer({ region: "us-ashburn-1", keys, buckets: ["migration"], durationsMs: { CreateImage: 60, ExportImage: 60, ImportImage: 60, LaunchInstance: 60 } });
+    target = await startOciComputeServer({ region: "sa-bogota-1", keys, durationsMs: { CreateImage: 60, ExportImage: 60, ImportImage: 60, LaunchInstance: 60 } });
+  });
+  afterAll(async () => {
+    await source?.close();
+    await target?.close();
+  });
+
+  function deps(log: string[] = []) {
+    const endpoints = {
+      "us-ashburn-1": { iaas: source.endpoint, objectstorage: source.endpoint },
+      "sa-bogota-1": { iaas: target.endpoint, objectstorage: target.endpoint },
+    };
+    return { clients: regionClientFactory(auth.provider, endpoints), clock: realClock, log: (l: string) => log.push(l) };
+  }
+
+  function spec(name: string, overrides: Record<string, unknown> = {}): RelocationSpec {
+    const instance = source.addInstance({ compartmentId: COMPARTMENT, shape: "VM.Standard.E4.Flex" });
+    const parsed = parseRelocationSpec({
+      name,
+      source: { region: "us-ashburn-1", compartmentId: COMPARTMENT, instanceId: instance.id, bucket: "migration" },
+      target: {
+        region: "sa-bogota-1", compartmentId: COMPARTMENT, availabilityDomain: target.availabilityDomains[0], subnetId: SUBNET,
+        shape: "VM.Standard.E4.Flex", ocpus: 2, memoryInGBs: 16,
+      },
+      cleanup: true,
+      waits: { timeoutMinutes: 1, pollInitialSeconds: 0.02, pollMaxSeconds: 0.1 },
+      ...overrides,
+    });
+    if (!parsed.spec) throw new Error(JSON.stringify(parsed.failures));
+    return parsed.spec;
+  }
+
+  it("moves an instance: image, export, import through a PAR, Flex launch, cleanup", async () => {
+    const s = spec("full-move");
+    const progress = await relocate(s, emptyProgress(), deps());
+    const launched = target.instances.get(progress.steps.launchInstance.resourceId)!;
+    expect(launched.lifecycleState).toBe("RUNNING");
+    expect(launched.shapeConfig).toEqual({ ocpus: 2, memoryInGBs: 16 });
+    expect(launched.imageId).toBe(progress.steps.importImage.resourceId);
+    expect(target.images.get(progress.steps.importImage.resourceId)!.lifecycleState).toBe("AVAILABLE");
+    // Cleanup removed the source-region copies and the PAR; the imported image stays.
+    expect(source.images.get(progress.steps.createImage.resourceId)!.lifecycleState).toBe("DELETED");
+    expect(source.objects.size).toBe(0);
+    expect(source.pars.size).toBe(0);
+    expect(Object.values(progress.steps).every((st) => st.status === "done")).toBe(true);
+  });
+
+  it("stops on a FAILED work request with the service's message, then resumes without repeating finished steps", async () => {
+    const s = spec("failed-export");
+    source.inject("ExportImage", { kind: "workRequest", status: "FAILED", message: "Object Storage quota exceeded for bucket migration" });
+    const before = source.count("CreateImage");
+    const importsBefore = target.count("ImportImage");
+    const err = await relocate(s, emptyProgress(), deps()).catch((e) => e);
+    expect(err).toBeInstanceOf(RelocationStepError);
+    expect(err.step).toBe("exportImage");
+    expect(err.message).toContain("ended FAILED");
+    expect(err.message).toContain("Object Storage quota exceeded for bucket migration");
+    const progress = err.progress;
+    expect(progress.steps.createImage.status).toBe("done");
+    expect(progress.steps.exportImage.status).toBe("started");
+    expect(target.count("ImportImage")).toBe(importsBefore);
+
+    await relocate(s, progress, deps());
+    expect(source.count("CreateImage") - before).toBe(1);
+    expect(progress.steps.exportImage.attempt).toBe(2);
+    expect(progress.steps.launchInstance.status).toBe("done");
+  });
+
+  it("gives up after the wait timeout while a work request stays IN_PROGRESS", async () => {
+    const s = spec("stalled", { waits: { timeoutMinutes: 0.005, pollInitialSeconds: 0.02, pollMaxSeconds: 0.05 } });
+    target.inject("LaunchInstance", { kind: "stall" });
+    const err = await relocate(s, emptyProgress(), deps()).catch((e) => e);
+    expect(err).toBeInstanceOf(RelocationStepError);
+    expect(err.step).toBe("launchInstance");
+    expect(err.message).toMatch(/timed out after 0 s waiting for launchInstance .* \(last seen: IN_PROGRESS \d+%\)/);
+    expect(err.progress.steps.launchInstance.workRequestId).toMatch(/^ocid1\.coreservicesworkrequest/);
+  });
+});
+
+describe("pollUntil", () => {
+  it("backs off exponentially up to the cap and stops at the timeout, on an injected clock", async () => {
+    let now = 0;
+    const sleeps: number[] = [];
+    const clock: Clock = { now: () => now, sleep: async (ms) => { sleeps.push(ms); now += ms; } };
+    const err = await pollUntil("thing", async () => ({ pending: "IN_PROGRESS" }), { timeoutMs: 10_000, initialDelayMs: 500, maxDelayMs: 2_000 }, clock).catch((e) => e);
+    expect(err).toBeInstanceOf(WaitTimeoutError);
+    expect(sleeps).toEqual([500, 1000, 2000, 2000, 2000, 2000, 500]);
+  });
+
+  it("propagates errors of the poll itself instead of polling forever", async () => {
+    const clock: Clock = { now: () => 0, sleep: async () => undefined };
+    const err = await pollUntil<string>("thing", async () => { throw new Error("404 NotAuthorizedOrNotFound"); }, { timeoutMs: 1000, initialDelayMs: 1, maxDelayMs: 1 }, clock).catch((e: Error) => e);
+    expect((err as Error).message).toBe("404 NotAuthorizedOrNotFound");
+  });
+});
