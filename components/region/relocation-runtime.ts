@@ -49,7 +49,7 @@ export function outputs(spec: RelocationSpec, progress: RelocationProgress): Pro
     steps: describeSteps(spec),
     progress,
     sourceImageId: progress.steps.createImage.resourceId,
-    exportedObject: progress.objectName ? `${spec.source.bucket}/${progress.objectName}` : "",
+    exportedObject: progress.objectName && progress.steps.cleanup.status !== "done" ? `${spec.source.bucket}/${progress.objectName}` : "",
     targetImageId: progress.steps.importImage.resourceId,
     targetInstanceId: progress.steps.launchInstance.resourceId,
     completedSteps: stepsToRun(spec).filter((s) => !remaining.includes(s)),
