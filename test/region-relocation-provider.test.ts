@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Failure, Op, OciComputeServer, startOciComputeServer } from "./support/oci-compute-server";
 import { makeOciTestAuth } from "./support/oci-signature";
 import {
-  destroy, partialState, ProviderCallError, ProviderHost, ResourceState, serializeProvider, startProviderHost, UNKNOWN, up,
+  destroy, partialState, ProviderCallError, ProviderHost, refresh, ResourceState, serializeProvider, startProviderHost, UNKNOWN, up,
 } from "./support/provider-host";
 
 const COMPARTMENT = "ocid1.compartment.oc1..aaaatestcompartment";
@@ -166,6 +166,11 @@ describe("InstanceRelocation dynamic provider (through the provider host)", () =
     expect(source.calls.map((c) => c.op)).toEqual(["DeleteImage", "DeleteObject"]);
     expect(target.calls).toEqual([]);
     expect(updated.state!.outputs.exportedObject).toBe("");
+
+    // Refresh sees the moved instance; once it is terminated outside Pulumi, the relocation is gone.
+    expect(await refresh(host, updated.state!)).toMatchObject({ id: updated.state!.id });
+    target.instances.get(updated.state!.outputs.targetInstanceId as string)!.lifecycleState = "TERMINATED";
+    expect(await refresh(host, updated.state!)).toBeUndefined();
   });
 
   // A failure at each step, then a resumed `up` that repeats none of the finished steps.

@@ -5,10 +5,12 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type * as runtimeModule from "./relocation-runtime";
 
+// Absolute paths resolved when the program runs, so the host finds both whatever its cwd.
 const RUNTIME_PATH: string = require("path").join(__dirname, "relocation-runtime");
+const TSX_API_PATH: string = require.resolve("tsx/cjs/api");
 
 function runtime(): typeof runtimeModule {
-  return require("tsx/cjs/api").require(RUNTIME_PATH, RUNTIME_PATH);
+  return require(TSX_API_PATH).require(RUNTIME_PATH, RUNTIME_PATH);
 }
 
 export const instanceRelocationProvider: pulumi.dynamic.ResourceProvider = {
