@@ -74,10 +74,25 @@ export function lookupRegion(name: string): { region: OciRegion } | { error: str
   return { error: `unknown OCI region "${name}" (expected an OCI region identifier such as us-ashburn-1; see stacks/regions.ts)` };
 }
 
+// The oldest regions name their ADs differently (`Uocm:PHX-AD-1`, `Uocm:US-ASHBURN-AD-1`).
+const LEGACY_AD_ZONE: ReadonlyMap<string, string> = new Map([["us-phoenix-1", "PHX"], ["us-ashburn-1", "US-ASHBURN"]]);
+
+/** The zone part of a region's AD names: `CA-TORONTO-1` in `Uocm:CA-TORONTO-1-AD-1`. */
+export function availabilityDomainZone(region: OciRegion): string {
+  return LEGACY_AD_ZONE.get(region.id) ?? region.id.toUpperCase();
+}
+
+/** Whether an AD name (`<tenancy prefix>:<zone>-AD-<n>`) can belong to the region. */
+export function isAvailabilityDomainOf(region: OciRegion, adName: string): boolean {
+  const zone = adName.split(":")[1] ?? "";
+  const markers = [availabilityDomainZone(region), region.id.toUpperCase(), region.id.toUpperCase().replace(/-\d+$/, ""), region.key];
+  return markers.some((marker) => new RegExp(`^${marker}-AD-\\d$`).test(zone));
+}
+
 /**
- * Availability-domain names as OCI reports them for a tenancy (`<tenancy prefix>:<REGION>-AD-<n>`).
- * The prefix is per tenancy; the offline plan uses `Uocm`, the prefix in Oracle's examples.
+ * Availability-domain names as OCI reports them for a tenancy. The prefix is per tenancy; the
+ * offline plan uses `Uocm`, the prefix in Oracle's examples.
  */
 export function availabilityDomainNames(region: OciRegion, tenancyPrefix = "Uocm"): string[] {
-  return Array.from({ length: region.availabilityDomains }, (_, i) => `${tenancyPrefix}:${region.id.toUpperCase()}-AD-${i + 1}`);
+  return Array.from({ length: region.availabilityDomains }, (_, i) => `${tenancyPrefix}:${availabilityDomainZone(region)}-AD-${i + 1}`);
 }

@@ -1,0 +1,189 @@
+// TundraCluster: N Flex query nodes placed across availability and fault domains, one Ultra
+// High Performance data volume per node in the node's AD, attached over iSCSI so the Block
+// Volume Management plugin can make the attachment multipath (UHP needs that for its
+// performance), and a flexible load balancer with a health-checked backend per node.
+import * as oci from "@pulumi/oci";
+import * as pulumi from "@pulumi/pulumi";
+import { placeNodes } from "./placement";
+import { freeformTags, tenantDefinedTag, type DefinedTag, type TenantTagging } from "./tags";
+
+export interface TundraClusterArgs {
+  compartmentId: pulumi.Input<string>;
+  tagging: TenantTagging;
+  /** Defined tag `<ns>.<key> = <tenant>` that the dynamic group matches. */
+  tenantTag: DefinedTag;
+  nodeCount: number;
+  /** Availability domains to spread over (round-robin), fault domains within each. */
+  availabilityDomains: string[];
+  shape: string;
+  ocpus: number;
+  memoryInGbs: number;
+  imageId: pulumi.Input<string>;
+  bootVolumeSizeInGbs: number;
+  dataVolume: { sizeInGbs: number; vpusPerGb: number };
+  nodeSubnetId: pulumi.Input<string>;
+  nodeNsgId: pulumi.Input<string>;
+  lbSubnetId: pulumi.Input<string>;
+  lbNsgId: pulumi.Input<string>;
+  queryPort: number;
+  healthCheckPath: string;
+  loadBalancer: { minBandwidthMbps: number; maxBandwidthMbps: number; isPrivate: boolean; listenerPort: number };
+  /**
+   * cloud-init user data (plain text, not base64) for every node: the hydration stage renders
+   * it. Changing it does not replace running nodes (OCI applies user data at first boot only).
+   */
+  userData?: pulumi.Input<string>;
+}
+
+/** Device path of the data volume on the node (OCI consistent device paths). */
+export const DATA_DEVICE_PATH = "/dev/oracleoci/oraclevdb";
+
+export const AGENT_PLUGINS = {
+  runCommand: "Compute Instance Run Command",
+  blockVolumeManagement: "Block Volume Management",
+  monitoring: "Compute Instance Monitoring",
+  customLogs: "Custom Logs Monitoring",
+} as const;
+
+export interface ClusterNode {
+  name: string;
+  instanceId: pulumi.Output<string>;
+  availabilityDomain: string;
+  faultDomain: string;
+  privateIp: pulumi.Output<string>;
+  dataVolumeId: pulumi.Output<string>;
+  dataAttachmentId: pulumi.Output<string>;
+  dataDevicePath: string;
+  /** Whether OCI made the data-volume attachment multipath (known after creation). */
+  dataAttachmentMultipath: pulumi.Output<boolean>;
+}
+
+export class TundraCluster extends pulumi.ComponentResource {
+  readonly nodes: ClusterNode[];
+  readonly loadBalancerId: pulumi.Output<string>;
+  readonly loadBalancerAddress: pulumi.Output<string>;
+  readonly backendSetName: pulumi.Output<string>;
+
+  constructor(name: string, args: TundraClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("tundra:oci:TundraCluster", name, {}, opts);
+    const parent = { parent: this };
+    const { tenant, env } = args.tagging;
+    const compartmentId = args.compartmentId;
+    const definedTags = tenantDefinedTag(args.tenantTag, tenant);
+    const userData = args.userData === undefined ? undefined : pulumi.output(args.userData).apply((text) => Buffer.from(text, "utf8").toString("base64"));
+
+    this.nodes = placeNodes(args.nodeCount, args.availabilityDomains).map(({ index, availabilityDomain, faultDomain }) => {
+      const nodeName = `${name}-node-${index}`;
+      const instance = new oci.core.Instance(nodeName, {
+        compartmentId,
+        availabilityDomain,
+        faultDomain,
+        displayName: `tundra-${tenant}-${env}-${index}`,
+        shape: args.shape,
+        shapeConfig: { ocpus: args.ocpus, memoryInGbs: args.memoryInGbs },
+        sourceDetails: { sourceType: "image", sourceId: args.imageId, bootVolumeSizeInGbs: String(args.bootVolumeSizeInGbs) },
+        createVnicDetails: {
+          subnetId: args.nodeSubnetId,
+          assignPublicIp: "false",
+          nsgIds: [args.nodeNsgId],
+          hostnameLabel: `${tenant.replace(/[^a-z0-9]/g, "").slice(0, 12)}n${index}`,
+        },
+        agentConfig: {
+          isManagementDisabled: false,
+          isMonitoringDisabled: false,
+          pluginsConfigs: Object.values(AGENT_PLUGINS).map((plugin) => ({ name: plugin, desiredState: "ENABLED" })),
+        },
+        instanceOptions: { areLegacyImdsEndpointsDisabled: true },
+        metadata: userData ? { user_data: userData } : undefined,
+        definedTags,
+        freeformTags: freeformTags(args.tagging, "query-node"),
+        preserveBootVolume: false,
+      }, { ...parent, ignoreChanges: ["metadata"] });
+
+      const volume = new oci.core.Volume(`${nodeName}-data`, {
+        compartmentId,
+        availabilityDomain,
+        displayName: `tundra-${tenant}-${env}-${index}-data`,
+        sizeInGbs: String(args.dataVolume.sizeInGbs),
+        vpusPerGb: String(args.dataVolume.vpusPerGb),
+        freeformTags: freeformTags(args.tagging, "data-volume"),
+      }, parent);
+
+      const attachment = new oci.core.VolumeAttachment(`${nodeName}-data`, {
+        instanceId: instance.id,
+        volumeId: volume.id,
+        // iSCSI with the agent doing the login: the Block Volume Management plugin configures
+        // the multipath sessions UHP needs. CHAP is not used by multipath-enabled attachments.
+        attachmentType: "iscsi",
+        isAgentAutoIscsiLoginEnabled: true,
+        useChap: false,
+        device: DATA_DEVICE_PATH,
+        displayName: `tundra-${tenant}-${env}-${index}-data`,
+      }, parent);
+
+      return {
+        name: nodeName,
+        instanceId: instance.id,
+        availabilityDomain,
+        faultDomain,
+        privateIp: instance.privateIp,
+        dataVolumeId: volume.id,
+        dataAttachmentId: attachment.id,
+        dataDevicePath: DATA_DEVICE_PATH,
+        dataAttachmentMultipath: attachment.isMultipath,
+      };
+    });
+
+    const lb = new oci.loadbalancer.LoadBalancer(`${name}-lb`, {
+      compartmentId,
+      displayName: `tundra-${tenant}-${env}`,
+      shape: "flexible",
+      shapeDetails: { minimumBandwidthInMbps: args.loadBalancer.minBandwidthMbps, maximumBandwidthInMbps: args.loadBalancer.maxBandwidthMbps },
+      subnetIds: [args.lbSubnetId],
+      isPrivate: args.loadBalancer.isPrivate,
+      networkSecurityGroupIds: [args.lbNsgId],
+      freeformTags: freeformTags(args.tagging, "load-balancer"),
+    }, parent);
+
+    const backendSet = new oci.loadbalancer.BackendSet(`${name}-backends`, {
+      loadBalancerId: lb.id,
+      name: "query-nodes",
+      policy: "LEAST_CONNECTIONS",
+      healthChecker: {
+        protocol: "HTTP",
+        port: args.queryPort,
+        urlPath: args.healthCheckPath,
+        returnCode: 200,
+        intervalMs: 10_000,
+        timeoutInMillis: 3_000,
+        retries: 3,
+      },
+    }, parent);
+
+    new oci.loadbalancer.Listener(`${name}-listener`, {
+      loadBalancerId: lb.id,
+      name: "query",
+      defaultBackendSetName: backendSet.name,
+      port: args.loadBalancer.listenerPort,
+      // TCP pass-through: TLS (if any) terminates on the nodes, as it did on AWS.
+      protocol: "TCP",
+    }, parent);
+
+    this.nodes.forEach((node, index) =>
+      new oci.loadbalancer.Backend(`${name}-backend-${index}`, {
+        loadBalancerId: lb.id,
+        backendsetName: backendSet.name,
+        ipAddress: node.privateIp,
+        port: args.queryPort,
+      }, parent));
+
+    this.loadBalancerId = lb.id;
+    this.loadBalancerAddress = lb.ipAddressDetails.apply((details) => details?.[0]?.ipAddress ?? "");
+    this.backendSetName = backendSet.name;
+    this.registerOutputs({
+      loadBalancerId: this.loadBalancerId,
+      loadBalancerAddress: this.loadBalancerAddress,
+      nodes: this.nodes.map(({ name: n, instanceId, availabilityDomain, faultDomain, privateIp, dataVolumeId }) => ({ name: n, instanceId, availabilityDomain, faultDomain, privateIp, dataVolumeId })),
+    });
+  }
+}

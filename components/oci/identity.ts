@@ -1,0 +1,115 @@
+// TundraIdentity: what the tenant's nodes may do as instance principals. The dynamic group
+// matches only instances in the tenant compartment carrying the tenant's defined tag; every
+// object grant is scoped to the tenant bucket. No users, API keys or secrets are created.
+import * as oci from "@pulumi/oci";
+import * as pulumi from "@pulumi/pulumi";
+import { freeformTags, type DefinedTag, type TenantTagging } from "./tags";
+
+export interface TundraIdentityArgs {
+  /** Tenancy OCID: dynamic groups are tenancy-level. */
+  tenancyId: pulumi.Input<string>;
+  compartmentId: pulumi.Input<string>;
+  tagging: TenantTagging;
+  /** Defined tag marking the tenant's instances. */
+  tenantTag: DefinedTag;
+  bucketName: pulumi.Input<string>;
+  /** Cluster region, for the Object Storage service principal `objectstorage-<region>`. */
+  region: string;
+  /** Vault key of the bucket, when one is configured, and its compartment. */
+  kms?: { keyId: pulumi.Input<string>; compartmentId: pulumi.Input<string> };
+  /** Metrics namespace the nodes publish to. */
+  metricsNamespace: string;
+  /** IAM group allowed to run commands on the nodes (Run Command), if any. */
+  operatorGroup?: string;
+}
+
+/** The dynamic group's matching rule: compartment AND tenant tag. */
+export function nodeMatchingRule(compartmentId: string, tag: DefinedTag, tenant: string): string {
+  return `ALL {instance.compartment.id = '${compartmentId}', tag.${tag.namespace}.${tag.key}.value = '${tenant}'}`;
+}
+
+export interface PolicyInputs {
+  group: string;
+  compartmentId: string;
+  bucketName: string;
+  region: string;
+  metricsNamespace: string;
+  kms?: { keyId: string; compartmentId: string };
+  operatorGroup?: string;
+}
+
+/** Least-privilege statements for the nodes (and the operators' Run Command grant). */
+export function nodePolicyStatements(p: PolicyInputs): string[] {
+  const inCompartment = `in compartment id ${p.compartmentId}`;
+  const dg = `Allow dynamic-group ${p.group} to`;
+  const bucket = `where target.bucket.name = '${p.bucketName}'`;
+  return [
+    `${dg} read buckets ${inCompartment} ${bucket}`,
+    `${dg} read objects ${inCompartment} ${bucket}`,
+    `${dg} use metrics ${inCompartment} where target.metrics.namespace = '${p.metricsNamespace}'`,
+    `${dg} use log-content ${inCompartment}`,
+    // Run Command: the agent on each node fetches and answers only its own commands.
+    `${dg} use instance-agent-command-execution-family ${inCompartment} where request.instance.id = target.instance.id`,
+    // Block Volume Management plugin: reports the multipath iSCSI setup of the UHP volumes.
+    `${dg} use instances ${inCompartment} where request.instance.id = target.instance.id`,
+    `${dg} use volume-attachments ${inCompartment}`,
+    ...(p.kms
+      ? [
+          `${dg} use keys in compartment id ${p.kms.compartmentId} where target.key.id = '${p.kms.keyId}'`,
+          // Object Storage itself encrypts with the key (server-side encryption).
+          `Allow service objectstorage-${p.region} to use keys in compartment id ${p.kms.compartmentId} where target.key.id = '${p.kms.keyId}'`,
+        ]
+      : []),
+    ...(p.operatorGroup ? [`Allow group ${p.operatorGroup} to manage instance-agent-command-family ${inCompartment}`] : []),
+  ];
+}
+
+export class TundraIdentity extends pulumi.ComponentResource {
+  readonly dynamicGroupName: pulumi.Output<string>;
+  readonly policyId: pulumi.Output<string>;
+  readonly matchingRule: pulumi.Output<string>;
+  readonly statements: pulumi.Output<string[]>;
+
+  constructor(name: string, args: TundraIdentityArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("tundra:oci:TundraIdentity", name, {}, opts);
+    const { tenant, env } = args.tagging;
+    const tags = freeformTags(args.tagging);
+    const groupName = `tundra-${tenant}-${env}-nodes`;
+
+    const matchingRule = pulumi.output(args.compartmentId).apply((c) => nodeMatchingRule(c, args.tenantTag, tenant));
+    const group = new oci.identity.DynamicGroup(`${name}-nodes`, {
+      compartmentId: args.tenancyId,
+      name: groupName,
+      description: `Tundra query nodes of tenant ${tenant} (${env})`,
+      matchingRule,
+      freeformTags: tags,
+    }, { parent: this });
+
+    const statements = pulumi
+      .all([group.name, args.compartmentId, args.bucketName, args.kms?.keyId, args.kms?.compartmentId])
+      .apply(([g, compartmentId, bucketName, keyId, keyCompartmentId]) =>
+        nodePolicyStatements({
+          group: g,
+          compartmentId,
+          bucketName,
+          region: args.region,
+          metricsNamespace: args.metricsNamespace,
+          kms: keyId ? { keyId, compartmentId: keyCompartmentId ?? compartmentId } : undefined,
+          operatorGroup: args.operatorGroup,
+        }),
+      );
+    const policy = new oci.identity.Policy(`${name}-nodes`, {
+      compartmentId: args.compartmentId,
+      name: groupName,
+      description: `Least privilege for the Tundra query nodes of tenant ${tenant} (${env})`,
+      statements,
+      freeformTags: tags,
+    }, { parent: this });
+
+    this.dynamicGroupName = group.name;
+    this.policyId = policy.id;
+    this.matchingRule = matchingRule;
+    this.statements = statements;
+    this.registerOutputs({ dynamicGroupName: this.dynamicGroupName, policyId: this.policyId, matchingRule, statements });
+  }
+}

@@ -1,0 +1,7 @@
+export * from "./network";
+export * from "./bucket";
+export * from "./identity";
+export * from "./cluster";
+export * from "./placement";
+export * from "./preflight";
+export * from "./tags";

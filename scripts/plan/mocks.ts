@@ -1,0 +1,98 @@
+// Pulumi mocks for the offline plan and the tests: deterministic ids derived from resource
+// names, and invoke answers shaped like OCI's (real AD count and names for the region, the
+// region's "All Services" service, a generous service limit unless told otherwise).
+import { createHash } from "crypto";
+import type * as pulumi from "@pulumi/pulumi";
+import { OCI_REGIONS, availabilityDomainNames, type OciRegion } from "../../stacks/regions";
+
+/** OCPUs every limit reports as available in the plan; tests lower it to exercise preflight. */
+export const AVAILABLE_OCPUS_ENV = "TUNDRA_PLAN_AVAILABLE_OCPUS";
+const DEFAULT_AVAILABLE_OCPUS = 100_000;
+
+export interface ResourceRecord {
+  type: string;
+  name: string;
+  custom: boolean;
+  inputs: Record<string, unknown>;
+}
+
+export interface PlanMocksOptions {
+  /**
+   * Cluster region: decides the ADs and service names the invokes answer with. Unknown or
+   * missing: region-dependent invokes fail (the program validates the region before any).
+   */
+  region: string | undefined;
+  availableOcpus?: number;
+  /** Extra invoke answers by token, for stages that add invokes. */
+  calls?: Record<string, (inputs: Record<string, any>) => Record<string, unknown>>;
+  /** Extra output properties by resource type (merged over the inputs). */
+  outputs?: Record<string, (args: pulumi.runtime.MockResourceArgs) => Record<string, unknown>>;
+}
+
+export function digest(text: string, length = 24): string {
+  return createHash("sha256").update(text).digest("hex").slice(0, length);
+}
+
+/** A private IP derived from the name (10.255.x.y), stable across runs. */
+function mockPrivateIp(name: string): string {
+  const h = createHash("sha256").update(name).digest();
+  return `10.255.${h[0]}.${(h[1] % 250) + 2}`;
+}
+
+export function createPlanMocks(options: PlanMocksOptions): pulumi.runtime.Mocks & { records: ResourceRecord[] } {
+  const knownRegion = options.region === undefined ? undefined : OCI_REGIONS.get(options.region);
+  const regional = <T>(answer: (region: OciRegion) => T) => () => {
+    if (!knownRegion) throw new Error(`plan mocks: no OCI region to answer for (got ${JSON.stringify(options.region)})`);
+    return answer(knownRegion);
+  };
+  const envOcpus = process.env[AVAILABLE_OCPUS_ENV];
+  const availableOcpus = options.availableOcpus ?? (envOcpus !== undefined ? Number(envOcpus) : DEFAULT_AVAILABLE_OCPUS);
+  if (!Number.isFinite(availableOcpus)) throw new Error(`${AVAILABLE_OCPUS_ENV} must be a number (got "${envOcpus}")`);
+  const records: ResourceRecord[] = [];
+
+  const calls: Record<string, (inputs: Record<string, any>) => Record<string, unknown>> = {
+    "oci:Identity/getAvailabilityDomains:getAvailabilityDomains": (inputs) => ({
+      compartmentId: inputs.compartmentId,
+      availabilityDomains: regional(availabilityDomainNames)().map((name) => ({ name, id: `ocid1.availabilitydomain.oc1..${digest(name)}`, compartmentId: inputs.compartmentId })),
+    }),
+    "oci:Limits/getResourceAvailability:getResourceAvailability": (inputs) => ({
+      ...inputs,
+      available: String(availableOcpus),
+      used: "0",
+      effectiveQuotaValue: availableOcpus,
+      fractionalAvailability: availableOcpus,
+      fractionalUsage: 0,
+    }),
+    "oci:Core/getInstances:getInstances": (inputs) => ({ ...inputs, instances: [] }),
+    "oci:ObjectStorage/getNamespace:getNamespace": (inputs) => ({ namespace: `mockns${digest(String(inputs.compartmentId), 8)}` }),
+    "oci:Core/getServices:getServices": regional((region) => {
+      const key = region.key.toLowerCase();
+      return { services: [
+        { id: `ocid1.service.oc1.${key}..${digest(`${key}-all`)}`, name: `All ${region.key} Services In Oracle Services Network`, cidrBlock: `all-${key}-services-in-oracle-services-network`, description: "All services" },
+        { id: `ocid1.service.oc1.${key}..${digest(`${key}-os`)}`, name: `OCI ${region.key} Object Storage`, cidrBlock: `oci-${key}-objectstorage`, description: "Object Storage" },
+      ] };
+    }),
+    ...options.calls,
+  };
+
+  const outputs: Record<string, (args: pulumi.runtime.MockResourceArgs) => Record<string, unknown>> = {
+    "oci:Core/instance:Instance": (args) => ({ privateIp: mockPrivateIp(args.name), state: "RUNNING" }),
+    "oci:LoadBalancer/loadBalancer:LoadBalancer": (args) => ({ ipAddressDetails: [{ ipAddress: mockPrivateIp(args.name), isPublic: args.inputs.isPrivate === false }] }),
+    "oci:ObjectStorage/bucket:Bucket": (args) => ({ bucketId: `ocid1.bucket.oc1..${digest(args.name)}` }),
+    ...options.outputs,
+  };
+
+  return {
+    records,
+    newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, any> } {
+      records.push({ type: args.type, name: args.name, custom: args.custom ?? false, inputs: args.inputs });
+      const id = args.custom ? `mock-${digest(`${args.type}::${args.name}`)}` : undefined;
+      return { id, state: { ...args.inputs, ...outputs[args.type]?.(args) } };
+    },
+    call(args: pulumi.runtime.MockCallArgs): Record<string, any> {
+      const answer = calls[args.token];
+      if (!answer) throw new Error(`plan mocks: no answer for invoke ${args.token}; add one in scripts/plan/mocks.ts`);
+      return answer(args.inputs);
+    },
+  };
+}

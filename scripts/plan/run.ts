@@ -1,0 +1,107 @@
+// Runs the real tenant program (stacks/index.ts) under Pulumi's mocks with a stack's config
+// and returns every resource it declares. Used by scripts/plan.ts and the tests.
+import * as fs from "fs";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { parse as parseYaml } from "yaml";
+import { createPlanMocks, type PlanMocksOptions } from "./mocks";
+
+export const PROJECT = "tundra-replatform";
+export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
+
+export interface PlannedResource {
+  type: string;
+  name: string;
+  /** Name of the parent resource; null for resources at the stack's top level. */
+  parent: string | null;
+  inputs: Record<string, unknown>;
+}
+
+export interface Plan {
+  stack: string;
+  resources: PlannedResource[];
+}
+
+export function stackConfigPath(stack: string, root = PROJECT_ROOT): string {
+  return path.join(root, `Pulumi.${stack}.yaml`);
+}
+
+/** Stack config as Pulumi hands it to a program: `namespace:key -> string` (objects as JSON). */
+export function readStackConfig(file: string): Record<string, string> {
+  if (!fs.existsSync(file)) throw new Error(`no stack config file ${file}`);
+  const doc = (parseYaml(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
+  const config: Record<string, string> = {};
+  for (const [key, value] of Object.entries(doc.config ?? {})) {
+    if (value !== null && typeof value === "object" && "secure" in value) {
+      throw new Error(`${key} is an encrypted secret; the offline plan cannot decrypt it`);
+    }
+    config[key] = typeof value === "string" ? value : JSON.stringify(value);
+  }
+  return config;
+}
+
+const DYNAMIC_PROVIDER_INPUT = "__provider";
+
+/** Deterministic JSON: object keys sorted, `undefined` dropped. */
+export function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
+        .map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]),
+    );
+  }
+  return value;
+}
+
+/**
+ * Plans one stack. Pulumi's runtime is process-global: call this once per process (the plan
+ * CLI and each vitest file run in their own process).
+ */
+export async function planStack(stack: string, config: Record<string, string>, mockOptions: Partial<PlanMocksOptions> = {}): Promise<Plan> {
+  const region = tenantRegion(config);
+  const mocks = createPlanMocks({ region, ...mockOptions });
+  pulumi.runtime.setAllConfig(config);
+  await pulumi.runtime.setMocks(mocks, PROJECT, stack, false);
+
+  const parents = new Map<string, string | null>();
+  const names = new Map<pulumi.Resource, string>();
+  try {
+    await pulumi.runtime.runInPulumiStack(async () => {
+      pulumi.runtime.registerStackTransformation((args) => {
+        names.set(args.resource, args.name);
+        const parent = args.opts.parent;
+        const parentName = parent && parent !== pulumi.runtime.getStackResource() ? names.get(parent) ?? null : null;
+        parents.set(`${args.type}::${args.name}`, parentName);
+        return undefined;
+      });
+      // The real program, loaded after the mocks exist.
+      const program: () => Promise<Record<string, unknown>> = require(path.join(PROJECT_ROOT, "stacks"));
+      return program();
+    });
+  } finally {
+    // Let the stack's own output registration finish, as the language host does at exit.
+    await pulumi.runtime.disconnect();
+  }
+
+  const resources = mocks.records
+    .filter((r) => r.type !== pulumi.runtime.rootPulumiStackTypeName)
+    .map((r): PlannedResource => {
+      const { [DYNAMIC_PROVIDER_INPUT]: _provider, ...inputs } = r.inputs;
+      return { type: r.type, name: r.name, parent: parents.get(`${r.type}::${r.name}`) ?? null, inputs: sortKeys(inputs) as Record<string, unknown> };
+    })
+    .sort((a, b) => (a.name === b.name ? a.type.localeCompare(b.type) : a.name < b.name ? -1 : 1));
+  return { stack, resources };
+}
+
+/** The cluster region from `tundra:tenant` (undefined when absent: the program reports it). */
+function tenantRegion(config: Record<string, string>): string | undefined {
+  try {
+    const region = JSON.parse(config["tundra:tenant"] ?? "{}").region;
+    return typeof region === "string" ? region : undefined;
+  } catch {
+    return undefined;
+  }
+}

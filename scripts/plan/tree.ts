@@ -1,0 +1,44 @@
+// Human-readable plan: resources nested under their parents, with the inputs a reviewer looks
+// at first for each type.
+import type { Plan, PlannedResource } from "./run";
+
+const KEY_INPUTS: Record<string, string[]> = {
+  "pulumi:providers:oci": ["region", "auth"],
+  "oci:Core/vcn:Vcn": ["cidrBlocks"],
+  "oci:Core/subnet:Subnet": ["cidrBlock", "prohibitPublicIpOnVnic"],
+  "oci:Core/instance:Instance": ["availabilityDomain", "faultDomain", "shape", "shapeConfig"],
+  "oci:Core/volume:Volume": ["availabilityDomain", "sizeInGbs", "vpusPerGb"],
+  "oci:Core/volumeAttachment:VolumeAttachment": ["attachmentType", "device"],
+  "oci:Core/networkSecurityGroupSecurityRule:NetworkSecurityGroupSecurityRule": ["direction", "description"],
+  "oci:ObjectStorage/bucket:Bucket": ["name", "accessType", "autoTiering", "versioning"],
+  "oci:Identity/dynamicGroup:DynamicGroup": ["name", "matchingRule"],
+  "oci:Identity/policy:Policy": ["name", "statements"],
+  "oci:LoadBalancer/loadBalancer:LoadBalancer": ["shape", "shapeDetails", "isPrivate"],
+  "oci:LoadBalancer/backendSet:BackendSet": ["policy", "healthChecker"],
+  "oci:LoadBalancer/listener:Listener": ["port", "protocol"],
+  "oci:LoadBalancer/backend:Backend": ["ipAddress", "port"],
+};
+
+function summary(r: PlannedResource): string {
+  const keys = KEY_INPUTS[r.type] ?? Object.keys(r.inputs).filter((k) => typeof r.inputs[k] !== "object").slice(0, 3);
+  return keys
+    .filter((k) => r.inputs[k] !== undefined)
+    .map((k) => `${k}=${JSON.stringify(r.inputs[k])}`)
+    .join(" ");
+}
+
+export function formatPlanTree(plan: Plan): string {
+  const children = new Map<string | null, PlannedResource[]>();
+  for (const r of plan.resources) children.set(r.parent, [...(children.get(r.parent) ?? []), r]);
+  const lines = [`stack ${plan.stack}: ${plan.resources.length} resources`];
+  const walk = (parent: string | null, indent: string) => {
+    const list = children.get(parent) ?? [];
+    list.forEach((r, i) => {
+      const last = i === list.length - 1;
+      lines.push(`${indent}${last ? "└─" : "├─"} ${r.type} ${r.name}  ${summary(r)}`.trimEnd());
+      walk(r.name, `${indent}${last ? "   " : "│  "}`);
+    });
+  };
+  walk(null, "");
+  return `${lines.join("\n")}\n`;
+}

@@ -1,0 +1,148 @@
+// The stack config: one zod schema per section (`tundra:<section>` in Pulumi.<stack>.yaml),
+// combined here. `parseTenantConfig` is pure (no Pulumi) so scripts and tests use it directly;
+// `load.ts` feeds it from the Pulumi stack config. Every problem is reported at once, each
+// named by its full key (`tundra:cluster.nodeCount: must be at least 3 in prod (got 2)`).
+//
+// To add a section: write `stacks/config/<section>.ts` exporting its schema and add one line
+// to SECTIONS. Cross-key rules go in rules.ts.
+import { z } from "zod";
+import { tenantSchema } from "./tenant";
+import { ociSchema } from "./oci";
+import { networkSchema } from "./network";
+import { clusterSchema } from "./cluster";
+import { loadBalancerSchema } from "./load-balancer";
+import { bucketSchema } from "./bucket";
+import { identitySchema } from "./identity";
+import { tagsSchema } from "./tags";
+import { CONFIG_RULES } from "./rules";
+import { findCredentials } from "./credentials";
+
+export const CONFIG_NAMESPACE = "tundra";
+
+export const SECTIONS = {
+  tenant: tenantSchema,
+  oci: ociSchema,
+  network: networkSchema,
+  cluster: clusterSchema,
+  loadBalancer: loadBalancerSchema,
+  bucket: bucketSchema,
+  identity: identitySchema,
+  tags: tagsSchema,
+} satisfies Record<string, z.ZodType>;
+
+export type SectionName = keyof typeof SECTIONS;
+export type TenantConfig = { [K in SectionName]: z.output<(typeof SECTIONS)[K]> };
+
+export interface ConfigIssue {
+  /** Full config key, e.g. `tundra:cluster.nodeCount`. */
+  key: string;
+  message: string;
+}
+
+/** What the cross-key rules see: every field that parsed on its own, even in a failed section. */
+export type PartialConfig = { [K in SectionName]?: Partial<TenantConfig[K]> };
+
+export type ParseResult = { ok: true; config: TenantConfig } | { ok: false; issues: ConfigIssue[] };
+
+/** Raw config: section name -> value as written in the stack file (objects, strings, numbers). */
+export type RawConfig = Record<string, unknown>;
+
+function keyOf(section: string, path: ReadonlyArray<PropertyKey>): string {
+  let key = `${CONFIG_NAMESPACE}:${section}`;
+  for (const segment of path) key += typeof segment === "number" ? `[${segment}]` : `.${String(segment)}`;
+  return key;
+}
+
+function zodIssues(section: string, error: z.ZodError): ConfigIssue[] {
+  return error.issues.flatMap((issue): ConfigIssue[] => {
+    if (issue.code === "unrecognized_keys") {
+      return issue.keys.map((k) => ({
+        key: keyOf(section, [...issue.path, k]),
+        message: `unknown key (see docs/foundation.md for the keys of ${keyOf(section, issue.path)})`,
+      }));
+    }
+    return [{ key: keyOf(section, issue.path), message: issue.message }];
+  });
+}
+
+/** Validates a whole tenant config. Pure: no Pulumi, no I/O. */
+export function parseTenantConfig(raw: RawConfig): ParseResult {
+  const issues: ConfigIssue[] = [];
+  const parsed: Record<string, unknown> = {};
+  const partial: Record<string, unknown> = {};
+
+  for (const name of Object.keys(raw)) {
+    if (!(name in SECTIONS)) {
+      issues.push({ key: `${CONFIG_NAMESPACE}:${name}`, message: `unknown config key (known: ${Object.keys(SECTIONS).map((s) => `${CONFIG_NAMESPACE}:${s}`).join(", ")})` });
+    }
+  }
+  issues.push(...findCredentials(raw).map(({ path, reason }) => ({ key: keyOf(path[0] as string, path.slice(1)), message: reason })));
+
+  for (const name of Object.keys(SECTIONS) as SectionName[]) {
+    const schema: z.ZodType = SECTIONS[name];
+    const value = raw[name];
+    const result = schema.safeParse(value);
+    if (result.success) {
+      parsed[name] = partial[name] = result.data;
+    } else if (value === undefined) {
+      issues.push({ key: keyOf(name, []), message: `is required: add a ${keyOf(name, [])} object to the stack's Pulumi.<stack>.yaml` });
+    } else {
+      issues.push(...zodIssues(name, result.error));
+      partial[name] = validFields(schema, value);
+    }
+  }
+
+  for (const rule of CONFIG_RULES) issues.push(...rule(partial as PartialConfig));
+
+  if (issues.length > 0) return { ok: false, issues: dedupe(issues) };
+  return { ok: true, config: parsed as TenantConfig };
+}
+
+/** The fields of an object section that are valid on their own (for the cross-key rules). */
+function validFields(schema: z.ZodType, value: unknown): Record<string, unknown> | undefined {
+  const inner = schema instanceof z.ZodDefault ? schema.unwrap() : schema;
+  if (!(inner instanceof z.ZodObject) || value === null || typeof value !== "object") return undefined;
+  const fields: Record<string, unknown> = {};
+  for (const [key, fieldSchema] of Object.entries(inner.shape as Record<string, z.ZodType>)) {
+    const result = fieldSchema.safeParse((value as Record<string, unknown>)[key]);
+    if (result.success) fields[key] = result.data;
+  }
+  return fields;
+}
+
+function dedupe(issues: ConfigIssue[]): ConfigIssue[] {
+  const seen = new Set<string>();
+  return issues.filter((i) => {
+    const id = `${i.key}\u0000${i.message}`;
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
+}
+
+/** The report printed for an invalid config: one line per problem. */
+export function formatIssues(issues: ConfigIssue[]): string {
+  return [`Invalid stack config (${issues.length} problem${issues.length === 1 ? "" : "s"}):`, ...issues.map((i) => `  ${i.key}: ${i.message}`)].join("\n");
+}
+
+/**
+ * Raw config from `namespace:key -> string` pairs as Pulumi stores them (structured values are
+ * JSON text). Keys of other namespaces (e.g. `aws:region`) are ignored.
+ */
+export function rawConfigFromPulumi(all: Record<string, string>): RawConfig {
+  const raw: RawConfig = {};
+  for (const [fullKey, text] of Object.entries(all)) {
+    const [namespace, name] = fullKey.split(":", 2);
+    if (namespace !== CONFIG_NAMESPACE || !name) continue;
+    raw[name] = parseConfigValue(text);
+  }
+  return raw;
+}
+
+function parseConfigValue(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}

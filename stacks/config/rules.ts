@@ -1,0 +1,99 @@
+// Rules that relate several keys (or a key and a table). Each returns issues naming the key
+// to change; a rule runs only when the sections it reads parsed cleanly.
+import type { ConfigIssue, PartialConfig } from "./index";
+import { FLEX_SHAPES } from "../shapes";
+import { OCI_REGIONS, isAvailabilityDomainOf } from "../regions";
+import { cidrContains, cidrsOverlap, parseCidr, type Cidr } from "./cidr";
+
+/** Fields are present only when they parsed on their own; a rule skips what is missing. */
+export type ConfigRule = (cfg: PartialConfig) => ConfigIssue[];
+
+export const PROD_MIN_NODES = 3;
+
+const prodNodeCount: ConfigRule = ({ tenant, cluster }) =>
+  tenant?.env === "prod" && cluster?.nodeCount !== undefined && cluster.nodeCount < PROD_MIN_NODES
+    ? [{ key: "tundra:cluster.nodeCount", message: `must be at least ${PROD_MIN_NODES} in prod (got ${cluster.nodeCount})` }]
+    : [];
+
+const shapeLimits: ConfigRule = ({ cluster }) => {
+  const { ocpus, memoryInGbs, shape } = cluster ?? {};
+  if (shape === undefined || ocpus === undefined) return [];
+  const limits = FLEX_SHAPES[shape];
+  const issues: ConfigIssue[] = [];
+  if (ocpus < limits.minOcpus || ocpus > limits.maxOcpus || !Number.isInteger(ocpus)) {
+    issues.push({ key: "tundra:cluster.ocpus", message: `${shape} takes ${limits.minOcpus}-${limits.maxOcpus} whole OCPUs (got ${ocpus})` });
+    return issues;
+  }
+  const minMemory = ocpus * limits.minMemoryPerOcpuGbs;
+  const maxMemory = Math.min(ocpus * limits.maxMemoryPerOcpuGbs, limits.maxMemoryGbs);
+  if (memoryInGbs !== undefined && (memoryInGbs < minMemory || memoryInGbs > maxMemory)) {
+    issues.push({
+      key: "tundra:cluster.memoryInGbs",
+      message:
+        `${shape} with ${ocpus} OCPUs takes ${minMemory}-${maxMemory} GB ` +
+        `(${limits.minMemoryPerOcpuGbs}-${limits.maxMemoryPerOcpuGbs} GB per OCPU, at most ${limits.maxMemoryGbs} GB) (got ${memoryInGbs})`,
+    });
+  }
+  return issues;
+};
+
+const availabilityDomains: ConfigRule = ({ tenant, cluster }) => {
+  const ads = cluster?.availabilityDomains;
+  if (!tenant?.region || !ads) return [];
+  const region = OCI_REGIONS.get(tenant.region)!;
+  const issues: ConfigIssue[] = [];
+  if (ads.length > region.availabilityDomains) {
+    issues.push({
+      key: "tundra:cluster.availabilityDomains",
+      message: `${region.id} has ${region.availabilityDomains} availability domain(s) (got ${ads.length})`,
+    });
+  }
+  ads.forEach((ad, i) => {
+    if (!isAvailabilityDomainOf(region, ad)) {
+      issues.push({ key: `tundra:cluster.availabilityDomains[${i}]`, message: `"${ad}" is not an availability domain of ${region.id}` });
+    }
+    if (ads.indexOf(ad) !== i) {
+      issues.push({ key: `tundra:cluster.availabilityDomains[${i}]`, message: `"${ad}" is listed twice` });
+    }
+  });
+  return issues;
+};
+
+const subnets: ConfigRule = ({ network }) => {
+  const { vcnCidr, nodeSubnetCidr, lbSubnetCidr } = network ?? {};
+  if (!vcnCidr || !nodeSubnetCidr || !lbSubnetCidr) return [];
+  const parse = (text: string) => parseCidr(text) as Cidr; // the cidr fields already validated these
+  const vcn = parse(vcnCidr);
+  const issues: ConfigIssue[] = [];
+  if (vcn.prefix < 16 || vcn.prefix > 30) {
+    issues.push({ key: "tundra:network.vcnCidr", message: `a VCN must be /16 to /30 (got /${vcn.prefix})` });
+  }
+  const named = [
+    ["nodeSubnetCidr", parse(nodeSubnetCidr)],
+    ["lbSubnetCidr", parse(lbSubnetCidr)],
+  ] as const;
+  for (const [key, subnet] of named) {
+    if (!cidrContains(vcn, subnet)) {
+      issues.push({ key: `tundra:network.${key}`, message: `${subnet.text} is not inside the VCN ${vcn.text}` });
+    }
+    if (subnet.prefix > 30) {
+      issues.push({ key: `tundra:network.${key}`, message: `a subnet must be /30 or larger (got /${subnet.prefix})` });
+    }
+  }
+  if (cidrsOverlap(named[0][1], named[1][1])) {
+    issues.push({ key: "tundra:network.lbSubnetCidr", message: `${named[1][1].text} overlaps the node subnet ${named[0][1].text}` });
+  }
+  return issues;
+};
+
+const lbBandwidth: ConfigRule = ({ loadBalancer }) =>
+  loadBalancer?.minBandwidthMbps !== undefined &&
+  loadBalancer.maxBandwidthMbps !== undefined &&
+  loadBalancer.minBandwidthMbps > loadBalancer.maxBandwidthMbps
+    ? [{
+        key: "tundra:loadBalancer.minBandwidthMbps",
+        message: `must not exceed maxBandwidthMbps (${loadBalancer.minBandwidthMbps} > ${loadBalancer.maxBandwidthMbps})`,
+      }]
+    : [];
+
+export const CONFIG_RULES: ConfigRule[] = [prodNodeCount, shapeLimits, availabilityDomains, subnets, lbBandwidth];

@@ -1,0 +1,50 @@
+// Runs the offline plan CLI (scripts/plan.ts) in a child process exactly as `npm run plan`
+// does, so tests see its real stdout, stderr and exit code.
+import { spawnSync } from "child_process";
+import * as path from "path";
+import type { Plan, PlannedResource } from "../../scripts/plan/run";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function runPlanCli(args: string[], env: NodeJS.ProcessEnv = {}): CliResult {
+  const r = spawnSync(process.execPath, ["--import", "tsx", "scripts/plan.ts", ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    encoding: "utf8",
+    timeout: 60_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** `--json` plan of a stack; fails the test with stderr when the CLI fails. */
+export function planJson(stack: string, extraArgs: string[] = [], env: NodeJS.ProcessEnv = {}): Plan {
+  const r = runPlanCli(["--stack", stack, "--json", ...extraArgs], env);
+  if (r.code !== 0) throw new Error(`plan --stack ${stack} exited ${r.code}:\n${r.stderr}`);
+  return JSON.parse(r.stdout) as Plan;
+}
+
+export function ofType(plan: Plan, type: string): PlannedResource[] {
+  return plan.resources.filter((r) => r.type === type);
+}
+
+export const T = {
+  instance: "oci:Core/instance:Instance",
+  volume: "oci:Core/volume:Volume",
+  attachment: "oci:Core/volumeAttachment:VolumeAttachment",
+  subnet: "oci:Core/subnet:Subnet",
+  bucket: "oci:ObjectStorage/bucket:Bucket",
+  dynamicGroup: "oci:Identity/dynamicGroup:DynamicGroup",
+  policy: "oci:Identity/policy:Policy",
+  loadBalancer: "oci:LoadBalancer/loadBalancer:LoadBalancer",
+  backendSet: "oci:LoadBalancer/backendSet:BackendSet",
+  backend: "oci:LoadBalancer/backend:Backend",
+  listener: "oci:LoadBalancer/listener:Listener",
+  nsgRule: "oci:Core/networkSecurityGroupSecurityRule:NetworkSecurityGroupSecurityRule",
+  provider: "pulumi:providers:oci",
+} as const;
