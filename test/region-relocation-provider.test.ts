@@ -84,6 +84,12 @@ describe("InstanceRelocation dynamic provider (through the provider host)", () =
     target.calls.length = 0;
   }
 
+  it("serializes without any absolute path, SDK client or schema (the state works from another checkout)", () => {
+    expect(provider).toContain("components/region/relocation-runtime");
+    expect(provider).not.toContain(path.resolve(__dirname, ".."));
+    expect(provider).not.toMatch(/oci-core|zod/);
+  });
+
   it("preview is the dry run: it lists every step and calls no OCI API", async () => {
     clearCallLogs();
     const preview = await up(host, provider, undefined, inputs("preview-only"), { preview: true });

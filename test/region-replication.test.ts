@@ -2,7 +2,8 @@
 // IAM grant Object Storage needs, and cross-region volume replicas; `tundra:dr` validation.
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
-import { parseDrConfig } from "../stacks/config/dr";
+import { parseTenantConfig, rawConfigFromPulumi, type RawConfig } from "../stacks/config";
+import { readStackConfig, stackConfigPath } from "../scripts/plan/run";
 
 interface Created {
   type: string;
@@ -108,32 +109,40 @@ describe("TenantReplication under mocks", () => {
   });
 });
 
-describe("tundra:dr config", () => {
-  it("accepts a DR region other than the tenant's, with defaults", () => {
-    expect(parseDrConfig({ region: "sa-bogota-1" }, "us-ashburn-1")).toEqual({
-      ok: true, dr: { region: "sa-bogota-1", replicateVolumes: true, replicateBucket: true },
-    });
-    expect(parseDrConfig(undefined, "us-ashburn-1")).toEqual({ ok: true, dr: undefined });
+describe("tundra:dr config (through the combined stack config)", () => {
+  const prod = (): RawConfig => rawConfigFromPulumi(readStackConfig(stackConfigPath("prod")));
+  const withDr = (dr: unknown): RawConfig => ({ ...prod(), dr });
+  const tenantRegion = (prod().tenant as { region: string }).region;
+  function issues(raw: RawConfig) {
+    const r = parseTenantConfig(raw);
+    return r.ok ? [] : r.issues;
+  }
+
+  it("is optional, and accepts a DR region other than the tenant's with defaults", () => {
+    const without = parseTenantConfig(prod());
+    expect(without.ok && without.config.dr).toBeUndefined();
+    const r = parseTenantConfig(withDr({ region: "sa-bogota-1" }));
+    expect(r.ok && r.config.dr).toEqual({ region: "sa-bogota-1", replicateVolumes: true, replicateBucket: true });
   });
 
   it("rejects the same region, an AWS region name and an unknown region, naming the key", () => {
-    expect(parseDrConfig({ region: "us-ashburn-1" }, "us-ashburn-1")).toEqual({
-      ok: false,
-      issues: [{ key: "tundra:dr.region", message: "must differ from tundra:tenant.region (both are us-ashburn-1); a DR copy in the same region does not survive a regional outage" }],
-    });
-    expect(parseDrConfig({ region: "us-east-1" }, "us-ashburn-1")).toEqual({
-      ok: false,
-      issues: [{ key: "tundra:dr.region", message: `"us-east-1" is an AWS region, not an OCI region; the nearest OCI region is "us-ashburn-1"` }],
-    });
-    const unknown = parseDrConfig({ region: "mars-north-1" }, "us-ashburn-1");
-    expect(unknown.ok === false && unknown.issues).toEqual([{ key: "tundra:dr.region", message: expect.stringContaining(`unknown OCI region "mars-north-1"`) }]);
+    expect(issues(withDr({ region: tenantRegion }))).toEqual([{
+      key: "tundra:dr.region",
+      message: `must differ from tundra:tenant.region (both are ${tenantRegion}); a DR copy in the same region does not survive a regional outage`,
+    }]);
+    expect(issues(withDr({ region: "us-east-1" }))).toEqual([
+      { key: "tundra:dr.region", message: `"us-east-1" is an AWS region, not an OCI region; the nearest OCI region is "us-ashburn-1"` },
+    ]);
+    expect(issues(withDr({ region: "mars-north-1" }))).toEqual([
+      { key: "tundra:dr.region", message: expect.stringContaining(`unknown OCI region "mars-north-1"`) },
+    ]);
   });
 
-  it("reports every problem at once: bad AD of the DR region, unknown key, bad OCID", () => {
-    const result = parseDrConfig({ region: "sa-bogota-1", availabilityDomain: "Uocm:US-ASHBURN-AD-1", kmsKeyId: "key-1", extra: true }, "us-ashburn-1");
-    expect(result.ok).toBe(false);
-    expect(result.ok === false && result.issues.map((i) => i.key).sort()).toEqual(["tundra:dr.extra", "tundra:dr.kmsKeyId"]);
-    const ad = parseDrConfig({ region: "sa-bogota-1", availabilityDomain: "Uocm:US-ASHBURN-1-AD-1" }, "us-ashburn-1");
-    expect(ad).toEqual({ ok: false, issues: [{ key: "tundra:dr.availabilityDomain", message: "Uocm:US-ASHBURN-1-AD-1 is not an availability domain of sa-bogota-1" }] });
+  it("names a replica AD outside the DR region, unknown keys and bad OCIDs, all at once", () => {
+    expect(issues(withDr({ region: "sa-bogota-1", availabilityDomain: "Uocm:US-ASHBURN-AD-1" }))).toEqual([
+      { key: "tundra:dr.availabilityDomain", message: `"Uocm:US-ASHBURN-AD-1" is not an availability domain of sa-bogota-1` },
+    ]);
+    const keys = issues(withDr({ region: "sa-bogota-1", kmsKeyId: "key-1", extra: true })).map((i) => i.key).sort();
+    expect(keys).toEqual(["tundra:dr.extra", "tundra:dr.kmsKeyId"]);
   });
 });

@@ -1,16 +1,13 @@
 // The InstanceRelocation dynamic provider: thin glue that loads relocation-runtime.ts inside each
-// method, in the provider host process. Only the absolute path of that module is captured in the
-// serialized closure (no SDK clients, no zod schemas); tsx loads it from TypeScript source, or
-// from compiled JavaScript when the program is built.
+// method, in the provider host process, by its project-relative path (loadProjectModule). No
+// absolute path, SDK client or zod schema is captured in the serialized closure, so the state
+// works from another checkout or CI runner.
 import type * as pulumi from "@pulumi/pulumi";
+import { loadProjectModule } from "../provider-runtime";
 import type * as runtimeModule from "./relocation-runtime";
 
-// Absolute paths resolved when the program runs, so the host finds both whatever its cwd.
-const RUNTIME_PATH: string = require("path").join(__dirname, "relocation-runtime");
-const TSX_API_PATH: string = require.resolve("tsx/cjs/api");
-
 function runtime(): typeof runtimeModule {
-  return require(TSX_API_PATH).require(RUNTIME_PATH, RUNTIME_PATH);
+  return loadProjectModule<typeof runtimeModule>("components/region/relocation-runtime");
 }
 
 export const instanceRelocationProvider: pulumi.dynamic.ResourceProvider = {

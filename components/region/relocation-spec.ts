@@ -3,7 +3,7 @@
 // scope: zod schemas cannot be serialized into the provider closure).
 import * as crypto from "crypto";
 import { z } from "zod";
-import { lookupRegion } from "../../stacks/regions";
+import { isAvailabilityDomainOf, lookupRegion, OCI_REGIONS } from "../../stacks/regions";
 import { FLEX_SHAPES } from "../../stacks/shapes";
 
 /** The engine's placeholder for a value that is unknown during preview. */
@@ -106,8 +106,9 @@ const schema = z
         }
       }
     }
-    if (!isUnknown(target.availabilityDomain) && !isUnknown(target.region) && !target.availabilityDomain.toUpperCase().includes(target.region.toUpperCase())) {
-      ctx.addIssue({ code: "custom", path: ["target", "availabilityDomain"], message: `${target.availabilityDomain} is not an availability domain of ${target.region} (expected <prefix>:${target.region.toUpperCase()}-AD-<n>)` });
+    const targetRegion = OCI_REGIONS.get(target.region);
+    if (targetRegion && !isUnknown(target.availabilityDomain) && !isAvailabilityDomainOf(targetRegion, target.availabilityDomain)) {
+      ctx.addIssue({ code: "custom", path: ["target", "availabilityDomain"], message: `${target.availabilityDomain} is not an availability domain of ${target.region}` });
     }
   });
 

@@ -14,6 +14,7 @@ import { loadBalancerSchema } from "./load-balancer";
 import { bucketSchema } from "./bucket";
 import { identitySchema } from "./identity";
 import { tagsSchema } from "./tags";
+import { drSchema } from "./dr";
 import { CONFIG_RULES } from "./rules";
 import { findCredentials } from "./credentials";
 
@@ -28,6 +29,7 @@ export const SECTIONS = {
   bucket: bucketSchema,
   identity: identitySchema,
   tags: tagsSchema,
+  dr: drSchema,
 } satisfies Record<string, z.ZodType>;
 
 export type SectionName = keyof typeof SECTIONS;
