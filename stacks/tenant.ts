@@ -5,6 +5,7 @@ import * as oci from "@pulumi/oci";
 import * as pulumi from "@pulumi/pulumi";
 import { TenantBucket, TenantNetwork, TundraCluster, TundraIdentity, placeNodes, runPreflight, type PreflightReport } from "../components/oci";
 import type { TenantConfig } from "./config";
+import { drReplication } from "./dr";
 import { STAGE_ORDER, migrationStages, type Foundation, type MigrationStages, type PreClusterContext, type StageName, type StageResult } from "./stages";
 
 /** Metrics namespace the nodes publish custom metrics under. */
@@ -105,6 +106,7 @@ function foundation(config: TenantConfig, ctx: PreClusterContext, discovery: Dis
     tagging,
     kmsKeyId: kms?.keyId,
   }, { ...opts, dependsOn: kms ? [identity] : [] });
+  const replication = drReplication(ctx, bucket, homeProvider, tagging);
 
   const cluster = new TundraCluster(`${tenant.id}-cluster`, {
     compartmentId: tenant.compartmentId,
@@ -126,9 +128,10 @@ function foundation(config: TenantConfig, ctx: PreClusterContext, discovery: Dis
     healthCheckPath: c.healthCheckPath,
     loadBalancer: { minBandwidthMbps: lb.minBandwidthMbps, maxBandwidthMbps: lb.maxBandwidthMbps, isPrivate: lb.visibility === "private", listenerPort: lb.listenerPort },
     userData,
+    dataVolumeReplicas: config.dr?.replicateVolumes ? replication?.volumeReplicaArgs.bind(replication) : undefined,
   }, { ...opts, dependsOn: [identity] });
 
-  return { ...ctx, network, bucket, identity, cluster };
+  return { ...ctx, network, bucket, identity, cluster, replication };
 }
 
 /** Stage 4: data sync -> hydration -> validation -> cutover, each after the one before. */
@@ -175,6 +178,7 @@ export async function tenantProgram(config: TenantConfig, stages: MigrationStage
     })),
     dynamicGroup: f.identity.dynamicGroupName,
     preflight: preflightReport,
+    ...(f.replication ? { dr: f.replication.summary() } : {}),
     ...Object.fromEntries(Object.entries(stageResults).map(([name, r]) => [name, r.outputs])),
   };
 }

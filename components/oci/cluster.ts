@@ -33,6 +33,8 @@ export interface TundraClusterArgs {
    * it. Changing it does not replace running nodes (OCI applies user data at first boot only).
    */
   userData?: pulumi.Input<string>;
+  /** Extra data-volume arguments that add cross-region replicas (TenantReplication.volumeReplicaArgs). */
+  dataVolumeReplicas?: (volumeName: string) => Pick<oci.core.VolumeArgs, "blockVolumeReplicas">;
 }
 
 /** Device path of the data volume on the node (OCI consistent device paths). */
@@ -107,6 +109,7 @@ export class TundraCluster extends pulumi.ComponentResource {
         sizeInGbs: String(args.dataVolume.sizeInGbs),
         vpusPerGb: String(args.dataVolume.vpusPerGb),
         freeformTags: freeformTags(args.tagging, "data-volume"),
+        ...args.dataVolumeReplicas?.(`tundra-${tenant}-${env}-${index}-data`),
       }, parent);
 
       const attachment = new oci.core.VolumeAttachment(`${nodeName}-data`, {

@@ -120,6 +120,15 @@ export class TenantReplication extends pulumi.ComponentResource {
     });
   }
 
+  /** What the stack exports about the DR copy. */
+  summary(): Record<string, pulumi.Input<unknown>> {
+    return {
+      region: this.drRegion,
+      availabilityDomain: this.drAvailabilityDomain,
+      ...(this.drBucketName ? { bucketName: this.drBucketName, replicationPolicyId: this.replicationPolicyId } : {}),
+    };
+  }
+
   /** Volume arguments that add a cross-region replica of the volume in the DR region. */
   volumeReplicaArgs(displayName: string): Pick<oci.core.VolumeArgs, "blockVolumeReplicas"> {
     return {
