@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { regionClientFactory } from "../components/region/oci-clients";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { authFromEnvironment, endpointOverrides, regionClientFactory } from "../components/region/oci-clients";
 import { emptyProgress, relocate, RelocationStepError } from "../components/region/relocation-engine";
 import { parseRelocationSpec, RelocationSpec } from "../components/region/relocation-spec";
 import { Clock, pollUntil, realClock, WaitTimeoutError } from "../components/region/wait";
@@ -110,5 +113,30 @@ describe("pollUntil", () => {
     const clock: Clock = { now: () => 0, sleep: async () => undefined };
     const err = await pollUntil<string>("thing", async () => { throw new Error("404 NotAuthorizedOrNotFound"); }, { timeoutMs: 1000, initialDelayMs: 1, maxDelayMs: 1 }, clock).catch((e: Error) => e);
     expect((err as Error).message).toBe("404 NotAuthorizedOrNotFound");
+  });
+});
+
+describe("credentials and endpoints from the environment", () => {
+  it("reads an API key profile from the OCI CLI config file, and refuses an unknown method by name", async () => {
+    const auth = makeOciTestAuth();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "oci-config-"));
+    try {
+      fs.writeFileSync(path.join(dir, "key.pem"), auth.provider.getPrivateKey());
+      fs.writeFileSync(path.join(dir, "config"), [
+        "[DEFAULT]", "user=ocid1.user.oc1..default", "fingerprint=aa", "tenancy=ocid1.tenancy.oc1..default", `key_file=${path.join(dir, "key.pem")}`,
+        "[MIGRATION]", "region=sa-bogota-1", `user=${auth.provider.getUser()}`, `fingerprint=${auth.provider.getFingerprint()}`, `tenancy=${auth.provider.getTenantId()}`, `key_file=${path.join(dir, "key.pem")}`, "",
+      ].join("\n"));
+      const provider = await authFromEnvironment({ OCI_CLI_CONFIG_FILE: path.join(dir, "config"), OCI_CLI_PROFILE: "MIGRATION" });
+      expect(await provider.getKeyId()).toBe(auth.keyId);
+      await expect(authFromEnvironment({ OCI_CLI_AUTH: "password" })).rejects.toThrow("OCI_CLI_AUTH=password is not supported");
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("parses endpoint overrides and names the variable when they are not JSON", () => {
+    expect(endpointOverrides({ TUNDRA_OCI_ENDPOINTS: '{"sa-bogota-1":{"iaas":"https://iaas.example"}}' })).toEqual({ "sa-bogota-1": { iaas: "https://iaas.example" } });
+    expect(endpointOverrides({})).toEqual({});
+    expect(() => endpointOverrides({ TUNDRA_OCI_ENDPOINTS: "iaas=x" })).toThrow(/^TUNDRA_OCI_ENDPOINTS must be JSON/);
   });
 });

@@ -25,19 +25,27 @@ export const ENV = {
 } as const;
 
 /**
- * The authentication the OCI CLI would use: `OCI_CLI_AUTH` = api_key (default, the config file
- * `OCI_CLI_CONFIG_FILE` or ~/.oci/config, profile `OCI_CLI_PROFILE` or DEFAULT) or
- * instance_principal (the machine running `pulumi up` is an OCI instance in a dynamic group).
+ * The authentication the OCI CLI would use, by `OCI_CLI_AUTH`: api_key (default) and
+ * security_token read the config file `OCI_CLI_CONFIG_FILE` (or ~/.oci/config), profile
+ * `OCI_CLI_PROFILE` (or DEFAULT); instance_principal and resource_principal need no file (the
+ * machine running `pulumi up` is an OCI instance in a dynamic group, or an OCI resource).
  */
 export async function authFromEnvironment(env: NodeJS.ProcessEnv = process.env): Promise<common.AuthenticationDetailsProvider> {
   const method = (env[ENV.auth] ?? "api_key").toLowerCase();
-  if (method === "api_key") {
-    return new common.ConfigFileAuthenticationDetailsProvider(env[ENV.configFile] || undefined, env[ENV.profile] || "DEFAULT");
+  const file = env[ENV.configFile] || undefined;
+  const profile = env[ENV.profile] || "DEFAULT";
+  switch (method) {
+    case "api_key":
+      return new common.ConfigFileAuthenticationDetailsProvider(file, profile);
+    case "security_token":
+      return new common.SessionAuthDetailProvider(file, profile);
+    case "instance_principal":
+      return new common.InstancePrincipalsAuthenticationDetailsProviderBuilder().build();
+    case "resource_principal":
+      return common.ResourcePrincipalAuthenticationDetailsProvider.builder();
+    default:
+      throw new Error(`${ENV.auth}=${env[ENV.auth]} is not supported; use api_key, security_token, instance_principal or resource_principal`);
   }
-  if (method === "instance_principal") {
-    return new common.InstancePrincipalsAuthenticationDetailsProviderBuilder().build();
-  }
-  throw new Error(`${ENV.auth}=${env[ENV.auth]} is not supported here; use api_key or instance_principal`);
 }
 
 export function endpointOverrides(env: NodeJS.ProcessEnv = process.env): EndpointOverrides {
