@@ -88,6 +88,16 @@ describe("relocation engine against the OCI compute test servers (real SDK clien
     expect(progress.steps.launchInstance.status).toBe("done");
   });
 
+  it("a lost response to CreateImage is retried with the same opc-retry-token: one image, not two", async () => {
+    const s = spec("lost-response");
+    source.inject("CreateImage", { kind: "lostResponse" });
+    const calls = source.count("CreateImage");
+    const progress = await relocate(s, emptyProgress(), deps());
+    expect(source.count("CreateImage") - calls).toBe(2);
+    const fromThisInstance = [...source.images.values()].filter((i) => i.sourceInstanceId === s.source.instanceId);
+    expect(fromThisInstance.map((i) => i.id)).toEqual([progress.steps.createImage.resourceId]);
+  });
+
   it("gives up after the wait timeout while a work request stays IN_PROGRESS", async () => {
     const s = spec("stalled", { waits: { timeoutMinutes: 0.005, pollInitialSeconds: 0.02, pollMaxSeconds: 0.05 } });
     target.inject("LaunchInstance", { kind: "stall" });

@@ -23,7 +23,9 @@ export type Failure =
   /** The call is accepted; its work request then ends FAILED or CANCELED with this error. */
   | { kind: "workRequest"; status: "FAILED" | "CANCELED"; message: string; code?: string }
   /** The call is accepted; its work request stays IN_PROGRESS forever. */
-  | { kind: "stall" };
+  | { kind: "stall" }
+  /** The call is carried out, but the connection drops before the answer (a lost response). */
+  | { kind: "lostResponse" };
 
 export interface ServerCall {
   op: Op | "Unknown";
@@ -537,8 +539,16 @@ export async function startOciComputeServer(opts: OciComputeServerOptions): Prom
           return;
         }
         await advance();
+        const queue = injected.get(call.op as Op);
+        const loseResponse = queue?.[0]?.kind === "lostResponse";
+        if (loseResponse) queue!.shift();
         const result = await found.handler(req, body ?? {}, url.pathname.match(found.pattern)!, url);
         if (typeof token === "string") retryTokens.set(`${url.pathname} ${token}`, { status: result.status, body: result.body, headers: result.headers ?? {} });
+        if (loseResponse) {
+          call.status = -1;
+          req.socket.destroy();
+          return;
+        }
         call.status = result.status;
         send(res, result.status, result.body, result.headers);
       } catch (err) {
