@@ -79,11 +79,24 @@ describe("relocation engine against the OCI compute test servers (real SDK clien
     expect(err.message).toContain("Object Storage quota exceeded for bucket migration");
     const progress = err.progress;
     expect(progress.steps.createImage.status).toBe("done");
-    expect(progress.steps.exportImage.status).toBe("started");
+    expect(progress.steps.exportImage.status).toBe("failed");
     expect(target.count("ImportImage")).toBe(importsBefore);
 
     await relocate(s, progress, deps());
     expect(source.count("CreateImage") - before).toBe(1);
+    expect(progress.steps.exportImage.attempt).toBe(2);
+    expect(progress.steps.launchInstance.status).toBe("done");
+  });
+
+  it("an export that succeeds without writing the object fails the attempt; the resume exports again", async () => {
+    const s = spec("export-no-object");
+    source.inject("ExportImage", { kind: "noEffect" });
+    const exportsBefore = source.count("ExportImage");
+    const err = await relocate(s, emptyProgress(), deps()).catch((e) => e);
+    expect(err.message).toMatch(/relocation step exportImage failed: the export reported success but migration\/tundra-relocation\/export-no-object\/\S+\.oci does not exist/);
+    expect(err.progress.steps.exportImage.status).toBe("failed");
+    const progress = await relocate(s, err.progress, deps());
+    expect(source.count("ExportImage") - exportsBefore).toBe(2);
     expect(progress.steps.exportImage.attempt).toBe(2);
     expect(progress.steps.launchInstance.status).toBe("done");
   });

@@ -227,11 +227,11 @@ describe("InstanceRelocation dynamic provider (through the provider host)", () =
     expect(target.count("ListWorkRequestErrors")).toBe(1);
     expect(target.count("LaunchInstance")).toBe(0);
     const progress = err.partial!.properties.progress as { steps: Record<string, { status: string; workRequestId: string; error: string }> };
-    expect(progress.steps.importImage.status).toBe("started");
+    expect(progress.steps.importImage.status).toBe("failed");
     expect(progress.steps.importImage.error).toContain("not supported for import");
   });
 
-  it("a work request that never finishes times out with the last status seen, and the id is recorded", async () => {
+  it("a work request that does not finish in time times out with the last status seen; the next up waits on the same one", async () => {
     clearCallLogs();
     target.inject("LaunchInstance", { kind: "stall" });
     const raw = inputs("stalled-launch", { waits: { timeoutMinutes: 0.01, pollInitialSeconds: 0.02, pollMaxSeconds: 0.1 } });
@@ -239,6 +239,14 @@ describe("InstanceRelocation dynamic provider (through the provider host)", () =
     expect(err.message).toMatch(/relocation step launchInstance failed: timed out after 1 s waiting for launchInstance .* \(last seen: IN_PROGRESS \d+%\)/);
     const progress = err.partial!.properties.progress as { steps: Record<string, { status: string; workRequestId: string }> };
     expect(progress.steps.launchInstance.workRequestId).toMatch(/^ocid1\.coreservicesworkrequest\./);
+    expect(progress.steps.launchInstance.status).toBe("started");
     expect(err.partial!.properties.targetInstanceId).toMatch(/^ocid1\.instance\.oc1\.sa-bogota-1\./);
+
+    // Once the work request finishes, the next up waits on the same one: no second launch.
+    target.releaseStalled();
+    const resumed = await up(host, provider, partialState(err, raw), raw);
+    expect(resumed.state!.outputs.complete).toBe(true);
+    expect(target.count("LaunchInstance")).toBe(1);
+    expect(resumed.state!.outputs.targetInstanceId).toBe(err.partial!.properties.targetInstanceId);
   });
 });

@@ -10,10 +10,14 @@
 import type * as core from "oci-core";
 import { describeOciError, isNotFound, RegionClients } from "./oci-clients";
 import { exportObjectName, RelocationSpec, retryToken, STEP_NAMES, StepName } from "./relocation-spec";
-import { Clock, waitForLifecycle, waitForWorkRequest, WaitSettings } from "./wait";
+import { Clock, OperationFailedError, waitForLifecycle, waitForWorkRequest, WaitSettings } from "./wait";
 
 export interface StepRecord {
-  status: "pending" | "started" | "done";
+  /**
+   * pending: not started; started: an attempt is under way (resume waits on it); failed: the
+   * service said the attempt failed (resume cleans it up and starts a new one); done.
+   */
+  status: "pending" | "started" | "failed" | "done";
   /** Attempts started; part of the opc-retry-token, so a retried call never creates twice. */
   attempt: number;
   workRequestId: string;
@@ -52,6 +56,14 @@ export interface EngineDeps {
   clients(region: string): RegionClients;
   clock: Clock;
   log(line: string): void;
+}
+
+/** The operation finished but its result is missing or unusable: the attempt must be redone. */
+export class AttemptFailedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "AttemptFailedError";
+  }
 }
 
 /** A step failed; `progress` holds everything recorded so far (the partial state to keep). */
@@ -135,8 +147,9 @@ class Relocation {
   private async asyncStep(step: StepName, op: AsyncStep): Promise<void> {
     const record = this.progress.steps[step];
     const workRequests = this.deps.clients(op.region).workRequests;
-    if (record.status === "started") {
-      const status = record.workRequestId ? await this.workRequestStatus(op.region, record.workRequestId) : "NOT_STARTED";
+    if (record.status === "started" || record.status === "failed") {
+      const status = record.status === "failed" ? "FAILED"
+        : record.workRequestId ? await this.workRequestStatus(op.region, record.workRequestId) : "NOT_STARTED";
       if (status === "FAILED" || status === "CANCELED" || status === "GONE") {
         this.deps.log(`[${step}] attempt ${record.attempt} ended ${status}; cleaning up and starting over`);
         if (record.resourceId) await op.discard(record.resourceId);
@@ -160,8 +173,15 @@ class Relocation {
       record.workRequestId = started.workRequestId;
       this.deps.log(`[${step}] started ${started.resourceId} (work request ${started.workRequestId})`);
     }
-    await waitForWorkRequest(workRequests, record.workRequestId, `${step} of ${record.resourceId}`, this.settings, this.deps.clock);
-    await op.settle(record.resourceId);
+    try {
+      await waitForWorkRequest(workRequests, record.workRequestId, `${step} of ${record.resourceId}`, this.settings, this.deps.clock);
+      await op.settle(record.resourceId);
+    } catch (err) {
+      // The service's verdict (FAILED, CANCELED, a failed lifecycle state, a missing result)
+      // ends this attempt; a timeout or a transient error leaves it under way to wait on again.
+      if (err instanceof OperationFailedError || err instanceof AttemptFailedError) record.status = "failed";
+      throw err;
+    }
     record.status = "done";
     this.deps.log(`[${step}] done: ${record.resourceId}`);
   }
@@ -244,7 +264,7 @@ class Relocation {
         try {
           await this.source.objectStorage.headObject({ namespaceName: await this.namespace(), bucketName: spec.source.bucket, objectName: progress.objectName });
         } catch (err) {
-          if (isNotFound(err)) throw new Error(`the export reported success but ${spec.source.bucket}/${progress.objectName} does not exist`);
+          if (isNotFound(err)) throw new AttemptFailedError(`the export reported success but ${spec.source.bucket}/${progress.objectName} does not exist`);
           throw err;
         }
       },

@@ -25,7 +25,9 @@ export type Failure =
   /** The call is accepted; its work request stays IN_PROGRESS forever. */
   | { kind: "stall" }
   /** The call is carried out, but the connection drops before the answer (a lost response). */
-  | { kind: "lostResponse" };
+  | { kind: "lostResponse" }
+  /** ExportImage only: the work request succeeds but no object is written (Oracle: the export failed). */
+  | { kind: "noEffect" };
 
 export interface ServerCall {
   op: Op | "Unknown";
@@ -121,6 +123,8 @@ export interface OciComputeServer {
   /** The next call of `op` fails this way (queued: several injections apply in order). */
   inject(op: Op, failure: Failure): void;
   addInstance(fields: Partial<InstanceRecord> & { compartmentId: string; shape: string }): InstanceRecord;
+  /** Lets every stalled work request finish (it completes at the next request, as if it had taken its normal time). */
+  releaseStalled(): void;
   /** Calls whose operation is `op` (convenience for assertions on the call log). */
   count(op: Op): number;
   close(): Promise<void>;
@@ -351,7 +355,7 @@ export async function startOciComputeServer(opts: OciComputeServerOptions): Prom
     image.lifecycleState = "EXPORTING";
     const wr = startWorkRequest("ExportImage", image.compartmentId, "image", image.id, failure, async (ok) => {
       image.lifecycleState = "AVAILABLE";
-      if (ok) objects.set(`${bucket}/${objectName}`, Buffer.from(`OCI-EXPORT ${image.id} ${body.exportFormat ?? "OCI"}`));
+      if (ok && failure?.kind !== "noEffect") objects.set(`${bucket}/${objectName}`, Buffer.from(`OCI-EXPORT ${image.id} ${body.exportFormat ?? "OCI"}`));
       return undefined;
     });
     return { status: 200, body: imageJson(image), headers: { "opc-work-request-id": wr.id, etag: crypto.randomUUID() } };
@@ -583,6 +587,9 @@ export async function startOciComputeServer(opts: OciComputeServerOptions): Prom
       };
       instances.set(instance.id, instance);
       return instance;
+    },
+    releaseStalled() {
+      for (const wr of workRequests.values()) if (wr.failure?.kind === "stall") wr.failure = undefined;
     },
     count(op) {
       return calls.filter((c) => c.op === op).length;
