@@ -128,7 +128,7 @@ describe("InstanceRelocation dynamic provider (through the provider host)", () =
     expect(same.failures).toEqual([{ property: "target.region", reason: "must differ from source.region (both are us-ashburn-1); a relocation moves an instance to another region" }]);
   });
 
-  it("moves an instance in one up; a second up is a no-op; destroy removes what it created and never the source", async () => {
+  it("moves an instance in one up; a second up is a no-op; destroy removes what it created and never the source; re-creating starts afresh", async () => {
     clearCallLogs();
     const raw = inputs("full-move");
     const created = await up(host, provider, undefined, raw);
@@ -153,6 +153,13 @@ describe("InstanceRelocation dynamic provider (through the provider host)", () =
     expect(target.instances.get(outs.targetInstanceId as string)!.lifecycleState).toBe("TERMINATED");
     expect(target.images.get(outs.targetImageId as string)!.lifecycleState).toBe("DELETED");
     expect(source.instances.get(raw.source.instanceId)!.lifecycleState).toBe("RUNNING");
+
+    // Created again with the same inputs: a new run, whose retry tokens replay nothing of the old one.
+    const again2 = await up(host, provider, undefined, raw);
+    expect(again2.state!.outputs.complete).toBe(true);
+    expect(again2.state!.outputs.targetInstanceId).not.toBe(outs.targetInstanceId);
+    expect(creations()).toEqual({ CreateImage: 2, ExportImage: 2, ImportImage: 2, LaunchInstance: 2 });
+    await destroy(host, again2.state!);
   });
 
   it("turning cleanup on later runs only the cleanup step, and preview shows it", async () => {

@@ -7,6 +7,7 @@
 // run resumes from: finished steps are skipped, a step whose work request is still running is
 // waited on again, and a step whose work request failed is cleaned up and started over. No
 // Pulumi here: the dynamic provider and tests drive this module directly.
+import * as crypto from "crypto";
 import type * as core from "oci-core";
 import { describeOciError, isNotFound, RegionClients } from "./oci-clients";
 import { exportObjectName, RelocationSpec, retryToken, STEP_NAMES, StepName } from "./relocation-spec";
@@ -29,6 +30,8 @@ export interface StepRecord {
 
 export interface RelocationProgress {
   schemaVersion: 1;
+  /** Random id of this relocation's run, part of every retry token. */
+  runId: string;
   namespace: string;
   objectName: string;
   /** Id of the pre-authenticated request the import reads through, until it is deleted. */
@@ -39,7 +42,7 @@ export interface RelocationProgress {
 export function emptyProgress(): RelocationProgress {
   const step = (): StepRecord => ({ status: "pending", attempt: 0, workRequestId: "", resourceId: "", error: "" });
   return {
-    schemaVersion: 1, namespace: "", objectName: "", parId: "",
+    schemaVersion: 1, runId: crypto.randomUUID(), namespace: "", objectName: "", parId: "",
     steps: { createImage: step(), exportImage: step(), importImage: step(), launchInstance: step(), cleanup: step() },
   };
 }
@@ -227,7 +230,7 @@ class Relocation {
             displayName: `${spec.name}-source`,
             freeformTags: this.tags,
           },
-          opcRetryToken: retryToken(spec, "createImage", attempt),
+          opcRetryToken: retryToken(spec, this.progress.runId, "createImage", attempt),
         });
         return { resourceId: response.image.id, workRequestId: requireWorkRequest(response.opcWorkRequestId, "CreateImage") };
       },
@@ -254,7 +257,7 @@ class Relocation {
           exportFormat: "OCI",
         } as core.models.ExportImageViaObjectStorageTupleDetails;
         const response = await this.source.compute.exportImage({
-          imageId, exportImageDetails: details, opcRetryToken: retryToken(spec, "exportImage", attempt),
+          imageId, exportImageDetails: details, opcRetryToken: retryToken(spec, this.progress.runId, "exportImage", attempt),
         });
         return { resourceId: imageId, workRequestId: requireWorkRequest(response.opcWorkRequestId, "ExportImage") };
       },
@@ -320,7 +323,7 @@ class Relocation {
               sourceUri: `${this.source.objectStorage.endpoint}${par.accessUri}`,
             } as core.models.ImageSourceViaObjectStorageUriDetails,
           },
-          opcRetryToken: retryToken(spec, "importImage", attempt),
+          opcRetryToken: retryToken(spec, this.progress.runId, "importImage", attempt),
         });
         return { resourceId: response.image.id, workRequestId: requireWorkRequest(response.opcWorkRequestId, "CreateImage (import)") };
       },
@@ -351,7 +354,7 @@ class Relocation {
             createVnicDetails: { subnetId: target.subnetId, assignPublicIp: target.assignPublicIp },
             freeformTags: this.tags,
           },
-          opcRetryToken: retryToken(spec, "launchInstance", attempt),
+          opcRetryToken: retryToken(spec, this.progress.runId, "launchInstance", attempt),
         });
         return { resourceId: response.instance.id, workRequestId: requireWorkRequest(response.opcWorkRequestId, "LaunchInstance") };
       },

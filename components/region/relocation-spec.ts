@@ -140,9 +140,13 @@ export function relocationId(spec: RelocationSpec): string {
   return `relocation:${spec.name}:${spec.source.instanceId}:${spec.target.region}`;
 }
 
-/** opc-retry-token for one attempt of one step: a lost response retried with it creates nothing twice. */
-export function retryToken(spec: RelocationSpec, step: StepName, attempt: number): string {
-  return crypto.createHash("sha256").update(`${relocationId(spec)}|${step}|${attempt}`).digest("hex").slice(0, 48);
+/**
+ * opc-retry-token for one attempt of one step of one run: a lost response retried with it
+ * creates nothing twice, and a relocation destroyed and created again (new run id) never
+ * replays the answers OCI kept for the previous one.
+ */
+export function retryToken(spec: RelocationSpec, runId: string, step: StepName, attempt: number): string {
+  return crypto.createHash("sha256").update(`${relocationId(spec)}|${runId}|${step}|${attempt}`).digest("hex").slice(0, 48);
 }
 
 const show = (v: unknown) => (isUnknown(v) ? "(known after apply)" : String(v));
