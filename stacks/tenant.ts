@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { TenantBucket, TenantNetwork, TundraCluster, TundraIdentity, placeNodes, runPreflight, type PreflightReport } from "../components/oci";
 import type { TenantConfig } from "./config";
 import { drReplication } from "./dr";
+import { declareRelocations } from "./relocations";
 import { STAGE_ORDER, migrationStages, type Foundation, type MigrationStages, type PreClusterContext, type StageName, type StageResult } from "./stages";
 
 /** Metrics namespace the nodes publish custom metrics under. */
@@ -159,6 +160,7 @@ export async function tenantProgram(config: TenantConfig, stages: MigrationStage
   };
   const f = foundation(config, ctx, discovery, homeProvider, stages.nodeUserData?.(ctx));
   const stageResults = runMigrationStages(f, stages);
+  const relocations = declareRelocations(config);
 
   return {
     tenant: config.tenant.id,
@@ -179,6 +181,7 @@ export async function tenantProgram(config: TenantConfig, stages: MigrationStage
     dynamicGroup: f.identity.dynamicGroupName,
     preflight: preflightReport,
     ...(f.replication ? { dr: f.replication.summary() } : {}),
+    ...(relocations.length > 0 ? { relocations: relocations.map(({ name, relocation }) => ({ name, targetInstanceId: relocation.targetInstanceId, remainingSteps: relocation.remainingSteps })) } : {}),
     ...Object.fromEntries(Object.entries(stageResults).map(([name, r]) => [name, r.outputs])),
   };
 }

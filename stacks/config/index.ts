@@ -15,6 +15,7 @@ import { bucketSchema } from "./bucket";
 import { identitySchema } from "./identity";
 import { tagsSchema } from "./tags";
 import { drSchema } from "./dr";
+import { relocationsSchema } from "./relocations";
 import { CONFIG_RULES } from "./rules";
 import { findCredentials } from "./credentials";
 
@@ -30,6 +31,7 @@ export const SECTIONS = {
   identity: identitySchema,
   tags: tagsSchema,
   dr: drSchema,
+  relocations: relocationsSchema,
 } satisfies Record<string, z.ZodType>;
 
 export type SectionName = keyof typeof SECTIONS;
