@@ -31,5 +31,5 @@ export function drReplication(ctx: PreClusterContext, bucket: TenantBucket, home
     drProvider,
     identityProvider: homeProvider,
     freeformTags: freeformTags(tagging, "disaster-recovery"),
-  }, { provider: ctx.provider, dependsOn: [bucket] });
+  }, { provider: ctx.provider });
 }

@@ -1,6 +1,4 @@
-// Pulumi entry point (Pulumi.yaml `main: stacks/`): validate the `tundra:*` config, then run
-// the tenant program. See stacks/tenant.ts for the stages.
-import { loadTenantConfig } from "./config/load";
-import { tenantProgram } from "./tenant";
+// Pulumi entry point (Pulumi.yaml `main: stacks/`). The program itself is in ./program.
+import { runTenantStack } from "./program";
 
-export = async () => tenantProgram(loadTenantConfig());
+export = runTenantStack;

@@ -106,7 +106,8 @@ function foundation(config: TenantConfig, ctx: PreClusterContext, discovery: Dis
     name: ctx.bucketName,
     tagging,
     kmsKeyId: kms?.keyId,
-  }, { ...opts, dependsOn: kms ? [identity] : [] });
+    createAfter: kms ? [identity] : [],
+  }, opts);
   const replication = drReplication(ctx, bucket, homeProvider, tagging);
 
   const cluster = new TundraCluster(`${tenant.id}-cluster`, {
@@ -129,8 +130,10 @@ function foundation(config: TenantConfig, ctx: PreClusterContext, discovery: Dis
     healthCheckPath: c.healthCheckPath,
     loadBalancer: { minBandwidthMbps: lb.minBandwidthMbps, maxBandwidthMbps: lb.maxBandwidthMbps, isPrivate: lb.visibility === "private", listenerPort: lb.listenerPort },
     userData,
+    // Instance principals must work at first boot (hydration reads the bucket from cloud-init).
+    nodesCreateAfter: [identity],
     dataVolumeReplicas: config.dr?.replicateVolumes ? replication?.volumeReplicaArgs.bind(replication) : undefined,
-  }, { ...opts, dependsOn: [identity] });
+  }, opts);
 
   return { ...ctx, network, bucket, identity, cluster, replication };
 }

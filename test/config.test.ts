@@ -1,7 +1,8 @@
 // The stack config parser: every rule has a failing case that names its key, every problem
 // is reported at once, and the seed documents' config mistakes are refused.
 import { describe, expect, it } from "vitest";
-import { formatIssues, parseTenantConfig, rawConfigFromPulumi, type RawConfig } from "../stacks/config";
+import { formatIssues, parseStackConfig, parseTenantConfig, rawConfigFromPulumi, type RawConfig } from "../stacks/config";
+import { isCredentialKey } from "../stacks/config/credentials";
 import { readStackConfig, stackConfigPath } from "../scripts/plan/run";
 import { AWS_REGION_SUGGESTIONS, OCI_REGIONS, lookupRegion } from "../stacks/regions";
 import { FLEX_SHAPES } from "../stacks/shapes";
@@ -181,6 +182,18 @@ describe("credentials never go in config (seed mistake: keys in config)", () => 
   it("rejects API-key style fields and AWS access keys", () => {
     expect(issueKeys(withSection(prod(), "oci", { fingerprint: "aa:bb" }))).toContain("tundra:oci.fingerprint");
     expect(issueFor(withSection(prod(), "tags", { owner: "AKIAABCDEFGHIJKLMNOP" }), "tundra:tags.owner")).toMatch(/AWS access key/);
+  });
+
+  it("rejects credentials under other namespaces of the stack config too", () => {
+    const all = { ...readStackConfig(stackConfigPath("prod")), "oci:privateKey": "x", "aws:secretKey": "y", "aws:region": "us-east-1", "app:settings": JSON.stringify({ pem: "-----BEGIN PRIVATE KEY-----" }) };
+    const r = parseStackConfig(all);
+    expect(r.ok ? [] : r.issues.map((i) => i.key).sort()).toEqual(["app:settings.pem", "aws:secretKey", "oci:privateKey"]);
+    expect(parseStackConfig(readStackConfig(stackConfigPath("prod"))).ok).toBe(true);
+  });
+
+  it("tells credentials from references to them", () => {
+    expect(["privateKey", "password", "apiKey", "sessionToken", "fingerprint", "awsSecretAccessKey"].filter(isCredentialKey)).toHaveLength(6);
+    expect(["vaultSecretId", "secretArn", "keyOcid", "passwordSecretName", "kmsKeyId"].filter(isCredentialKey)).toEqual([]);
   });
 
   it("accepts the auth method and profile name (not secrets)", () => {

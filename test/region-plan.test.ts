@@ -7,7 +7,7 @@ import { parse as parseYaml, stringify } from "yaml";
 import { afterAll, describe, expect, it } from "vitest";
 import { readStackConfig, stackConfigPath } from "../scripts/plan/run";
 import { parseTenantConfig, rawConfigFromPulumi } from "../stacks/config";
-import { ofType, planJson } from "./support/plan-cli";
+import { ofType, planJson } from "./support/scripts";
 
 describe("prod stack with tundra:dr = sa-bogota-1", () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dr-plan-"));

@@ -12,6 +12,8 @@ export interface TenantBucketArgs {
   tagging: TenantTagging;
   /** Vault master key OCID; Oracle-managed encryption when omitted. */
   kmsKeyId?: pulumi.Input<string>;
+  /** Resources the bucket must wait for (the Vault key grant); see TundraClusterArgs.nodesCreateAfter. */
+  createAfter?: pulumi.Resource[];
 }
 
 export class TenantBucket extends pulumi.ComponentResource {
@@ -32,7 +34,7 @@ export class TenantBucket extends pulumi.ComponentResource {
       objectEventsEnabled: true,
       kmsKeyId: args.kmsKeyId,
       freeformTags: freeformTags(args.tagging, "data"),
-    }, { parent: this });
+    }, { parent: this, dependsOn: args.createAfter ?? [] });
     this.bucketName = bucket.name;
     this.namespace = bucket.namespace;
     this.bucketId = bucket.bucketId;

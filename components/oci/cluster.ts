@@ -33,6 +33,11 @@ export interface TundraClusterArgs {
    * it. Changing it does not replace running nodes (OCI applies user data at first boot only).
    */
   userData?: pulumi.Input<string>;
+  /**
+   * What the nodes need before their first boot (the identity policy their cloud-init relies
+   * on). A component's own `dependsOn` does not reach its children, hence this argument.
+   */
+  nodesCreateAfter?: pulumi.Resource[];
   /** Extra data-volume arguments that add cross-region replicas (TenantReplication.volumeReplicaArgs). */
   dataVolumeReplicas?: (volumeName: string) => Pick<oci.core.VolumeArgs, "blockVolumeReplicas">;
 }
@@ -74,6 +79,9 @@ export class TundraCluster extends pulumi.ComponentResource {
     const definedTags = tenantDefinedTag(args.tenantTag, tenant);
     const userData = args.userData === undefined ? undefined : pulumi.output(args.userData).apply((text) => Buffer.from(text, "utf8").toString("base64"));
 
+    // Each node waits for the one before it, so an in-place change that reboots a node (a Flex
+    // resize) rolls through the cluster one node at a time instead of taking all down at once.
+    let previousInstance: oci.core.Instance | undefined;
     this.nodes = placeNodes(args.nodeCount, args.availabilityDomains).map(({ index, availabilityDomain, faultDomain }) => {
       const nodeName = `${name}-node-${index}`;
       const instance = new oci.core.Instance(nodeName, {
@@ -100,7 +108,8 @@ export class TundraCluster extends pulumi.ComponentResource {
         definedTags,
         freeformTags: freeformTags(args.tagging, "query-node"),
         preserveBootVolume: false,
-      }, { ...parent, ignoreChanges: ["metadata"] });
+      }, { ...parent, ignoreChanges: ["metadata"], dependsOn: previousInstance ? [previousInstance] : args.nodesCreateAfter ?? [] });
+      previousInstance = instance;
 
       const volume = new oci.core.Volume(`${nodeName}-data`, {
         compartmentId,
@@ -112,7 +121,7 @@ export class TundraCluster extends pulumi.ComponentResource {
         ...args.dataVolumeReplicas?.(`tundra-${tenant}-${env}-${index}-data`),
       }, parent);
 
-      const attachment = new oci.core.VolumeAttachment(`${nodeName}-data`, {
+      const attachment = new oci.core.VolumeAttachment(`${nodeName}-data-attachment`, {
         instanceId: instance.id,
         volumeId: volume.id,
         // iSCSI with the agent doing the login: the Block Volume Management plugin configures

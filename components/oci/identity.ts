@@ -98,7 +98,7 @@ export class TundraIdentity extends pulumi.ComponentResource {
           operatorGroup: args.operatorGroup,
         }),
       );
-    const policy = new oci.identity.Policy(`${name}-nodes`, {
+    const policy = new oci.identity.Policy(`${name}-nodes-policy`, {
       compartmentId: args.compartmentId,
       name: groupName,
       description: `Least privilege for the Tundra query nodes of tenant ${tenant} (${env})`,

@@ -5,6 +5,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
 import { createPlanMocks, type PlanMocksOptions } from "./mocks";
+import { runTenantStack } from "../../stacks/program";
 
 export const PROJECT = "tundra-replatform";
 export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
@@ -21,6 +22,11 @@ export interface Plan {
   stack: string;
   resources: PlannedResource[];
 }
+
+export type Program = () => Promise<Record<string, unknown>>;
+
+/** The real tenant program: the function stacks/index.ts exports to Pulumi. */
+export const tenantStackProgram: Program = runTenantStack;
 
 export function stackConfigPath(stack: string, root = PROJECT_ROOT): string {
   return path.join(root, `Pulumi.${stack}.yaml`);
@@ -57,10 +63,24 @@ export function sortKeys(value: unknown): unknown {
 }
 
 /**
- * Plans one stack. Pulumi's runtime is process-global: call this once per process (the plan
- * CLI and each vitest file run in their own process).
+ * Plans one stack with the real tenant program. Pulumi's runtime is process-global: call this
+ * once per process (the plan CLI and each vitest file run in their own process).
  */
 export async function planStack(stack: string, config: Record<string, string>, mockOptions: Partial<PlanMocksOptions> = {}): Promise<Plan> {
+  const { outputs: _outputs, dependsOn: _dependsOn, ...plan } = await planProgram(stack, config, tenantStackProgram, mockOptions);
+  return plan;
+}
+
+/**
+ * Runs any program under the plan mocks; also returns the stack outputs and the explicit
+ * `dependsOn` of each resource by name (for tests; not part of the plan document).
+ */
+export async function planProgram(
+  stack: string,
+  config: Record<string, string>,
+  program: Program,
+  mockOptions: Partial<PlanMocksOptions> = {},
+): Promise<Plan & { outputs: Record<string, unknown>; dependsOn: Record<string, string[]> }> {
   const region = tenantRegion(config);
   const mocks = createPlanMocks({ region, ...mockOptions });
   pulumi.runtime.setAllConfig(config);
@@ -68,19 +88,21 @@ export async function planStack(stack: string, config: Record<string, string>, m
 
   const parents = new Map<string, string | null>();
   const names = new Map<pulumi.Resource, string>();
+  const dependsOn: Record<string, string[]> = {};
+  let outputs: Record<string, unknown> = {};
   try {
-    await pulumi.runtime.runInPulumiStack(async () => {
+    outputs = (await pulumi.runtime.runInPulumiStack(async () => {
       pulumi.runtime.registerStackTransformation((args) => {
         names.set(args.resource, args.name);
         const parent = args.opts.parent;
         const parentName = parent && parent !== pulumi.runtime.getStackResource() ? names.get(parent) ?? null : null;
         parents.set(`${args.type}::${args.name}`, parentName);
+        const deps = args.opts.dependsOn;
+        if (Array.isArray(deps) && deps.length > 0) dependsOn[args.name] = deps.map((d) => names.get(d as pulumi.Resource) ?? "?");
         return undefined;
       });
-      // The real program, loaded after the mocks exist.
-      const program: () => Promise<Record<string, unknown>> = require(path.join(PROJECT_ROOT, "stacks"));
       return program();
-    });
+    })) ?? {};
   } finally {
     // Let the stack's own output registration finish, as the language host does at exit.
     await pulumi.runtime.disconnect();
@@ -93,7 +115,7 @@ export async function planStack(stack: string, config: Record<string, string>, m
       return { type: r.type, name: r.name, parent: parents.get(`${r.type}::${r.name}`) ?? null, inputs: sortKeys(inputs) as Record<string, unknown> };
     })
     .sort((a, b) => (a.name === b.name ? a.type.localeCompare(b.type) : a.name < b.name ? -1 : 1));
-  return { stack, resources };
+  return { stack, resources, outputs, dependsOn };
 }
 
 /** The cluster region from `tundra:tenant` (undefined when absent: the program reports it). */

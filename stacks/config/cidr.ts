@@ -28,7 +28,7 @@ export function isCidrError(c: Cidr | { error: string }): c is { error: string }
   return "error" in c;
 }
 
-function formatAddress(n: number): string {
+export function formatAddress(n: number): string {
   return [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join(".");
 }
 
@@ -42,4 +42,12 @@ export function cidrContains(outer: Cidr, inner: Cidr): boolean {
 
 export function cidrsOverlap(a: Cidr, b: Cidr): boolean {
   return a.base <= lastAddress(b) && b.base <= lastAddress(a);
+}
+
+/** The `index`-th subnet of size /prefix inside `outer`, or undefined when it does not fit. */
+export function nthSubnet(outer: Cidr, prefix: number, index: number): string | undefined {
+  if (prefix < outer.prefix || prefix > 32) return undefined;
+  const base = outer.base + index * 2 ** (32 - prefix);
+  const candidate = { text: "", base, prefix };
+  return cidrContains(outer, candidate) ? `${formatAddress(base)}/${prefix}` : undefined;
 }

@@ -17,7 +17,7 @@ import { tagsSchema } from "./tags";
 import { drSchema } from "./dr";
 import { relocationsSchema } from "./relocations";
 import { CONFIG_RULES } from "./rules";
-import { findCredentials } from "./credentials";
+import { findCredentials, isCredentialKey } from "./credentials";
 
 export const CONFIG_NAMESPACE = "tundra";
 
@@ -51,10 +51,13 @@ export type ParseResult = { ok: true; config: TenantConfig } | { ok: false; issu
 /** Raw config: section name -> value as written in the stack file (objects, strings, numbers). */
 export type RawConfig = Record<string, unknown>;
 
+/** `base` followed by the path: `.name` for keys, `[i]` for list indexes. */
+function withPath(base: string, path: ReadonlyArray<PropertyKey>): string {
+  return base + path.map((segment) => (typeof segment === "number" ? `[${segment}]` : `.${String(segment)}`)).join("");
+}
+
 function keyOf(section: string, path: ReadonlyArray<PropertyKey>): string {
-  let key = `${CONFIG_NAMESPACE}:${section}`;
-  for (const segment of path) key += typeof segment === "number" ? `[${segment}]` : `.${String(segment)}`;
-  return key;
+  return withPath(`${CONFIG_NAMESPACE}:${section}`, path);
 }
 
 function zodIssues(section: string, error: z.ZodError): ConfigIssue[] {
@@ -127,6 +130,24 @@ function dedupe(issues: ConfigIssue[]): ConfigIssue[] {
 /** The report printed for an invalid config: one line per problem. */
 export function formatIssues(issues: ConfigIssue[]): string {
   return [`Invalid stack config (${issues.length} problem${issues.length === 1 ? "" : "s"}):`, ...issues.map((i) => `  ${i.key}: ${i.message}`)].join("\n");
+}
+
+/**
+ * Validates a stack's whole config as Pulumi stores it (`namespace:key -> string`): the
+ * `tundra:*` sections, and no credentials under any other namespace either (the explicit OCI
+ * providers never read `oci:privateKey` and the like, so such a value is only a leak).
+ */
+export function parseStackConfig(all: Record<string, string>): ParseResult {
+  const foreign: ConfigIssue[] = Object.entries(all)
+    .filter(([key]) => !key.startsWith(`${CONFIG_NAMESPACE}:`))
+    .flatMap(([key, text]) => {
+      const name = key.slice(key.indexOf(":") + 1);
+      const findings = isCredentialKey(name) ? [{ path: [], reason: "credentials never go in stack config (see docs/foundation.md, \"Authentication\")" }] : findCredentials(parseConfigValue(text));
+      return findings.map((f) => ({ key: withPath(key, f.path), message: f.reason }));
+    });
+  const result = parseTenantConfig(rawConfigFromPulumi(all));
+  if (foreign.length === 0) return result;
+  return { ok: false, issues: [...foreign, ...(result.ok ? [] : result.issues)] };
 }
 
 /**

@@ -1,10 +1,10 @@
 // Reads the `tundra:*` stack config through Pulumi and validates it. An invalid config stops
 // the program with the full report before any resource is declared.
 import * as pulumi from "@pulumi/pulumi";
-import { formatIssues, parseTenantConfig, rawConfigFromPulumi, type TenantConfig } from "./index";
+import { formatIssues, parseStackConfig, type TenantConfig } from "./index";
 
 export function loadTenantConfig(): TenantConfig {
-  const result = parseTenantConfig(rawConfigFromPulumi(pulumi.runtime.allConfig()));
+  const result = parseStackConfig(pulumi.runtime.allConfig());
   if (!result.ok) throw new pulumi.RunError(formatIssues(result.issues));
   return result.config;
 }

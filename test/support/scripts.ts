@@ -1,5 +1,5 @@
-// Runs the offline plan CLI (scripts/plan.ts) in a child process exactly as `npm run plan`
-// does, so tests see its real stdout, stderr and exit code.
+// Runs the operator scripts (scripts/plan.ts, scripts/new-tenant.ts) in a child process as
+// `npm run` does, so tests see their real stdout, stderr and exit code.
 import { spawnSync } from "child_process";
 import * as path from "path";
 import type { Plan, PlannedResource } from "../../scripts/plan/run";
@@ -12,14 +12,19 @@ export interface CliResult {
   stderr: string;
 }
 
-export function runPlanCli(args: string[], env: NodeJS.ProcessEnv = {}): CliResult {
-  const r = spawnSync(process.execPath, ["--import", "tsx", "scripts/plan.ts", ...args], {
+/** Runs a project script (path relative to the project root) with tsx, as `npm run` does. */
+export function runScript(script: string, args: string[], env: NodeJS.ProcessEnv = {}): CliResult {
+  const r = spawnSync(process.execPath, ["--import", "tsx", script, ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     encoding: "utf8",
     timeout: 60_000,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+export function runPlanCli(args: string[], env: NodeJS.ProcessEnv = {}): CliResult {
+  return runScript("scripts/plan.ts", args, env);
 }
 
 /** `--json` plan of a stack; fails the test with stderr when the CLI fails. */

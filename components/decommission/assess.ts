@@ -1,0 +1,63 @@
+// Is it safe to decommission a tenant's AWS side? Pure logic over facts gathered elsewhere, so
+// every rule is tested without a cloud. Every unmet condition is reported, with its numbers.
+
+export interface DecommissionFacts {
+  /** Live Route53 weights of the tenant's pair; undefined when the records could not be read. */
+  liveWeights?: { aws: number | undefined; oci: number | undefined };
+  /** When OCI started carrying all traffic (ISO), as the OCI stack's cutover recorded it. */
+  ociFullSince?: string;
+  /** The OCI stack's cutover says AWS is decommissioned, so tearing OCI down never routes back to AWS. */
+  ociStackAcknowledged: boolean;
+  /** Objects in the AWS source that are missing or different in OCI (a final sync plan). */
+  dataPending?: { objects: number; bytes: number; examples: string[] };
+}
+
+export interface DecommissionPolicy {
+  /** Days OCI must have carried 100% of the traffic before AWS may go. */
+  minDaysOnOci: number;
+}
+
+export interface Assessment {
+  safe: boolean;
+  blockers: string[];
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export function assessDecommission(facts: DecommissionFacts, policy: DecommissionPolicy, now: Date): Assessment {
+  const blockers: string[] = [];
+
+  const weights = facts.liveWeights;
+  if (!weights) {
+    blockers.push("traffic: the Route53 records of the tenant could not be read, so it is unknown whether AWS still serves traffic");
+  } else if ((weights.aws ?? 0) > 0) {
+    blockers.push(`traffic: AWS still has Route53 weight ${weights.aws} (OCI ${weights.oci ?? "absent"}); finish the cutover to OCI 100% first`);
+  } else if (!weights.oci) {
+    blockers.push("traffic: no OCI record carries traffic; decommissioning AWS would leave the tenant with nothing to serve it");
+  }
+
+  if (!facts.ociFullSince) {
+    blockers.push(`bake: the OCI stack has no record of when OCI reached 100%; it must have carried all traffic for ${policy.minDaysOnOci} days`);
+  } else {
+    const since = Date.parse(facts.ociFullSince);
+    const days = (now.getTime() - since) / DAY_MS;
+    if (!Number.isFinite(since)) {
+      blockers.push(`bake: ociFullSince is not a date (${facts.ociFullSince})`);
+    } else if (days < policy.minDaysOnOci) {
+      blockers.push(`bake: OCI has carried 100% for ${days.toFixed(1)} days since ${facts.ociFullSince}; ${policy.minDaysOnOci} are required`);
+    }
+  }
+
+  if (!facts.ociStackAcknowledged) {
+    blockers.push("rollback path: the OCI stack's cutover still has awsDecommissioned=false, so tearing it down would send traffic back to AWS; set tundra:cutover.awsDecommissioned=true there and run `pulumi up` first");
+  }
+
+  if (!facts.dataPending) {
+    blockers.push("data: the final comparison of the AWS source with the OCI bucket did not run");
+  } else if (facts.dataPending.objects > 0) {
+    const examples = facts.dataPending.examples.slice(0, 5).join(", ");
+    blockers.push(`data: ${facts.dataPending.objects} objects (${facts.dataPending.bytes} bytes) in AWS are missing or different in OCI, e.g. ${examples}; run the sync first`);
+  }
+
+  return { safe: blockers.length === 0, blockers };
+}

@@ -1,0 +1,139 @@
+// TundraCluster and the stage seam, through the real tenant program under the plan mocks:
+// a 1-AD region with more nodes than fault domains, a cloud-init hook, and stages in order.
+import * as pulumi from "@pulumi/pulumi";
+import { beforeAll, describe, expect, it } from "vitest";
+import { markerProvider } from "./fixtures/marker-provider";
+import { placeNodes } from "../components/oci/placement";
+import { DATA_DEVICE_PATH } from "../components/oci/cluster";
+import { planProgram, type Plan } from "../scripts/plan/run";
+import { tenantProgram } from "../stacks/tenant";
+import { parseTenantConfig, rawConfigFromPulumi } from "../stacks/config";
+import { T, ofType } from "./support/scripts";
+
+class MarkerProbe extends pulumi.dynamic.Resource {}
+
+describe("placeNodes", () => {
+  const ads3 = ["Uocm:US-ASHBURN-AD-1", "Uocm:US-ASHBURN-AD-2", "Uocm:US-ASHBURN-AD-3"];
+
+  it("puts 3 nodes in 3 different ADs (seed mistake: all in availability_domains[0])", () => {
+    expect(placeNodes(3, ads3).map((p) => p.availabilityDomain)).toEqual(ads3);
+  });
+
+  it("round-robins ADs and gives the second node of an AD another fault domain", () => {
+    expect(placeNodes(6, ads3).map((p) => `${p.availabilityDomain.slice(-4)}/${p.faultDomain.slice(-1)}`)).toEqual([
+      "AD-1/1", "AD-2/1", "AD-3/1", "AD-1/2", "AD-2/2", "AD-3/2",
+    ]);
+  });
+
+  it("spreads a 1-AD cluster over the three fault domains", () => {
+    expect(placeNodes(5, ["Uocm:CA-TORONTO-1-AD-1"]).map((p) => p.faultDomain)).toEqual([
+      "FAULT-DOMAIN-1", "FAULT-DOMAIN-2", "FAULT-DOMAIN-3", "FAULT-DOMAIN-1", "FAULT-DOMAIN-2",
+    ]);
+  });
+
+  it("refuses to place without availability domains", () => {
+    expect(() => placeNodes(3, [])).toThrow(/no availability domains/);
+  });
+});
+
+describe("tenant program, 1-AD region, 5 nodes, with stages", () => {
+  const cloudInit = (bucket: string) => `#cloud-config\nwrite_files:\n  - path: /etc/tundra/bucket\n    content: ${bucket}\n`;
+  const config: Record<string, string> = {
+    "tundra:tenant": JSON.stringify({ id: "globex", env: "staging", compartmentId: "ocid1.compartment.oc1..aaaaglobex", tenancyId: "ocid1.tenancy.oc1..aaaatenancy", region: "eu-amsterdam-1", homeRegion: "eu-frankfurt-1" }),
+    "tundra:network": JSON.stringify({ vcnCidr: "10.70.0.0/16", nodeSubnetCidr: "10.70.0.0/20", lbSubnetCidr: "10.70.16.0/24" }),
+    "tundra:cluster": JSON.stringify({ nodeCount: 5, shape: "VM.Standard.E4.Flex", ocpus: 4, memoryInGbs: 64, imageId: "ocid1.image.oc1.ams.aaaaimage", dataVolume: { sizeInGbs: 200, vpusPerGb: 120 } }),
+    "tundra:loadBalancer": JSON.stringify({ minBandwidthMbps: 10, maxBandwidthMbps: 10, allowedCidrs: ["172.16.0.0/12"] }),
+  };
+  let plan: Plan;
+  let outputs: Record<string, any>;
+  let dependsOn: Record<string, string[]>;
+  const stageCalls: string[] = [];
+
+  beforeAll(async () => {
+    const parsed = parseTenantConfig(rawConfigFromPulumi(config));
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
+    const result = await planProgram("globex-staging", config, () =>
+      tenantProgram(parsed.config, {
+        nodeUserData: (ctx) => cloudInit(ctx.bucketName),
+        dataSync: (f) => {
+          stageCalls.push("dataSync");
+          return { resources: [f.bucket], outputs: { bucket: f.bucket.bucketName } };
+        },
+        hydration: (f, prior) => {
+          stageCalls.push(`hydration after ${Object.keys(prior).join(",")}`);
+          return { resources: [f.cluster], outputs: { nodes: f.cluster.nodes.length } };
+        },
+        validation: (f) => {
+          stageCalls.push("validation");
+          // A dynamic resource, as the later stages add: its serialized provider stays out of the plan.
+          const probe = new MarkerProbe(markerProvider, "globex-probe", { path: "/nonexistent/probe", content: "x" }, { dependsOn: [f.cluster] });
+          return { resources: [probe], outputs: {} };
+        },
+        cutover: (_f, prior) => {
+          stageCalls.push(`cutover after ${Object.keys(prior).join(",")}`);
+          return undefined;
+        },
+      }),
+    );
+    plan = result;
+    outputs = result.outputs;
+    dependsOn = result.dependsOn;
+  });
+
+  it("places the five nodes in the one AD across fault domains 1,2,3,1,2", () => {
+    const instances = ofType(plan, T.instance).sort((a, b) => a.name.localeCompare(b.name));
+    expect(new Set(instances.map((i) => i.inputs.availabilityDomain))).toEqual(new Set(["Uocm:EU-AMSTERDAM-1-AD-1"]));
+    expect(instances.map((i) => i.inputs.faultDomain)).toEqual(["FAULT-DOMAIN-1", "FAULT-DOMAIN-2", "FAULT-DOMAIN-3", "FAULT-DOMAIN-1", "FAULT-DOMAIN-2"]);
+  });
+
+  it("rolls node changes one node at a time: each node waits for the one before", () => {
+    expect([0, 1, 2, 3, 4].map((i) => dependsOn[`globex-cluster-node-${i}`] ?? [])).toEqual([
+      ["globex-identity"], ["globex-cluster-node-0"], ["globex-cluster-node-1"], ["globex-cluster-node-2"], ["globex-cluster-node-3"],
+    ]);
+  });
+
+  it("passes the hydration cloud-init to every node as base64 user_data", () => {
+    for (const i of ofType(plan, T.instance)) {
+      const metadata = i.inputs.metadata as { user_data: string };
+      expect(Buffer.from(metadata.user_data, "base64").toString("utf8")).toBe(cloudInit("tundra-globex-staging"));
+    }
+  });
+
+  it("attaches one 120 VPU/GB volume per node at the consistent device path", () => {
+    const volumes = ofType(plan, T.volume);
+    expect(volumes.map((v) => v.inputs.vpusPerGb)).toEqual(Array(5).fill("120"));
+    for (const a of ofType(plan, T.attachment)) expect(a.inputs.device).toBe(DATA_DEVICE_PATH);
+  });
+
+  it("exports what hydration needs per node", () => {
+    expect(outputs.nodes).toHaveLength(5);
+    for (const node of outputs.nodes) {
+      expect(node).toMatchObject({ availabilityDomain: "Uocm:EU-AMSTERDAM-1-AD-1", dataDevicePath: DATA_DEVICE_PATH });
+      expect(node.instanceId).toMatch(/^mock-/);
+      expect(node.dataVolumeId).toMatch(/^mock-/);
+      expect(node.privateIp).toMatch(/^10\.255\./);
+    }
+    expect(outputs.loadBalancerAddress).toMatch(/^10\.255\./);
+    expect(outputs.bucketName).toBe("tundra-globex-staging");
+    expect(outputs.namespace).toMatch(/^mockns/);
+    expect(outputs.preflight).toMatchObject({ ok: true, limitName: "standard-e4-core-count" });
+  });
+
+  it("runs the stages in order, each seeing the results before it, and exports their outputs", () => {
+    expect(stageCalls).toEqual(["dataSync", "hydration after dataSync", "validation", "cutover after dataSync,hydration,validation"]);
+    expect(outputs.dataSync).toEqual({ bucket: "tundra-globex-staging" });
+    expect(outputs.hydration).toEqual({ nodes: 5 });
+    expect(outputs).not.toHaveProperty("cutover");
+  });
+
+  it("keeps dynamic providers' serialized code out of the plan", () => {
+    const probe = plan.resources.find((r) => r.name === "globex-probe")!;
+    expect(probe.type).toBe("pulumi-nodejs:dynamic:Resource");
+    expect(probe.inputs).toEqual({ path: "/nonexistent/probe", content: "x" });
+  });
+
+  it("writes IAM through a home-region provider when the cluster region is another", () => {
+    const providers = ofType(plan, T.provider);
+    expect(providers.map((p) => p.inputs.region).sort()).toEqual(["eu-amsterdam-1", "eu-frankfurt-1"]);
+  });
+});
