@@ -6,7 +6,7 @@ import { authFromEnvironment, endpointOverrides, regionClientFactory } from "../
 import { emptyProgress, relocate, RelocationStepError } from "../components/region/relocation-engine";
 import { parseRelocationSpec, RelocationSpec } from "../components/region/relocation-spec";
 import { Clock, pollUntil, realClock, WaitTimeoutError } from "../components/region/wait";
-import { OciComputeServer, startOciComputeServer } from "./support/oci-compute-server";
+import { Failure, OciComputeServer, startOciComputeServer } from "./support/oci-compute-server";
 import { makeOciTestAuth } from "./support/oci-signature";
 
 const COMPARTMENT = "ocid1.compartment.oc1..aaaatestcompartment";
@@ -67,39 +67,41 @@ describe("relocation engine against the OCI compute test servers (real SDK clien
     expect(Object.values(progress.steps).every((st) => st.status === "done")).toBe(true);
   });
 
-  it("stops on a FAILED work request with the service's message, then resumes without repeating finished steps", async () => {
-    const s = spec("failed-export");
-    source.inject("ExportImage", { kind: "workRequest", status: "FAILED", message: "Object Storage quota exceeded for bucket migration" });
-    const before = source.count("CreateImage");
-    const importsBefore = target.count("ImportImage");
-    const err = await relocate(s, emptyProgress(), deps()).catch((e) => e);
-    expect(err).toBeInstanceOf(RelocationStepError);
-    expect(err.step).toBe("exportImage");
-    expect(err.message).toContain("ended FAILED");
-    expect(err.message).toContain("Object Storage quota exceeded for bucket migration");
-    const progress = err.progress;
-    expect(progress.steps.createImage.status).toBe("done");
-    expect(progress.steps.exportImage.status).toBe("failed");
-    expect(target.count("ImportImage")).toBe(importsBefore);
+  // Two ways the service fails an export: a FAILED work request, and a "successful" export that
+  // wrote no object (Oracle: the export failed). Both stop the run with the reason, mark the
+  // attempt failed, and the resume exports again without repeating the image.
+  const exportFailures: { name: string; failure: Failure; message: RegExp }[] = [
+    {
+      name: "failed-export",
+      failure: { kind: "workRequest", status: "FAILED", message: "Object Storage quota exceeded for bucket migration" },
+      message: /ended FAILED: InternalError: Object Storage quota exceeded for bucket migration/,
+    },
+    {
+      name: "export-no-object",
+      failure: { kind: "noEffect" },
+      message: /the export reported success but migration\/tundra-relocation\/export-no-object\/\S+\.oci does not exist/,
+    },
+  ];
+  for (const { name, failure, message } of exportFailures) {
+    it(`${name}: stops with the service's reason, then resumes with a new export attempt only`, async () => {
+      const s = spec(name);
+      source.inject("ExportImage", failure);
+      const before = { images: source.count("CreateImage"), exports: source.count("ExportImage"), imports: target.count("ImportImage") };
+      const err = await relocate(s, emptyProgress(), deps()).catch((e) => e);
+      expect(err).toBeInstanceOf(RelocationStepError);
+      expect(err.step).toBe("exportImage");
+      expect(err.message).toMatch(message);
+      expect(err.progress.steps.createImage.status).toBe("done");
+      expect(err.progress.steps.exportImage.status).toBe("failed");
+      expect(target.count("ImportImage")).toBe(before.imports);
 
-    await relocate(s, progress, deps());
-    expect(source.count("CreateImage") - before).toBe(1);
-    expect(progress.steps.exportImage.attempt).toBe(2);
-    expect(progress.steps.launchInstance.status).toBe("done");
-  });
-
-  it("an export that succeeds without writing the object fails the attempt; the resume exports again", async () => {
-    const s = spec("export-no-object");
-    source.inject("ExportImage", { kind: "noEffect" });
-    const exportsBefore = source.count("ExportImage");
-    const err = await relocate(s, emptyProgress(), deps()).catch((e) => e);
-    expect(err.message).toMatch(/relocation step exportImage failed: the export reported success but migration\/tundra-relocation\/export-no-object\/\S+\.oci does not exist/);
-    expect(err.progress.steps.exportImage.status).toBe("failed");
-    const progress = await relocate(s, err.progress, deps());
-    expect(source.count("ExportImage") - exportsBefore).toBe(2);
-    expect(progress.steps.exportImage.attempt).toBe(2);
-    expect(progress.steps.launchInstance.status).toBe("done");
-  });
+      const progress = await relocate(s, err.progress, deps());
+      expect(source.count("CreateImage") - before.images).toBe(1);
+      expect(source.count("ExportImage") - before.exports).toBe(2);
+      expect(progress.steps.exportImage.attempt).toBe(2);
+      expect(progress.steps.launchInstance.status).toBe("done");
+    });
+  }
 
   it("a lost response to CreateImage is retried with the same opc-retry-token: one image, not two", async () => {
     const s = spec("lost-response");
