@@ -15,6 +15,10 @@ export function drReplication(ctx: PreClusterContext, bucket: TenantBucket, home
     ? homeProvider
     : new oci.Provider(`${tenant.id}-oci-dr`, { region: dr.region, auth: config.oci.auth, configFileProfile: config.oci.configFileProfile });
   const drCompartmentId = dr.compartmentId ?? tenant.compartmentId;
+  const drKmsKey = dr.kmsKeyId ? { keyId: dr.kmsKeyId, compartmentId: dr.kmsKeyCompartmentId ?? drCompartmentId } : undefined;
+  // A policy names only its own compartment and those below: attach to the tenancy when the DR
+  // bucket or key lives outside the tenant compartment.
+  const outside = [drCompartmentId, drKmsKey?.compartmentId].some((c) => c !== undefined && c !== tenant.compartmentId);
   return new TenantReplication(`${tenant.id}-dr`, {
     compartmentId: tenant.compartmentId,
     namespace: ctx.namespace,
@@ -23,9 +27,8 @@ export function drReplication(ctx: PreClusterContext, bucket: TenantBucket, home
     drRegion: dr.region,
     drBucketName: dr.bucketName ?? `${ctx.bucketName}-dr`,
     drCompartmentId,
-    // A policy names only its own compartment and those below: attach to the tenancy when the DR bucket lives elsewhere.
-    grantCompartmentId: drCompartmentId === tenant.compartmentId ? tenant.compartmentId : tenant.tenancyId,
-    drKmsKeyId: dr.kmsKeyId,
+    grantCompartmentId: outside ? tenant.tenancyId : tenant.compartmentId,
+    drKmsKey,
     drAvailabilityDomain: dr.availabilityDomain,
     replicateBucket: dr.replicateBucket,
     drProvider,

@@ -101,6 +101,28 @@ describe("TenantReplication under mocks", () => {
     expect(adLookup?.provider).toContain("pulumi:providers:oci::acme-dr");
   });
 
+  it("with a Vault key in the DR region: grants Object Storage and Block Volume its use, then encrypts the DR bucket and the replicas with it", async () => {
+    const key = "ocid1.key.oc1.sa-bogota-1.aaaadrkey";
+    const replication = new component.TenantReplication("keyed", {
+      compartmentId: COMPARTMENT, namespace: "tundrans", sourceRegion: "us-ashburn-1", sourceBucketName: "tundra-keyed",
+      drRegion: "sa-bogota-1", drBucketName: "tundra-keyed-dr", replicateBucket: true,
+      drKmsKey: { keyId: key, compartmentId: "ocid1.compartment.oc1..aaaakeys" },
+      drAvailabilityDomain: "Uocm:SA-BOGOTA-1-AD-1",
+    });
+    const volume = new oci.core.Volume("keyed-data", { compartmentId: COMPARTMENT, availabilityDomain: "Uocm:US-ASHBURN-AD-1", ...replication.volumeReplicaArgs("keyed-data") });
+    await outputOf(pulumi.all([replication.replicationPolicyId!, volume.id]));
+
+    const grant = created.find((c) => c.name === "keyed-replication-grant")!;
+    expect(grant.inputs.statements.slice(1)).toEqual([
+      `Allow service objectstorage-sa-bogota-1 to use keys in compartment id ocid1.compartment.oc1..aaaakeys where target.key.id = '${key}'`,
+      `Allow service blockstorage to use keys in compartment id ocid1.compartment.oc1..aaaakeys where target.key.id = '${key}'`,
+    ]);
+    expect(created.find((c) => c.name === "keyed-dr-bucket")!.inputs.kmsKeyId).toBe(key);
+    expect(created.find((c) => c.name === "keyed-data")!.inputs.blockVolumeReplicas).toEqual([
+      { availabilityDomain: "Uocm:SA-BOGOTA-1-AD-1", displayName: "keyed-data-sa-bogota-1", xrrKmsKeyId: key },
+    ]);
+  });
+
   it("refuses a DR region equal to the source region", () => {
     expect(() => new component.TenantReplication("same", {
       compartmentId: COMPARTMENT, namespace: "ns", sourceRegion: "us-ashburn-1", sourceBucketName: "b",

@@ -20,6 +20,15 @@ export function replicationStatement(sourceRegion: string, compartmentId: string
   return `Allow service objectstorage-${sourceRegion} to manage object-family in compartment id ${compartmentId} where any {${permissions}}`;
 }
 
+/**
+ * Grants for a Vault key in the DR region: Object Storage there encrypts the DR bucket with it,
+ * and Block Volume encrypts the volume replicas with it.
+ */
+export function drKeyStatements(drRegion: string, keyCompartmentId: string, keyId: string): string[] {
+  const where = `in compartment id ${keyCompartmentId} where target.key.id = '${keyId}'`;
+  return [`Allow service objectstorage-${drRegion} to use keys ${where}`, `Allow service blockstorage to use keys ${where}`];
+}
+
 export interface TenantReplicationArgs {
   /** Compartment of the source bucket (and of the grant). */
   compartmentId: pulumi.Input<string>;
@@ -35,8 +44,8 @@ export interface TenantReplicationArgs {
    * its own compartment and those below it, so pass the tenancy when the DR bucket lives elsewhere.
    */
   grantCompartmentId?: pulumi.Input<string>;
-  /** Vault key in the DR region for the DR bucket and the volume replicas. */
-  drKmsKeyId?: pulumi.Input<string>;
+  /** Vault key in the DR region for the DR bucket and the volume replicas, and its compartment. */
+  drKmsKey?: { keyId: pulumi.Input<string>; compartmentId: pulumi.Input<string> };
   /** Availability domain of the volume replicas; the first AD of the DR region when omitted. */
   drAvailabilityDomain?: pulumi.Input<string>;
   replicateBucket: boolean;
@@ -55,7 +64,8 @@ export class TenantReplication extends pulumi.ComponentResource {
   readonly drBucketName?: pulumi.Output<string>;
   readonly replicationPolicyId?: pulumi.Output<string>;
   readonly replicationGrantId?: pulumi.Output<string>;
-  private readonly drKmsKeyId?: pulumi.Input<string>;
+  /** The DR key, known only once its grants exist (so whatever uses it is created after them). */
+  private readonly drKmsKeyId?: pulumi.Output<string>;
 
   constructor(name: string, args: TenantReplicationArgs, opts?: pulumi.ComponentResourceOptions) {
     super("tundra:region:TenantReplication", name, {}, opts);
@@ -63,7 +73,6 @@ export class TenantReplication extends pulumi.ComponentResource {
       throw new Error(`TenantReplication ${name}: drRegion must differ from sourceRegion (both are ${args.sourceRegion})`);
     }
     this.drRegion = args.drRegion;
-    this.drKmsKeyId = args.drKmsKeyId;
     this.drProvider = args.drProvider ?? new oci.Provider(`${name}-dr`, { ...args.drProviderArgs, region: args.drRegion }, { parent: this });
     const drOpts = { parent: this, provider: this.drProvider };
 
@@ -77,26 +86,36 @@ export class TenantReplication extends pulumi.ComponentResource {
             return first;
           });
 
+    const drCompartmentId = args.drCompartmentId ?? args.compartmentId;
+    const key = args.drKmsKey;
+    let grant: oci.identity.Policy | undefined;
+    if (args.replicateBucket || key) {
+      const statements = pulumi
+        .all([args.compartmentId, drCompartmentId, key?.keyId, key?.compartmentId])
+        .apply(([source, dr, keyId, keyCompartmentId]) => [
+          ...(args.replicateBucket ? [...new Set([source, dr])].map((id) => replicationStatement(args.sourceRegion, id)) : []),
+          ...(keyId && keyCompartmentId ? drKeyStatements(args.drRegion, keyCompartmentId, keyId) : []),
+        ]);
+      grant = new oci.identity.Policy(`${name}-replication-grant`, {
+        compartmentId: args.grantCompartmentId ?? args.compartmentId,
+        description: `Lets OCI services replicate the tenant's data from ${args.sourceRegion} to ${args.drRegion}`,
+        statements,
+        freeformTags: args.freeformTags,
+      }, { parent: this, ...(args.identityProvider ? { provider: args.identityProvider } : {}) });
+      this.replicationGrantId = grant.id;
+    }
+    if (key) this.drKmsKeyId = pulumi.all([grant!.id, key.keyId]).apply(([, keyId]) => keyId);
+
     if (args.replicateBucket) {
       const destination = new oci.objectstorage.Bucket(`${name}-dr-bucket`, {
-        compartmentId: args.drCompartmentId ?? args.compartmentId,
+        compartmentId: drCompartmentId,
         namespace: args.namespace,
         name: args.drBucketName,
         accessType: "NoPublicAccess",
         storageTier: "Standard",
-        kmsKeyId: args.drKmsKeyId,
+        kmsKeyId: this.drKmsKeyId,
         freeformTags: args.freeformTags,
       }, drOpts);
-
-      const compartments = pulumi
-        .all([args.compartmentId, args.drCompartmentId ?? args.compartmentId])
-        .apply(([source, dr]) => [...new Set([source, dr])]);
-      const grant = new oci.identity.Policy(`${name}-replication-grant`, {
-        compartmentId: args.grantCompartmentId ?? args.compartmentId,
-        description: `Lets Object Storage in ${args.sourceRegion} replicate the tenant bucket to ${args.drRegion}`,
-        statements: compartments.apply((ids) => ids.map((id) => replicationStatement(args.sourceRegion, id))),
-        freeformTags: args.freeformTags,
-      }, { parent: this, ...(args.identityProvider ? { provider: args.identityProvider } : {}) });
 
       const policy = new oci.objectstorage.ReplicationPolicy(`${name}-replication`, {
         namespace: args.namespace,
@@ -104,11 +123,10 @@ export class TenantReplication extends pulumi.ComponentResource {
         destinationBucketName: destination.name,
         destinationRegionName: args.drRegion,
         name: pulumi.interpolate`${args.sourceBucketName}-to-${args.drRegion}`,
-      }, { parent: this, dependsOn: [grant, destination] });
+      }, { parent: this, dependsOn: [grant!, destination] });
 
       this.drBucketName = destination.name;
       this.replicationPolicyId = policy.id;
-      this.replicationGrantId = grant.id;
     }
 
     this.registerOutputs({

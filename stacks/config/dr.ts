@@ -16,8 +16,10 @@ export const drSchema = z
     bucketName: text(/^[A-Za-z0-9_.-]{1,256}$/, "1-256 letters, digits, '.', '_' or '-'").optional(),
     /** Compartment of the destination bucket; defaults to the tenant compartment. */
     compartmentId: ocid("compartment", "tenancy").optional(),
-    /** Vault key in the DR region for the DR bucket and the volume replicas. */
+    /** Vault key in the DR region for the DR bucket and the volume replicas (needed when the source data uses a Vault key). */
     kmsKeyId: ocid("key").optional(),
+    /** Compartment of that key; defaults to the DR bucket's compartment. */
+    kmsKeyCompartmentId: ocid("compartment", "tenancy").optional(),
     replicateVolumes: boolean.default(true),
     replicateBucket: boolean.default(true),
   })
