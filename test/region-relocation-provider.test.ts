@@ -95,7 +95,7 @@ describe("InstanceRelocation dynamic provider (through the provider host)", () =
     const preview = await up(host, provider, undefined, inputs("preview-only"), { preview: true });
     expect(preview.op).toBe("create");
     expect(preview.checked.steps).toEqual([
-      expect.stringMatching(/^1\. create a custom image of ocid1\.instance\..* in us-ashburn-1$/),
+      expect.stringMatching(/^1\. create a custom image of ocid1\.instance\.\S+ in us-ashburn-1 \(OCI stops a running instance for several minutes while imaging\)$/),
       "2. export the image (OCI format) to bucket migration in us-ashburn-1",
       "3. import the image into sa-bogota-1 through a 24 h read-only pre-authenticated request",
       `4. launch preview-only as VM.Standard.E4.Flex (2 OCPUs, 32 GB) in Uocm:SA-BOGOTA-1-AD-1, subnet ${SUBNET}`,

@@ -170,7 +170,8 @@ const show = (v: unknown) => (v === UNKNOWN ? "(known after apply)" : String(v))
 export function describeSteps(spec: RelocationSpec, steps: readonly StepName[] = STEP_NAMES): string[] {
   const { source, target } = spec;
   const lines: Record<StepName, string> = {
-    createImage: `create a custom image of ${show(source.instanceId)} in ${show(source.region)}`,
+    // Oracle: imaging a running instance shuts it down for several minutes; a reviewer must see that.
+    createImage: `create a custom image of ${show(source.instanceId)} in ${show(source.region)} (OCI stops a running instance for several minutes while imaging)`,
     exportImage: `export the image (OCI format) to bucket ${show(source.bucket)} in ${show(source.region)}`,
     importImage: `import the image into ${show(target.region)} through a ${spec.parTtlHours} h read-only pre-authenticated request`,
     launchInstance:
