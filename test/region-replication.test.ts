@@ -166,5 +166,8 @@ describe("tundra:dr config (through the combined stack config)", () => {
     ]);
     const keys = issues(withDr({ region: "sa-bogota-1", kmsKeyId: "key-1", extra: true })).map((i) => i.key).sort();
     expect(keys).toEqual(["tundra:dr.extra", "tundra:dr.kmsKeyId"]);
+    expect(issues(withDr({ region: "sa-bogota-1", replicateVolumes: false, replicateBucket: "false" }))).toEqual([
+      { key: "tundra:dr", message: "replicates nothing (replicateVolumes and replicateBucket are both false): remove the section or enable one" },
+    ]);
   });
 });

@@ -27,12 +27,15 @@ export const drSchema = z
 
 export type DrSection = z.output<typeof drSchema>;
 
-/** The DR region must differ from the tenant region, and the replica AD must be in the DR region. */
+/** The DR region must differ from the tenant region, the replica AD must be in it, and something must be replicated. */
 export function drRegionRule({ tenant, dr }: PartialConfig): ConfigIssue[] {
   if (!dr?.region) return [];
   const issues: ConfigIssue[] = [];
   if (tenant?.region && dr.region === tenant.region) {
     issues.push({ key: "tundra:dr.region", message: `must differ from tundra:tenant.region (both are ${dr.region}); a DR copy in the same region does not survive a regional outage` });
+  }
+  if (dr.replicateVolumes === false && dr.replicateBucket === false) {
+    issues.push({ key: "tundra:dr", message: "replicates nothing (replicateVolumes and replicateBucket are both false): remove the section or enable one" });
   }
   const region = OCI_REGIONS.get(dr.region);
   if (region && dr.availabilityDomain && !isAvailabilityDomainOf(region, dr.availabilityDomain)) {
