@@ -32,7 +32,7 @@ describe("relocation engine against the OCI compute test servers (real SDK clien
       "us-ashburn-1": { iaas: source.endpoint, objectstorage: source.endpoint },
       "sa-bogota-1": { iaas: target.endpoint, objectstorage: target.endpoint },
     };
-    return { clients: regionClientFactory(auth.provider, endpoints), clock: realClock, log: (l: string) => log.push(l) };
+    return { clients: regionClientFactory(auth.provider, endpoints, { requestTimeoutMs: 2_000 }), clock: realClock, log: (l: string) => log.push(l) };
   }
 
   function spec(name: string, overrides: Record<string, unknown> = {}): RelocationSpec {
@@ -111,6 +111,16 @@ describe("relocation engine against the OCI compute test servers (real SDK clien
     expect(source.count("CreateImage") - calls).toBe(2);
     const fromThisInstance = [...source.images.values()].filter((i) => i.sourceInstanceId === s.source.instanceId);
     expect(fromThisInstance.map((i) => i.id)).toEqual([progress.steps.createImage.resourceId]);
+  });
+
+  it("a request that gets no answer is abandoned at its deadline and retried, instead of hanging the run", async () => {
+    const s = spec("silent-poll");
+    target.inject("GetWorkRequest", { kind: "hang" });
+    const started = Date.now();
+    const progress = await relocate(s, emptyProgress(), deps());
+    expect(progress.steps.launchInstance.status).toBe("done");
+    expect(target.calls.some((c) => c.op === "GetWorkRequest" && c.status === -1)).toBe(true);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(2_000);
   });
 
   it("gives up after the wait timeout while a work request stays IN_PROGRESS", async () => {

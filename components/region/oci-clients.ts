@@ -58,11 +58,27 @@ export function endpointOverrides(env: NodeJS.ProcessEnv = process.env): Endpoin
   }
 }
 
-// Throttling and 5xx are retried a few times with jittered backoff; anything else (404, 400,
-// 409) surfaces at once. The SDK's default circuit breaker would reject even healthy calls for
-// 30 s after 10 failures, so it is off: waits have their own backoff and timeout.
-function clientConfiguration(): common.ClientConfiguration {
+/** How long one HTTP request may take before it is abandoned (and retried like a network error). */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
+
+export interface ClientOptions {
+  requestTimeoutMs?: number;
+}
+
+// Throttling, 5xx and network errors (a timed-out request included) are retried a few times with
+// exponential backoff; anything else (404, 400, 409) surfaces at once. The SDK's default circuit
+// breaker would reject even healthy calls for 30 s after 10 failures, so it is off: waits have
+// their own backoff and timeout.
+function clientConfiguration(options: ClientOptions): common.ClientConfiguration {
+  const timeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   return {
+    // The SDK passes these options to every fetch; the getter gives each request its own
+    // deadline (the SDK sets none, and a silent connection would otherwise hang the provider).
+    httpOptions: {
+      get signal() {
+        return AbortSignal.timeout(timeoutMs);
+      },
+    },
     retryConfiguration: {
       terminationStrategy: new common.MaxAttemptsTerminationStrategy(4),
       delayStrategy: new common.ExponentialBackoffDelayStrategy(20),
@@ -76,11 +92,12 @@ export function makeRegionClients(
   region: string,
   auth: common.AuthenticationDetailsProvider,
   overrides: EndpointOverrides = {},
+  options: ClientOptions = {},
 ): RegionClients {
   const params = { authenticationDetailsProvider: auth };
-  const compute = new core.ComputeClient(params, clientConfiguration());
-  const workRequests = new workrequests.WorkRequestClient(params, clientConfiguration());
-  const objectStorage = new objectstorage.ObjectStorageClient(params, clientConfiguration());
+  const compute = new core.ComputeClient(params, clientConfiguration(options));
+  const workRequests = new workrequests.WorkRequestClient(params, clientConfiguration(options));
+  const objectStorage = new objectstorage.ObjectStorageClient(params, clientConfiguration(options));
   for (const client of [compute, workRequests, objectStorage]) client.regionId = region;
   const override = overrides[region];
   if (override?.iaas) {
@@ -92,12 +109,12 @@ export function makeRegionClients(
 }
 
 /** A cache of clients by region, built on first use. */
-export function regionClientFactory(auth: common.AuthenticationDetailsProvider, overrides: EndpointOverrides = {}) {
+export function regionClientFactory(auth: common.AuthenticationDetailsProvider, overrides: EndpointOverrides = {}, options: ClientOptions = {}) {
   const cache = new Map<string, RegionClients>();
   return (region: string): RegionClients => {
     let clients = cache.get(region);
     if (!clients) {
-      clients = makeRegionClients(region, auth, overrides);
+      clients = makeRegionClients(region, auth, overrides, options);
       cache.set(region, clients);
     }
     return clients;

@@ -27,7 +27,9 @@ export type Failure =
   /** The call is carried out, but the connection drops before the answer (a lost response). */
   | { kind: "lostResponse" }
   /** ExportImage only: the work request succeeds but no object is written (Oracle: the export failed). */
-  | { kind: "noEffect" };
+  | { kind: "noEffect" }
+  /** The server reads the request and never answers (a silent connection). */
+  | { kind: "hang" };
 
 export interface ServerCall {
   op: Op | "Unknown";
@@ -544,6 +546,11 @@ export async function startOciComputeServer(opts: OciComputeServerOptions): Prom
         }
         await advance();
         const queue = injected.get(call.op as Op);
+        if (queue?.[0]?.kind === "hang") {
+          queue.shift();
+          call.status = -1;
+          return;
+        }
         const loseResponse = queue?.[0]?.kind === "lostResponse";
         if (loseResponse) queue!.shift();
         const result = await found.handler(req, body ?? {}, url.pathname.match(found.pattern)!, url);
