@@ -27,23 +27,27 @@ describe("InstanceRelocation dynamic provider (through the provider host)", () =
   beforeAll(async () => {
     source = await startOciComputeServer({ region: "us-ashburn-1", keys, buckets: ["migration"], durationsMs: FAST });
     target = await startOciComputeServer({ region: "sa-bogota-1", keys, durationsMs: FAST });
-    const keyFile = path.join(dir, "key.pem");
-    fs.writeFileSync(keyFile, auth.provider.getPrivateKey(), { mode: 0o600 });
+    // DEFAULT holds a key the servers do not know: every call passing proves that the provider
+    // used the profile the stack's `tundra:oci.configFileProfile` names.
+    const stranger = makeOciTestAuth();
+    const profile = (name: string, who: typeof auth) => {
+      const keyFile = path.join(dir, `${name}.pem`);
+      fs.writeFileSync(keyFile, who.provider.getPrivateKey(), { mode: 0o600 });
+      return [`[${name}]`, `user=${who.provider.getUser()}`, `fingerprint=${who.provider.getFingerprint()}`,
+        `tenancy=${who.provider.getTenantId()}`, "region=us-ashburn-1", `key_file=${keyFile}`];
+    };
     const configFile = path.join(dir, "config");
-    fs.writeFileSync(configFile, [
-      "[DEFAULT]", `user=${auth.provider.getUser()}`, `fingerprint=${auth.provider.getFingerprint()}`,
-      `tenancy=${auth.provider.getTenantId()}`, "region=us-ashburn-1", `key_file=${keyFile}`, "",
-    ].join("\n"));
+    fs.writeFileSync(configFile, [...profile("DEFAULT", stranger), ...profile("TUNDRA", auth), ""].join("\n"));
     provider = await serializeProvider("components/region/relocation-provider.ts", "instanceRelocationProvider");
     host = await startProviderHost({
       env: {
         OCI_CLI_CONFIG_FILE: configFile,
-        OCI_CLI_PROFILE: "DEFAULT",
         TUNDRA_OCI_ENDPOINTS: JSON.stringify({
           "us-ashburn-1": { iaas: source.endpoint, objectstorage: source.endpoint },
           "sa-bogota-1": { iaas: target.endpoint, objectstorage: target.endpoint },
         }),
       },
+      config: { "tundra:oci": JSON.stringify({ auth: "ApiKey", configFileProfile: "TUNDRA" }) },
       deadlineMs: 60_000,
     });
   });

@@ -24,16 +24,44 @@ export const ENV = {
   endpoints: "TUNDRA_OCI_ENDPOINTS",
 } as const;
 
+/** `tundra:oci.auth` names (the stack's OCI provider) and the OCI CLI's `OCI_CLI_AUTH` names. */
+const AUTH_METHODS: Record<string, string> = {
+  ApiKey: "api_key", SecurityToken: "security_token", InstancePrincipal: "instance_principal",
+  ResourcePrincipal: "resource_principal", OKEWorkloadIdentity: "oke_workload_identity",
+};
+
+/** The stack's `tundra:oci` section, as the provider host receives it (JSON text). */
+export interface StackOciSettings {
+  auth?: string;
+  configFileProfile?: string;
+}
+
+export function parseStackOci(text: string | undefined): StackOciSettings {
+  if (!text) return {};
+  try {
+    const value = JSON.parse(text) as StackOciSettings;
+    return value && typeof value === "object" ? value : {};
+  } catch {
+    throw new Error(`tundra:oci must be an object such as {"auth":"InstancePrincipal"} (got ${text})`);
+  }
+}
+
 /**
- * The authentication the OCI CLI would use, by `OCI_CLI_AUTH`: api_key (default) and
- * security_token read the config file `OCI_CLI_CONFIG_FILE` (or ~/.oci/config), profile
- * `OCI_CLI_PROFILE` (or DEFAULT); instance_principal and resource_principal need no file (the
- * machine running `pulumi up` is an OCI instance in a dynamic group, or an OCI resource).
+ * How the relocation authenticates: the stack's own `tundra:oci` (the same method and profile as
+ * its OCI provider), unless the OCI CLI's variables say otherwise: `OCI_CLI_AUTH` = api_key
+ * (default), security_token, instance_principal, resource_principal or oke_workload_identity;
+ * api_key and security_token read `OCI_CLI_CONFIG_FILE` (or ~/.oci/config), profile
+ * `OCI_CLI_PROFILE` (or `tundra:oci.configFileProfile`, or DEFAULT).
  */
-export async function authFromEnvironment(env: NodeJS.ProcessEnv = process.env): Promise<common.AuthenticationDetailsProvider> {
-  const method = (env[ENV.auth] ?? "api_key").toLowerCase();
+export async function authFromEnvironment(
+  env: NodeJS.ProcessEnv = process.env,
+  stack: StackOciSettings = {},
+): Promise<common.AuthenticationDetailsProvider> {
+  const stackMethod = stack.auth === undefined ? undefined : AUTH_METHODS[stack.auth];
+  if (stack.auth !== undefined && !stackMethod) throw new Error(`tundra:oci.auth ${stack.auth} is not one of ${Object.keys(AUTH_METHODS).join(", ")}`);
+  const method = (env[ENV.auth] ?? stackMethod ?? "api_key").toLowerCase();
   const file = env[ENV.configFile] || undefined;
-  const profile = env[ENV.profile] || "DEFAULT";
+  const profile = env[ENV.profile] || stack.configFileProfile || "DEFAULT";
   switch (method) {
     case "api_key":
       return new common.ConfigFileAuthenticationDetailsProvider(file, profile);
@@ -43,8 +71,10 @@ export async function authFromEnvironment(env: NodeJS.ProcessEnv = process.env):
       return new common.InstancePrincipalsAuthenticationDetailsProviderBuilder().build();
     case "resource_principal":
       return common.ResourcePrincipalAuthenticationDetailsProvider.builder();
+    case "oke_workload_identity":
+      return new common.OkeWorkloadIdentityAuthenticationDetailsProvider.OkeWorkloadIdentityAuthenticationDetailsProviderBuilder().build();
     default:
-      throw new Error(`${ENV.auth}=${env[ENV.auth]} is not supported; use api_key, security_token, instance_principal or resource_principal`);
+      throw new Error(`${ENV.auth}=${env[ENV.auth]} is not supported; use api_key, security_token, instance_principal, resource_principal or oke_workload_identity`);
   }
 }
 

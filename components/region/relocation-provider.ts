@@ -10,7 +10,17 @@ function runtime(): typeof runtimeModule {
   return loadProjectModule<typeof runtimeModule>("components/region/relocation-runtime");
 }
 
-export const instanceRelocationProvider: pulumi.dynamic.ResourceProvider = {
+/** The provider object, with what `configure` learned from the stack's config. */
+interface RelocationProvider extends pulumi.dynamic.ResourceProvider {
+  host: runtimeModule.HostSettings;
+}
+
+export const instanceRelocationProvider: RelocationProvider = {
+  host: {},
+  // The stack's config reaches dynamic providers here: authenticate like the stack's OCI provider.
+  async configure(req) {
+    this.host = { stackOci: req.config.get("tundra:oci") };
+  },
   async check(olds, news) {
     return runtime().check(olds, news);
   },
@@ -18,15 +28,15 @@ export const instanceRelocationProvider: pulumi.dynamic.ResourceProvider = {
     return runtime().diff(olds, news);
   },
   async create(inputs) {
-    return runtime().create(inputs);
+    return runtime().create(inputs, this.host);
   },
   async update(_id, olds, news) {
-    return runtime().update(olds, news);
+    return runtime().update(olds, news, this.host);
   },
   async read(id, props) {
-    return runtime().read(id, props);
+    return runtime().read(id, props, this.host);
   },
   async delete(_id, props) {
-    await runtime().remove(props);
+    await runtime().remove(props, this.host);
   },
 };

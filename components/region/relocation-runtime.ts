@@ -1,12 +1,17 @@
 // What the InstanceRelocation dynamic provider does, as plain functions over plain JSON. The
 // provider object (relocation-provider.ts) loads this module inside each method, in the provider
 // host process, so nothing here is serialized into the Pulumi state.
-import { authFromEnvironment, endpointOverrides, regionClientFactory } from "./oci-clients";
+import { authFromEnvironment, endpointOverrides, parseStackOci, regionClientFactory } from "./oci-clients";
 import { emptyProgress, relocate, RelocationProgress, RelocationStepError, remainingSteps, stepsToRun, teardownRelocation } from "./relocation-engine";
 import { describeSteps, parseRelocationSpec, relocationId, RelocationSpec, SpecFailure, UNKNOWN } from "./relocation-spec";
 import { realClock } from "./wait";
 
 type Props = Record<string, any>;
+
+/** What the provider host knows beyond a call's properties: the stack's `tundra:oci` section. */
+export interface HostSettings {
+  stackOci?: string;
+}
 
 export const SCHEMA_VERSION = 1;
 const PROVIDER_KEY = "__provider";
@@ -71,8 +76,8 @@ export function diff(olds: Props, news: Props): { changes: boolean; replaces: st
   return { changes: wantsCleanup || unfinished, replaces: [], deleteBeforeReplace: false };
 }
 
-async function engineDeps() {
-  const auth = await authFromEnvironment();
+async function engineDeps(host: HostSettings) {
+  const auth = await authFromEnvironment(process.env, parseStackOci(host.stackOci));
   return {
     clients: regionClientFactory(auth, endpointOverrides()),
     clock: realClock,
@@ -81,9 +86,9 @@ async function engineDeps() {
 }
 
 /** Runs or resumes; a failure throws the error shape the engine records as partial state. */
-async function run(spec: RelocationSpec, progress: RelocationProgress, provider: unknown): Promise<Props> {
+async function run(spec: RelocationSpec, progress: RelocationProgress, provider: unknown, host: HostSettings): Promise<Props> {
   try {
-    await relocate(spec, progress, await engineDeps());
+    await relocate(spec, progress, await engineDeps(host));
     return outputs(spec, progress);
   } catch (err) {
     const recorded = err instanceof RelocationStepError ? err.progress : progress;
@@ -96,20 +101,20 @@ async function run(spec: RelocationSpec, progress: RelocationProgress, provider:
   }
 }
 
-export async function create(inputs: Props): Promise<{ id: string; outs: Props }> {
+export async function create(inputs: Props, host: HostSettings): Promise<{ id: string; outs: Props }> {
   const spec = specFrom(inputs);
-  return { id: relocationId(spec), outs: await run(spec, emptyProgress(), inputs[PROVIDER_KEY]) };
+  return { id: relocationId(spec), outs: await run(spec, emptyProgress(), inputs[PROVIDER_KEY], host) };
 }
 
-export async function update(olds: Props, news: Props): Promise<{ outs: Props }> {
-  return { outs: await run(specFrom(news), progressFrom(olds), news[PROVIDER_KEY]) };
+export async function update(olds: Props, news: Props, host: HostSettings): Promise<{ outs: Props }> {
+  return { outs: await run(specFrom(news), progressFrom(olds), news[PROVIDER_KEY], host) };
 }
 
 /** Refresh: a relocation whose target instance is gone (terminated or deleted) is gone too. */
-export async function read(id: string, props: Props): Promise<{ id: string; props: Props }> {
+export async function read(id: string, props: Props, host: HostSettings): Promise<{ id: string; props: Props }> {
   const instanceId = props.targetInstanceId;
   if (props.complete !== true || !instanceId) return { id, props };
-  const clients = (await engineDeps()).clients(props.target.region);
+  const clients = (await engineDeps(host)).clients(props.target.region);
   try {
     const { instance } = await clients.compute.getInstance({ instanceId });
     if (instance.lifecycleState === "TERMINATED" || instance.lifecycleState === "TERMINATING") return { id: "", props: {} };
@@ -121,8 +126,8 @@ export async function read(id: string, props: Props): Promise<{ id: string; prop
 }
 
 /** Destroy terminates the target instance and deletes every intermediate; the source is untouched. */
-export async function remove(props: Props): Promise<void> {
-  await teardownRelocation(specFrom(props), progressFrom(props), await engineDeps());
+export async function remove(props: Props, host: HostSettings): Promise<void> {
+  await teardownRelocation(specFrom(props), progressFrom(props), await engineDeps(host));
 }
 
 export { UNKNOWN };
