@@ -209,9 +209,12 @@ describe("InstanceRelocation dynamic provider (through the provider host)", () =
       expect(err.message).toContain(`relocation step ${step} failed`);
       expect(err.message).toContain(message);
       expect(err.partial!.reasons[0]).toContain(message);
-      const partial: ResourceState = partialState(err, raw);
       const order = ["createImage", "exportImage", "importImage", "launchInstance", "cleanup"];
-      expect(partial.outputs.completedSteps).toEqual(order.slice(0, order.indexOf(step)));
+      const done = order.slice(0, order.indexOf(step));
+      const remaining = order.slice(order.indexOf(step)).join(", ");
+      expect(err.message).toContain(`Done: ${done.length > 0 ? done.join(", ") : "nothing"}. Recorded in the state: the next \`pulumi up\` resumes at ${step} (remaining: ${remaining}).`);
+      const partial: ResourceState = partialState(err, raw);
+      expect(partial.outputs.completedSteps).toEqual(done);
       expect(partial.outputs.complete).toBe(false);
       const first = creations();
 

@@ -93,7 +93,10 @@ async function run(spec: RelocationSpec, progress: RelocationProgress, provider:
   } catch (err) {
     const recorded = err instanceof RelocationStepError ? err.progress : progress;
     const message = (err as Error).message;
-    throw Object.assign(new Error(`${message}\nProgress is recorded in the state; the next \`pulumi up\` resumes at the first unfinished step.`), {
+    const remaining = remainingSteps(spec, recorded);
+    const done = stepsToRun(spec).filter((s) => !remaining.includes(s));
+    const resume = `Done: ${done.length > 0 ? done.join(", ") : "nothing"}. Recorded in the state: the next \`pulumi up\` resumes at ${remaining[0]} (remaining: ${remaining.join(", ")}).`;
+    throw Object.assign(new Error(`${message}\n${resume}`), {
       id: relocationId(spec),
       properties: { ...outputs(spec, recorded), [PROVIDER_KEY]: provider },
       reasons: [message],
