@@ -74,7 +74,7 @@ describe("tundra:relocations", () => {
     const plan = planJson("prod", ["--config", file]);
     const [resource] = ofType(plan, "pulumi-nodejs:dynamic/region:InstanceRelocation");
     expect(resource.name).toBe(`${doc.config["tundra:tenant"].id}-relocate-legacy-app`);
-    expect(resource.inputs).toMatchObject({ name: "legacy-app", source: relocation.source, target: { ...relocation.target, assignPublicIp: false }, cleanup: false });
+    expect(resource.inputs).toMatchObject({ name: "legacy-app", source: relocation.source, target: { ...relocation.target, assignPublicIp: false, nsgIds: [] }, cleanup: false });
   });
 
   it("reports bad entries by full key, and duplicate names", () => {

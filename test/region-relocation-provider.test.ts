@@ -134,14 +134,16 @@ describe("InstanceRelocation dynamic provider (through the provider host)", () =
 
   it("moves an instance in one up; a second up is a no-op; destroy removes what it created and never the source; re-creating starts afresh", async () => {
     clearCallLogs();
-    const raw = inputs("full-move");
+    const nsg = "ocid1.networksecuritygroup.oc1.sa-bogota-1.aaaanodes";
+    const base = inputs("full-move");
+    const raw = { ...base, target: { ...base.target, nsgIds: [nsg] } };
     const created = await up(host, provider, undefined, raw);
     const outs = created.state!.outputs;
     expect(outs.complete).toBe(true);
     expect(outs.remainingSteps).toEqual([]);
     expect(outs.completedSteps).toEqual(["createImage", "exportImage", "importImage", "launchInstance", "cleanup"]);
     const instance = target.instances.get(outs.targetInstanceId as string)!;
-    expect(instance).toMatchObject({ lifecycleState: "RUNNING", shape: "VM.Standard.E4.Flex", shapeConfig: { ocpus: 2, memoryInGBs: 32 }, subnetId: SUBNET, imageId: outs.targetImageId });
+    expect(instance).toMatchObject({ lifecycleState: "RUNNING", shape: "VM.Standard.E4.Flex", shapeConfig: { ocpus: 2, memoryInGBs: 32 }, subnetId: SUBNET, nsgIds: [nsg], imageId: outs.targetImageId });
     expect(instance.freeformTags).toEqual({ "tundra-relocation": "full-move" });
     expect(outs.exportedObject).toBe("");
     expect(creations()).toEqual({ CreateImage: 1, ExportImage: 1, ImportImage: 1, LaunchInstance: 1 });

@@ -26,6 +26,8 @@ export interface InstanceRelocationArgs {
     memoryInGBs: pulumi.Input<number>;
     displayName?: pulumi.Input<string>;
     assignPublicIp?: pulumi.Input<boolean>;
+    /** Network security groups of the new instance's VNIC (in the target VCN). */
+    nsgIds?: pulumi.Input<pulumi.Input<string>[]>;
   }>;
   /** Delete the source-region image and exported object once the new instance runs (default false). */
   cleanup?: pulumi.Input<boolean>;

@@ -351,7 +351,11 @@ class Relocation {
             // Flex shapes cannot launch without OCPUs and memory (the seed's tool forgot this).
             shapeConfig: { ocpus: target.ocpus, memoryInGBs: target.memoryInGBs },
             sourceDetails: { sourceType: "image", imageId: this.progress.steps.importImage.resourceId } as core.models.InstanceSourceViaImageDetails,
-            createVnicDetails: { subnetId: target.subnetId, assignPublicIp: target.assignPublicIp },
+            createVnicDetails: {
+              subnetId: target.subnetId,
+              assignPublicIp: target.assignPublicIp,
+              ...(target.nsgIds.length > 0 ? { nsgIds: target.nsgIds } : {}),
+            },
             freeformTags: this.tags,
           },
           opcRetryToken: retryToken(spec, this.progress.runId, "launchInstance", attempt),

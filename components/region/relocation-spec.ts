@@ -26,6 +26,7 @@ export interface RelocationSpec {
     memoryInGBs: number;
     displayName: string;
     assignPublicIp: boolean;
+    nsgIds: string[];
   };
   /** Delete the source-region image and the exported object once the target instance runs. */
   cleanup: boolean;
@@ -85,6 +86,7 @@ function relocationSchemaOf(allowUnknown: boolean) {
         memoryInGBs: flexAmount(4096, "is required for a Flex shape: memory in GB"),
         displayName: z.string().min(1).max(255).optional(),
         assignPublicIp: z.boolean().default(false),
+        nsgIds: z.array(ocidOf("networksecuritygroup")).max(5, { error: "a VNIC takes at most 5 network security groups" }).default([]),
       }),
       cleanup: z.boolean().default(false),
       parTtlHours: positive(24 * 7).default(24),

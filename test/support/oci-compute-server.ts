@@ -79,6 +79,7 @@ export interface InstanceRecord {
   shapeConfig?: { ocpus: number; memoryInGBs: number };
   imageId?: string;
   subnetId?: string;
+  nsgIds?: string[];
   lifecycleState: "PROVISIONING" | "RUNNING" | "STOPPED" | "CREATING_IMAGE" | "TERMINATING" | "TERMINATED";
   timeCreated: string;
   freeformTags: Record<string, string>;
@@ -397,7 +398,7 @@ export async function startOciComputeServer(opts: OciComputeServerOptions): Prom
     if (typeof subnetId !== "string") throw new ApiError(400, "InvalidParameter", "createVnicDetails.subnetId is required");
     const instance: InstanceRecord = {
       id: ocid("instance", region), compartmentId, availabilityDomain, displayName: body.displayName ?? "instance",
-      shape, imageId, subnetId, lifecycleState: "PROVISIONING", timeCreated: iso(now()), freeformTags: body.freeformTags ?? {},
+      shape, imageId, subnetId, nsgIds: body.createVnicDetails?.nsgIds ?? [], lifecycleState: "PROVISIONING", timeCreated: iso(now()), freeformTags: body.freeformTags ?? {},
       ...(config ? { shapeConfig: { ocpus: config.ocpus, memoryInGBs: config.memoryInGBs ?? config.ocpus * 16 } } : {}),
     };
     instances.set(instance.id, instance);
