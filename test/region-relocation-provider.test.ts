@@ -116,6 +116,13 @@ describe("InstanceRelocation dynamic provider (through the provider host)", () =
     expect((preview.checked.target as Record<string, unknown>).subnetId).toBe(UNKNOWN);
   });
 
+  it("preview with a whole section unknown says when the steps will be known, and validates nothing yet", async () => {
+    clearCallLogs();
+    const preview = await up(host, provider, undefined, { ...inputs("unknown-target"), target: UNKNOWN }, { preview: true });
+    expect(preview.checked.steps).toEqual(["(steps are listed once target is known)"]);
+    expect(target.calls).toEqual([]);
+  });
+
   it("rejects bad inputs in check, every problem named by its property", async () => {
     const raw = inputs("bad-inputs");
     const err: ProviderCallError = await up(host, provider, undefined, {
