@@ -7,6 +7,7 @@
 import type * as oci from "@pulumi/oci";
 import type * as pulumi from "@pulumi/pulumi";
 import type { TenantNetwork, TenantBucket, TundraCluster, TundraIdentity } from "../components/oci";
+import type { TenantReplication } from "../components/region";
 import type { TenantConfig } from "./config";
 
 /** What is known before the cluster is declared (for rendering the nodes' cloud-init). */
@@ -23,6 +24,8 @@ export interface Foundation extends PreClusterContext {
   bucket: TenantBucket;
   identity: TundraIdentity;
   cluster: TundraCluster;
+  /** Present when `tundra:dr` names a DR region. */
+  replication?: TenantReplication;
 }
 
 export interface StageResult {

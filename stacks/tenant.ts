@@ -5,6 +5,8 @@ import * as oci from "@pulumi/oci";
 import * as pulumi from "@pulumi/pulumi";
 import { TenantBucket, TenantNetwork, TundraCluster, TundraIdentity, placeNodes, runPreflight, type PreflightReport } from "../components/oci";
 import type { TenantConfig } from "./config";
+import { drReplication } from "./dr";
+import { declareRelocations } from "./relocations";
 import { STAGE_ORDER, migrationStages, type Foundation, type MigrationStages, type PreClusterContext, type StageName, type StageResult } from "./stages";
 
 /** Metrics namespace the nodes publish custom metrics under. */
@@ -106,6 +108,7 @@ function foundation(config: TenantConfig, ctx: PreClusterContext, discovery: Dis
     kmsKeyId: kms?.keyId,
     createAfter: kms ? [identity] : [],
   }, opts);
+  const replication = drReplication(ctx, bucket, homeProvider, tagging);
 
   const cluster = new TundraCluster(`${tenant.id}-cluster`, {
     compartmentId: tenant.compartmentId,
@@ -129,9 +132,10 @@ function foundation(config: TenantConfig, ctx: PreClusterContext, discovery: Dis
     userData,
     // Instance principals must work at first boot (hydration reads the bucket from cloud-init).
     nodesCreateAfter: [identity],
+    dataVolumeReplicas: config.dr?.replicateVolumes ? replication?.volumeReplicaArgs.bind(replication) : undefined,
   }, opts);
 
-  return { ...ctx, network, bucket, identity, cluster };
+  return { ...ctx, network, bucket, identity, cluster, replication };
 }
 
 /** Stage 4: data sync -> hydration -> validation -> cutover, each after the one before. */
@@ -159,6 +163,7 @@ export async function tenantProgram(config: TenantConfig, stages: MigrationStage
   };
   const f = foundation(config, ctx, discovery, homeProvider, stages.nodeUserData?.(ctx));
   const stageResults = runMigrationStages(f, stages);
+  const relocations = declareRelocations(config);
 
   return {
     tenant: config.tenant.id,
@@ -178,6 +183,8 @@ export async function tenantProgram(config: TenantConfig, stages: MigrationStage
     })),
     dynamicGroup: f.identity.dynamicGroupName,
     preflight: preflightReport,
+    ...(f.replication ? { dr: f.replication.summary() } : {}),
+    ...(relocations.length > 0 ? { relocations: relocations.map(({ name, relocation }) => ({ name, targetInstanceId: relocation.targetInstanceId, remainingSteps: relocation.remainingSteps })) } : {}),
     ...Object.fromEntries(Object.entries(stageResults).map(([name, r]) => [name, r.outputs])),
   };
 }

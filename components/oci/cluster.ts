@@ -38,6 +38,8 @@ export interface TundraClusterArgs {
    * on). A component's own `dependsOn` does not reach its children, hence this argument.
    */
   nodesCreateAfter?: pulumi.Resource[];
+  /** Extra data-volume arguments that add cross-region replicas (TenantReplication.volumeReplicaArgs). */
+  dataVolumeReplicas?: (volumeName: string) => Pick<oci.core.VolumeArgs, "blockVolumeReplicas">;
 }
 
 /** Device path of the data volume on the node (OCI consistent device paths). */
@@ -116,6 +118,7 @@ export class TundraCluster extends pulumi.ComponentResource {
         sizeInGbs: String(args.dataVolume.sizeInGbs),
         vpusPerGb: String(args.dataVolume.vpusPerGb),
         freeformTags: freeformTags(args.tagging, "data-volume"),
+        ...args.dataVolumeReplicas?.(`tundra-${tenant}-${env}-${index}-data`),
       }, parent);
 
       const attachment = new oci.core.VolumeAttachment(`${nodeName}-data-attachment`, {

@@ -50,10 +50,14 @@ export function createPlanMocks(options: PlanMocksOptions): pulumi.runtime.Mocks
   if (!Number.isFinite(availableOcpus)) throw new Error(`${AVAILABLE_OCPUS_ENV} must be a number (got "${envOcpus}")`);
   const records: ResourceRecord[] = [];
 
-  const calls: Record<string, (inputs: Record<string, any>) => Record<string, unknown>> = {
-    "oci:Identity/getAvailabilityDomains:getAvailabilityDomains": (inputs) => ({
+  // Region of each explicit OCI provider, so an invoke made through a provider for another
+  // region (the DR region) is answered for that region.
+  const providerRegions = new Map<string, OciRegion>();
+  const calls: Record<string, (inputs: Record<string, any>, providerRegion?: OciRegion) => Record<string, unknown>> = {
+    "oci:Identity/getAvailabilityDomains:getAvailabilityDomains": (inputs, providerRegion) => ({
       compartmentId: inputs.compartmentId,
-      availabilityDomains: regional(availabilityDomainNames)().map((name) => ({ name, id: `ocid1.availabilitydomain.oc1..${digest(name)}`, compartmentId: inputs.compartmentId })),
+      availabilityDomains: (providerRegion ? availabilityDomainNames(providerRegion) : regional(availabilityDomainNames)())
+        .map((name) => ({ name, id: `ocid1.availabilitydomain.oc1..${digest(name)}`, compartmentId: inputs.compartmentId })),
     }),
     "oci:Limits/getResourceAvailability:getResourceAvailability": (inputs) => ({
       ...inputs,
@@ -86,13 +90,17 @@ export function createPlanMocks(options: PlanMocksOptions): pulumi.runtime.Mocks
     records,
     newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, any> } {
       records.push({ type: args.type, name: args.name, custom: args.custom ?? false, inputs: args.inputs });
+      const providerRegion = args.type === "pulumi:providers:oci" ? OCI_REGIONS.get(String(args.inputs.region)) : undefined;
+      if (providerRegion) providerRegions.set(args.name, providerRegion);
       const id = args.custom ? `mock-${digest(`${args.type}::${args.name}`)}` : undefined;
       return { id, state: { ...args.inputs, ...outputs[args.type]?.(args) } };
     },
     call(args: pulumi.runtime.MockCallArgs): Record<string, any> {
       const answer = calls[args.token];
       if (!answer) throw new Error(`plan mocks: no answer for invoke ${args.token}; add one in scripts/plan/mocks.ts`);
-      return answer(args.inputs);
+      // A provider reference is `<urn>::<id>`; the provider's name is the last URN segment.
+      const providerName = args.provider?.split("::")[3];
+      return answer(args.inputs, providerName ? providerRegions.get(providerName) : undefined);
     },
   };
 }

@@ -14,6 +14,8 @@ import { loadBalancerSchema } from "./load-balancer";
 import { bucketSchema } from "./bucket";
 import { identitySchema } from "./identity";
 import { tagsSchema } from "./tags";
+import { drSchema } from "./dr";
+import { relocationsSchema } from "./relocations";
 import { CONFIG_RULES } from "./rules";
 import { findCredentials, isCredentialKey } from "./credentials";
 
@@ -28,6 +30,8 @@ export const SECTIONS = {
   bucket: bucketSchema,
   identity: identitySchema,
   tags: tagsSchema,
+  dr: drSchema,
+  relocations: relocationsSchema,
 } satisfies Record<string, z.ZodType>;
 
 export type SectionName = keyof typeof SECTIONS;

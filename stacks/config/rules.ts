@@ -4,6 +4,8 @@ import type { ConfigIssue, PartialConfig } from "./index";
 import { FLEX_SHAPES } from "../shapes";
 import { OCI_REGIONS, isAvailabilityDomainOf } from "../regions";
 import { cidrContains, cidrsOverlap, parseCidr, type Cidr } from "./cidr";
+import { drRegionRule } from "./dr";
+import { uniqueRelocationNames } from "./relocations";
 
 /** Fields are present only when they parsed on their own; a rule skips what is missing. */
 export type ConfigRule = (cfg: PartialConfig) => ConfigIssue[];
@@ -96,4 +98,4 @@ const lbBandwidth: ConfigRule = ({ loadBalancer }) =>
       }]
     : [];
 
-export const CONFIG_RULES: ConfigRule[] = [prodNodeCount, shapeLimits, availabilityDomains, subnets, lbBandwidth];
+export const CONFIG_RULES: ConfigRule[] = [prodNodeCount, shapeLimits, availabilityDomains, subnets, lbBandwidth, drRegionRule, uniqueRelocationNames];

@@ -1,0 +1,15 @@
+// `tundra:relocations` (optional): compute instances to move to another OCI region, one
+// InstanceRelocation each (see docs/region.md). Each entry has the resource's inputs.
+import { z } from "zod";
+import { relocationSchema } from "../../components/region/relocation-spec";
+import type { ConfigIssue, PartialConfig } from "./index";
+
+export const relocationsSchema = z.array(relocationSchema).optional();
+
+/** Entry names name the resources and the intermediate images: they must be unique. */
+export function uniqueRelocationNames({ relocations }: PartialConfig): ConfigIssue[] {
+  const names = (relocations ?? []).map((r) => r?.name);
+  return names.flatMap((name, i) =>
+    name !== undefined && names.indexOf(name) !== i ? [{ key: `tundra:relocations[${i}].name`, message: `"${name}" is used by relocations[${names.indexOf(name)}] too` }] : [],
+  );
+}

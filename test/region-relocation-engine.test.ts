@@ -1,0 +1,181 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { authFromEnvironment, endpointOverrides, regionClientFactory } from "../components/region/oci-clients";
+import { emptyProgress, relocate, RelocationStepError } from "../components/region/relocation-engine";
+import { parseRelocationSpec, RelocationSpec } from "../components/region/relocation-spec";
+import { Clock, pollUntil, realClock, WaitTimeoutError } from "../components/region/wait";
+import { Failure, OciComputeServer, startOciComputeServer } from "./support/oci-compute-server";
+import { makeOciTestAuth } from "./support/oci-signature";
+
+const COMPARTMENT = "ocid1.compartment.oc1..aaaatestcompartment";
+const SUBNET = "ocid1.subnet.oc1.sa-bogota-1.aaaatestsubnet";
+
+describe("relocation engine against the OCI compute test servers (real SDK clients)", () => {
+  const auth = makeOciTestAuth();
+  const keys = new Map([[auth.keyId, auth.publicKey]]);
+  let source: OciComputeServer;
+  let target: OciComputeServer;
+
+  beforeAll(async () => {
+    source = await startOciComputeServer({ region: "us-ashburn-1", keys, buckets: ["migration"], durationsMs: { CreateImage: 60, ExportImage: 60, ImportImage: 60, LaunchInstance: 60 } });
+    target = await startOciComputeServer({ region: "sa-bogota-1", keys, durationsMs: { CreateImage: 60, ExportImage: 60, ImportImage: 60, LaunchInstance: 60 } });
+  });
+  afterAll(async () => {
+    await source?.close();
+    await target?.close();
+  });
+
+  function deps(log: string[] = []) {
+    const endpoints = {
+      "us-ashburn-1": { iaas: source.endpoint, objectstorage: source.endpoint },
+      "sa-bogota-1": { iaas: target.endpoint, objectstorage: target.endpoint },
+    };
+    return { clients: regionClientFactory(auth.provider, endpoints, { requestTimeoutMs: 2_000 }), clock: realClock, log: (l: string) => log.push(l) };
+  }
+
+  function spec(name: string, overrides: Record<string, unknown> = {}): RelocationSpec {
+    const instance = source.addInstance({ compartmentId: COMPARTMENT, shape: "VM.Standard.E4.Flex" });
+    const parsed = parseRelocationSpec({
+      name,
+      source: { region: "us-ashburn-1", compartmentId: COMPARTMENT, instanceId: instance.id, bucket: "migration" },
+      target: {
+        region: "sa-bogota-1", compartmentId: COMPARTMENT, availabilityDomain: target.availabilityDomains[0], subnetId: SUBNET,
+        shape: "VM.Standard.E4.Flex", ocpus: 2, memoryInGBs: 16,
+      },
+      cleanup: true,
+      waits: { timeoutMinutes: 1, pollInitialSeconds: 0.02, pollMaxSeconds: 0.1 },
+      ...overrides,
+    });
+    if (!parsed.spec) throw new Error(JSON.stringify(parsed.failures));
+    return parsed.spec;
+  }
+
+  it("moves an instance: image, export, import through a PAR, Flex launch, cleanup", async () => {
+    const s = spec("full-move");
+    const progress = await relocate(s, emptyProgress(), deps());
+    const launched = target.instances.get(progress.steps.launchInstance.resourceId)!;
+    expect(launched.lifecycleState).toBe("RUNNING");
+    expect(launched.shapeConfig).toEqual({ ocpus: 2, memoryInGBs: 16 });
+    expect(launched.imageId).toBe(progress.steps.importImage.resourceId);
+    expect(target.images.get(progress.steps.importImage.resourceId)!.lifecycleState).toBe("AVAILABLE");
+    // Cleanup removed the source-region copies and the PAR; the imported image stays.
+    expect(source.images.get(progress.steps.createImage.resourceId)!.lifecycleState).toBe("DELETED");
+    expect(source.objects.size).toBe(0);
+    expect(source.pars.size).toBe(0);
+    expect(Object.values(progress.steps).every((st) => st.status === "done")).toBe(true);
+  });
+
+  // Two ways the service fails an export: a FAILED work request, and a "successful" export that
+  // wrote no object (Oracle: the export failed). Both stop the run with the reason, mark the
+  // attempt failed, and the resume exports again without repeating the image.
+  const exportFailures: { name: string; failure: Failure; message: RegExp }[] = [
+    {
+      name: "failed-export",
+      failure: { kind: "workRequest", status: "FAILED", message: "Object Storage quota exceeded for bucket migration" },
+      message: /ended FAILED: InternalError: Object Storage quota exceeded for bucket migration/,
+    },
+    {
+      name: "export-no-object",
+      failure: { kind: "noEffect" },
+      message: /the export reported success but migration\/tundra-relocation\/export-no-object\/\S+\.oci does not exist/,
+    },
+  ];
+  for (const { name, failure, message } of exportFailures) {
+    it(`${name}: stops with the service's reason, then resumes with a new export attempt only`, async () => {
+      const s = spec(name);
+      source.inject("ExportImage", failure);
+      const before = { images: source.count("CreateImage"), exports: source.count("ExportImage"), imports: target.count("ImportImage") };
+      const err = await relocate(s, emptyProgress(), deps()).catch((e) => e);
+      expect(err).toBeInstanceOf(RelocationStepError);
+      expect(err.step).toBe("exportImage");
+      expect(err.message).toMatch(message);
+      expect(err.progress.steps.createImage.status).toBe("done");
+      expect(err.progress.steps.exportImage.status).toBe("failed");
+      expect(target.count("ImportImage")).toBe(before.imports);
+
+      const progress = await relocate(s, err.progress, deps());
+      expect(source.count("CreateImage") - before.images).toBe(1);
+      expect(source.count("ExportImage") - before.exports).toBe(2);
+      expect(progress.steps.exportImage.attempt).toBe(2);
+      expect(progress.steps.launchInstance.status).toBe("done");
+    });
+  }
+
+  it("a lost response to CreateImage is retried with the same opc-retry-token: one image, not two", async () => {
+    const s = spec("lost-response");
+    source.inject("CreateImage", { kind: "lostResponse" });
+    const calls = source.count("CreateImage");
+    const progress = await relocate(s, emptyProgress(), deps());
+    expect(source.count("CreateImage") - calls).toBe(2);
+    const fromThisInstance = [...source.images.values()].filter((i) => i.sourceInstanceId === s.source.instanceId);
+    expect(fromThisInstance.map((i) => i.id)).toEqual([progress.steps.createImage.resourceId]);
+  });
+
+  it("a request that gets no answer is abandoned at its deadline and retried, instead of hanging the run", async () => {
+    const s = spec("silent-poll");
+    target.inject("GetWorkRequest", { kind: "hang" });
+    const started = Date.now();
+    const progress = await relocate(s, emptyProgress(), deps());
+    expect(progress.steps.launchInstance.status).toBe("done");
+    expect(target.calls.some((c) => c.op === "GetWorkRequest" && c.status === -1)).toBe(true);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(2_000);
+  });
+
+  it("gives up after the wait timeout while a work request stays IN_PROGRESS", async () => {
+    const s = spec("stalled", { waits: { timeoutMinutes: 0.005, pollInitialSeconds: 0.02, pollMaxSeconds: 0.05 } });
+    target.inject("LaunchInstance", { kind: "stall" });
+    const err = await relocate(s, emptyProgress(), deps()).catch((e) => e);
+    expect(err).toBeInstanceOf(RelocationStepError);
+    expect(err.step).toBe("launchInstance");
+    expect(err.message).toMatch(/timed out after 0 s waiting for launchInstance .* \(last seen: IN_PROGRESS \d+%\)/);
+    expect(err.progress.steps.launchInstance.workRequestId).toMatch(/^ocid1\.coreservicesworkrequest/);
+  });
+});
+
+describe("pollUntil", () => {
+  it("backs off exponentially up to the cap and stops at the timeout, on an injected clock", async () => {
+    let now = 0;
+    const sleeps: number[] = [];
+    const clock: Clock = { now: () => now, sleep: async (ms) => { sleeps.push(ms); now += ms; } };
+    const err = await pollUntil("thing", async () => ({ pending: "IN_PROGRESS" }), { timeoutMs: 10_000, initialDelayMs: 500, maxDelayMs: 2_000 }, clock).catch((e) => e);
+    expect(err).toBeInstanceOf(WaitTimeoutError);
+    expect(sleeps).toEqual([500, 1000, 2000, 2000, 2000, 2000, 500]);
+  });
+
+  it("propagates errors of the poll itself instead of polling forever", async () => {
+    const clock: Clock = { now: () => 0, sleep: async () => undefined };
+    const err = await pollUntil<string>("thing", async () => { throw new Error("404 NotAuthorizedOrNotFound"); }, { timeoutMs: 1000, initialDelayMs: 1, maxDelayMs: 1 }, clock).catch((e: Error) => e);
+    expect((err as Error).message).toBe("404 NotAuthorizedOrNotFound");
+  });
+});
+
+describe("credentials and endpoints from the environment", () => {
+  it("reads an API key profile named by OCI_CLI_PROFILE or the stack's tundra:oci, and refuses an unknown method by name", async () => {
+    const auth = makeOciTestAuth();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "oci-config-"));
+    try {
+      fs.writeFileSync(path.join(dir, "key.pem"), auth.provider.getPrivateKey());
+      fs.writeFileSync(path.join(dir, "config"), [
+        "[DEFAULT]", "region=us-ashburn-1", "user=ocid1.user.oc1..default", "fingerprint=aa", "tenancy=ocid1.tenancy.oc1..default", `key_file=${path.join(dir, "key.pem")}`,
+        "[MIGRATION]", "region=sa-bogota-1", `user=${auth.provider.getUser()}`, `fingerprint=${auth.provider.getFingerprint()}`, `tenancy=${auth.provider.getTenantId()}`, `key_file=${path.join(dir, "key.pem")}`, "",
+      ].join("\n"));
+      const file = { OCI_CLI_CONFIG_FILE: path.join(dir, "config") };
+      expect(await (await authFromEnvironment({ ...file, OCI_CLI_PROFILE: "MIGRATION" })).getKeyId()).toBe(auth.keyId);
+      // The stack's tundra:oci names the profile; the OCI CLI's variable wins over it.
+      expect(await (await authFromEnvironment(file, { auth: "ApiKey", configFileProfile: "MIGRATION" })).getKeyId()).toBe(auth.keyId);
+      expect(await (await authFromEnvironment({ ...file, OCI_CLI_PROFILE: "DEFAULT" }, { configFileProfile: "MIGRATION" })).getKeyId()).toMatch(/^ocid1\.tenancy\.oc1\.\.default\//);
+      await expect(authFromEnvironment({ OCI_CLI_AUTH: "password" })).rejects.toThrow("OCI_CLI_AUTH=password is not supported");
+      await expect(authFromEnvironment({}, { auth: "Password" })).rejects.toThrow("tundra:oci.auth Password is not one of ApiKey, SecurityToken");
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("parses endpoint overrides and names the variable when they are not JSON", () => {
+    expect(endpointOverrides({ TUNDRA_OCI_ENDPOINTS: '{"sa-bogota-1":{"iaas":"https://iaas.example"}}' })).toEqual({ "sa-bogota-1": { iaas: "https://iaas.example" } });
+    expect(endpointOverrides({})).toEqual({});
+    expect(() => endpointOverrides({ TUNDRA_OCI_ENDPOINTS: "iaas=x" })).toThrow(/^TUNDRA_OCI_ENDPOINTS must be JSON/);
+  });
+});

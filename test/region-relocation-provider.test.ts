@@ -1,0 +1,275 @@
+// InstanceRelocation through the real dynamic-provider host, as `pulumi up/preview/destroy` drive
+// it, against two OCI test regions. The provider runs in the host process with its own SDK
+// clients, credentials from an OCI config file and endpoints from TUNDRA_OCI_ENDPOINTS.
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Failure, Op, OciComputeServer, startOciComputeServer } from "./support/oci-compute-server";
+import { makeOciTestAuth } from "./support/oci-signature";
+import {
+  destroy, partialState, ProviderCallError, ProviderHost, refresh, ResourceState, serializeProvider, startProviderHost, UNKNOWN, up,
+} from "./support/provider-host";
+
+const COMPARTMENT = "ocid1.compartment.oc1..aaaatestcompartment";
+const SUBNET = "ocid1.subnet.oc1.sa-bogota-1.aaaatestsubnet";
+const FAST = { CreateImage: 60, ExportImage: 60, ImportImage: 60, LaunchInstance: 60, TerminateInstance: 40 };
+
+describe("InstanceRelocation dynamic provider (through the provider host)", () => {
+  const auth = makeOciTestAuth();
+  const keys = new Map([[auth.keyId, auth.publicKey]]);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "relocation-"));
+  let source: OciComputeServer;
+  let target: OciComputeServer;
+  let host: ProviderHost;
+  let provider: string;
+
+  beforeAll(async () => {
+    source = await startOciComputeServer({ region: "us-ashburn-1", keys, buckets: ["migration"], durationsMs: FAST });
+    target = await startOciComputeServer({ region: "sa-bogota-1", keys, durationsMs: FAST });
+    // DEFAULT holds a key the servers do not know: every call passing proves that the provider
+    // used the profile the stack's `tundra:oci.configFileProfile` names.
+    const stranger = makeOciTestAuth();
+    const profile = (name: string, who: typeof auth) => {
+      const keyFile = path.join(dir, `${name}.pem`);
+      fs.writeFileSync(keyFile, who.provider.getPrivateKey(), { mode: 0o600 });
+      return [`[${name}]`, `user=${who.provider.getUser()}`, `fingerprint=${who.provider.getFingerprint()}`,
+        `tenancy=${who.provider.getTenantId()}`, "region=us-ashburn-1", `key_file=${keyFile}`];
+    };
+    const configFile = path.join(dir, "config");
+    fs.writeFileSync(configFile, [...profile("DEFAULT", stranger), ...profile("TUNDRA", auth), ""].join("\n"));
+    provider = await serializeProvider("components/region/relocation-provider.ts", "instanceRelocationProvider");
+    host = await startProviderHost({
+      env: {
+        OCI_CLI_CONFIG_FILE: configFile,
+        TUNDRA_OCI_ENDPOINTS: JSON.stringify({
+          "us-ashburn-1": { iaas: source.endpoint, objectstorage: source.endpoint },
+          "sa-bogota-1": { iaas: target.endpoint, objectstorage: target.endpoint },
+        }),
+      },
+      config: { "tundra:oci": JSON.stringify({ auth: "ApiKey", configFileProfile: "TUNDRA" }) },
+      deadlineMs: 60_000,
+    });
+  });
+  afterAll(async () => {
+    await host?.stop();
+    await source?.close();
+    await target?.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  function inputs(name: string, overrides: Record<string, unknown> = {}) {
+    const instance = source.addInstance({ compartmentId: COMPARTMENT, shape: "VM.Standard.E4.Flex", displayName: name });
+    return {
+      source: { region: "us-ashburn-1", compartmentId: COMPARTMENT, instanceId: instance.id, bucket: "migration" },
+      target: {
+        region: "sa-bogota-1", compartmentId: COMPARTMENT, availabilityDomain: "Uocm:SA-BOGOTA-1-AD-1", subnetId: SUBNET,
+        shape: "VM.Standard.E4.Flex", ocpus: 2, memoryInGBs: 32,
+      },
+      name,
+      cleanup: true,
+      waits: { timeoutMinutes: 1, pollInitialSeconds: 0.02, pollMaxSeconds: 0.1 },
+      ...overrides,
+    };
+  }
+
+  /** Calls of the four creating operations since the call logs were cleared. */
+  function creations() {
+    return {
+      CreateImage: source.count("CreateImage"),
+      ExportImage: source.count("ExportImage"),
+      ImportImage: target.count("ImportImage"),
+      LaunchInstance: target.count("LaunchInstance"),
+    };
+  }
+
+  function clearCallLogs() {
+    source.calls.length = 0;
+    target.calls.length = 0;
+  }
+
+  it("serializes without any absolute path, SDK client or schema (the state works from another checkout)", () => {
+    expect(provider).toContain("components/region/relocation-runtime");
+    expect(provider).not.toContain(path.resolve(__dirname, ".."));
+    expect(provider).not.toMatch(/oci-core|zod/);
+  });
+
+  it("preview is the dry run: it lists every step and calls no OCI API", async () => {
+    clearCallLogs();
+    const preview = await up(host, provider, undefined, inputs("preview-only"), { preview: true });
+    expect(preview.op).toBe("create");
+    expect(preview.checked.steps).toEqual([
+      expect.stringMatching(/^1\. create a custom image of ocid1\.instance\.\S+ in us-ashburn-1 \(OCI stops a running instance for several minutes while imaging\)$/),
+      "2. export the image (OCI format) to bucket migration in us-ashburn-1",
+      "3. import the image into sa-bogota-1 through a 24 h read-only pre-authenticated request",
+      `4. launch preview-only as VM.Standard.E4.Flex (2 OCPUs, 32 GB) in Uocm:SA-BOGOTA-1-AD-1, subnet ${SUBNET}`,
+      "5. delete the source-region image and the exported object in us-ashburn-1",
+    ]);
+    expect(source.calls).toEqual([]);
+    expect(target.calls).toEqual([]);
+  });
+
+  it("preview with an unknown subnet shows it as known after apply, invents no placeholder id", async () => {
+    const raw = inputs("unknown-subnet");
+    const preview = await up(host, provider, undefined, { ...raw, target: { ...raw.target, subnetId: UNKNOWN } }, { preview: true });
+    expect(preview.checked.steps).toContain("4. launch unknown-subnet as VM.Standard.E4.Flex (2 OCPUs, 32 GB) in Uocm:SA-BOGOTA-1-AD-1, subnet (known after apply)");
+    expect((preview.checked.target as Record<string, unknown>).subnetId).toBe(UNKNOWN);
+  });
+
+  it("preview with a whole section unknown says when the steps will be known, and validates nothing yet", async () => {
+    clearCallLogs();
+    const preview = await up(host, provider, undefined, { ...inputs("unknown-target"), target: UNKNOWN }, { preview: true });
+    expect(preview.checked.steps).toEqual(["(steps are listed once target is known)"]);
+    expect(target.calls).toEqual([]);
+  });
+
+  it("rejects bad inputs in check, every problem named by its property", async () => {
+    const raw = inputs("bad-inputs");
+    const err: ProviderCallError = await up(host, provider, undefined, {
+      ...raw,
+      source: { ...raw.source, region: "us-east-1" },
+      target: { ...raw.target, region: "sa-bogota-1", ocpus: undefined, shape: "VM.Standard.E4.Flex" },
+    }).catch((e) => e);
+    expect(err).toBeInstanceOf(ProviderCallError);
+    expect(err.failures).toEqual(expect.arrayContaining([
+      { property: "source.region", reason: `"us-east-1" is an AWS region, not an OCI region; the nearest OCI region is "us-ashburn-1"` },
+      { property: "target.ocpus", reason: "is required for a Flex shape: a number of OCPUs" },
+    ]));
+    const same: ProviderCallError = await up(host, provider, undefined, { ...raw, target: { ...raw.target, region: "us-ashburn-1", availabilityDomain: "Uocm:US-ASHBURN-1-AD-1" } }).catch((e) => e);
+    expect(same.failures).toEqual([{ property: "target.region", reason: "must differ from source.region (both are us-ashburn-1); a relocation moves an instance to another region" }]);
+  });
+
+  it("moves an instance in one up; a second up is a no-op; destroy removes what it created and never the source; re-creating starts afresh", async () => {
+    clearCallLogs();
+    const nsg = "ocid1.networksecuritygroup.oc1.sa-bogota-1.aaaanodes";
+    const base = inputs("full-move");
+    const raw = { ...base, target: { ...base.target, nsgIds: [nsg] } };
+    const created = await up(host, provider, undefined, raw);
+    const outs = created.state!.outputs;
+    expect(outs.complete).toBe(true);
+    expect(outs.remainingSteps).toEqual([]);
+    expect(outs.completedSteps).toEqual(["createImage", "exportImage", "importImage", "launchInstance", "cleanup"]);
+    const instance = target.instances.get(outs.targetInstanceId as string)!;
+    expect(instance).toMatchObject({ lifecycleState: "RUNNING", shape: "VM.Standard.E4.Flex", shapeConfig: { ocpus: 2, memoryInGBs: 32 }, subnetId: SUBNET, nsgIds: [nsg], imageId: outs.targetImageId });
+    expect(instance.freeformTags).toEqual({ "tundra-relocation": "full-move" });
+    expect(outs.exportedObject).toBe("");
+    expect(creations()).toEqual({ CreateImage: 1, ExportImage: 1, ImportImage: 1, LaunchInstance: 1 });
+    // The import read the export through a PAR; the PAR is gone once the image is in.
+    expect(source.count("ParRead")).toBe(1);
+    expect(source.pars.size).toBe(0);
+
+    const again = await up(host, provider, created.state, raw);
+    expect(again.op).toBe("same");
+    expect(creations()).toEqual({ CreateImage: 1, ExportImage: 1, ImportImage: 1, LaunchInstance: 1 });
+
+    await destroy(host, again.state!);
+    expect(target.instances.get(outs.targetInstanceId as string)!.lifecycleState).toBe("TERMINATED");
+    expect(target.images.get(outs.targetImageId as string)!.lifecycleState).toBe("DELETED");
+    expect(source.instances.get(raw.source.instanceId)!.lifecycleState).toBe("RUNNING");
+
+    // Created again with the same inputs: a new run, whose retry tokens replay nothing of the old one.
+    const again2 = await up(host, provider, undefined, raw);
+    expect(again2.state!.outputs.complete).toBe(true);
+    expect(again2.state!.outputs.targetInstanceId).not.toBe(outs.targetInstanceId);
+    expect(creations()).toEqual({ CreateImage: 2, ExportImage: 2, ImportImage: 2, LaunchInstance: 2 });
+    await destroy(host, again2.state!);
+  });
+
+  it("turning cleanup on later runs only the cleanup step, and preview shows it", async () => {
+    const raw = inputs("late-cleanup", { cleanup: false });
+    const created = await up(host, provider, undefined, raw);
+    expect(created.state!.outputs.complete).toBe(true);
+    expect(source.objects.has(created.state!.outputs.exportedObject as string)).toBe(true);
+    clearCallLogs();
+
+    const preview = await up(host, provider, created.state, { ...raw, cleanup: true }, { preview: true });
+    expect(preview.op).toBe("update");
+    expect((preview.checked.steps as string[]).at(-1)).toBe("5. delete the source-region image and the exported object in us-ashburn-1");
+    expect(source.calls).toEqual([]);
+
+    const updated = await up(host, provider, created.state, { ...raw, cleanup: true });
+    expect(updated.op).toBe("update");
+    expect(source.calls.map((c) => c.op)).toEqual(["DeleteImage", "DeleteObject"]);
+    expect(target.calls).toEqual([]);
+    expect(updated.state!.outputs.exportedObject).toBe("");
+
+    // Refresh sees the moved instance; once it is terminated outside Pulumi, the relocation is gone.
+    expect(await refresh(host, updated.state!)).toMatchObject({ id: updated.state!.id });
+    target.instances.get(updated.state!.outputs.targetInstanceId as string)!.lifecycleState = "TERMINATED";
+    expect(await refresh(host, updated.state!)).toBeUndefined();
+  });
+
+  // A failure at each step, then a resumed `up` that repeats none of the finished steps.
+  const failures: { step: string; op: Op; server: "source" | "target"; failure: Failure; message: string }[] = [
+    { step: "createImage", op: "CreateImage", server: "source", failure: { kind: "workRequest", status: "FAILED", message: "Instance boot volume is being backed up" }, message: "Instance boot volume is being backed up" },
+    { step: "exportImage", op: "ExportImage", server: "source", failure: { kind: "http", status: 400, code: "InvalidParameter", message: "Export format OCI is not supported for this image" }, message: "Export format OCI is not supported for this image" },
+    { step: "importImage", op: "ImportImage", server: "target", failure: { kind: "workRequest", status: "CANCELED", message: "Import canceled by an administrator" }, message: "ended CANCELED: InternalError: Import canceled by an administrator" },
+    { step: "launchInstance", op: "LaunchInstance", server: "target", failure: { kind: "http", status: 400, code: "LimitExceeded", message: "standard-e4-core-count limit exceeded" }, message: "standard-e4-core-count limit exceeded" },
+    { step: "cleanup", op: "DeleteObject", server: "source", failure: { kind: "http", status: 409, code: "Conflict", message: "object is locked by a retention rule" }, message: "object is locked by a retention rule" },
+  ];
+
+  for (const { step, op, server, failure, message } of failures) {
+    it(`a failure in ${step} keeps partial state; the next up resumes there without repeating finished steps`, async () => {
+      clearCallLogs();
+      const raw = inputs(`fail-${step.toLowerCase()}`);
+      (server === "source" ? source : target).inject(op, failure);
+      const err: ProviderCallError = await up(host, provider, undefined, raw).catch((e) => e);
+      expect(err).toBeInstanceOf(ProviderCallError);
+      expect(err.message).toContain(`relocation step ${step} failed`);
+      expect(err.message).toContain(message);
+      expect(err.partial!.reasons[0]).toContain(message);
+      const order = ["createImage", "exportImage", "importImage", "launchInstance", "cleanup"];
+      const done = order.slice(0, order.indexOf(step));
+      const remaining = order.slice(order.indexOf(step)).join(", ");
+      expect(err.message).toContain(`Done: ${done.length > 0 ? done.join(", ") : "nothing"}. Recorded in the state: the next \`pulumi up\` resumes at ${step} (remaining: ${remaining}).`);
+      const partial: ResourceState = partialState(err, raw);
+      expect(partial.outputs.completedSteps).toEqual(done);
+      expect(partial.outputs.complete).toBe(false);
+      const first = creations();
+
+      const resumed = await up(host, provider, partial, raw);
+      expect(resumed.op).toBe("update");
+      expect(resumed.state!.outputs.complete).toBe(true);
+      const total = creations();
+      // Each creating call happened once overall, except the failed step's own retry.
+      const expected = { CreateImage: 1, ExportImage: 1, ImportImage: 1, LaunchInstance: 1 } as Record<string, number>;
+      if (op in expected) expected[op] = 2;
+      expect(total).toEqual(expected);
+      // The resumed run made none of the calls of the steps that had finished.
+      const finishedOps = ["CreateImage", "ExportImage", "ImportImage", "LaunchInstance"].slice(0, order.indexOf(step)) as (keyof typeof first)[];
+      for (const name of finishedOps) expect(total[name] - first[name]).toBe(0);
+      expect(target.instances.get(resumed.state!.outputs.targetInstanceId as string)!.lifecycleState).toBe("RUNNING");
+    });
+  }
+
+  it("a FAILED work request stops the up with the service's message from ListWorkRequestErrors", async () => {
+    clearCallLogs();
+    target.inject("ImportImage", { kind: "workRequest", status: "FAILED", message: "The image's operating system is not supported for import", code: "UnsupportedImage" });
+    const err: ProviderCallError = await up(host, provider, undefined, inputs("failed-wr")).catch((e) => e);
+    expect(err.message).toMatch(/importImage of ocid1\.image\.oc1\.sa-bogota-1\.\w+ \(work request ocid1\.coreservicesworkrequest\.\S+\) ended FAILED: UnsupportedImage: The image's operating system is not supported for import/);
+    expect(target.count("ListWorkRequestErrors")).toBe(1);
+    expect(target.count("LaunchInstance")).toBe(0);
+    const progress = err.partial!.properties.progress as { steps: Record<string, { status: string; workRequestId: string; error: string }> };
+    expect(progress.steps.importImage.status).toBe("failed");
+    expect(progress.steps.importImage.error).toContain("not supported for import");
+  });
+
+  it("a work request that does not finish in time times out with the last status seen; the next up waits on the same one", async () => {
+    clearCallLogs();
+    target.inject("LaunchInstance", { kind: "stall" });
+    const raw = inputs("stalled-launch", { waits: { timeoutMinutes: 0.01, pollInitialSeconds: 0.02, pollMaxSeconds: 0.1 } });
+    const err: ProviderCallError = await up(host, provider, undefined, raw).catch((e) => e);
+    expect(err.message).toMatch(/relocation step launchInstance failed: timed out after 1 s waiting for launchInstance .* \(last seen: IN_PROGRESS \d+%\)/);
+    const progress = err.partial!.properties.progress as { steps: Record<string, { status: string; workRequestId: string }> };
+    expect(progress.steps.launchInstance.workRequestId).toMatch(/^ocid1\.coreservicesworkrequest\./);
+    expect(progress.steps.launchInstance.status).toBe("started");
+    expect(err.partial!.properties.targetInstanceId).toMatch(/^ocid1\.instance\.oc1\.sa-bogota-1\./);
+
+    // Once the work request finishes, the next up waits on the same one: no second launch.
+    target.releaseStalled();
+    const resumed = await up(host, provider, partialState(err, raw), raw);
+    expect(resumed.state!.outputs.complete).toBe(true);
+    expect(target.count("LaunchInstance")).toBe(1);
+    expect(resumed.state!.outputs.targetInstanceId).toBe(err.partial!.properties.targetInstanceId);
+  });
+});
