@@ -1,0 +1,69 @@
+// The DataSync dynamic provider: a thin shell over logic.ts. The Pulumi engine serializes this
+// object into the state and runs it in the dynamic-provider host, a separate Node process, where
+// relative requires do not resolve. So the shell captures only the absolute path of logic.ts
+// (resolved when the program runs), loads it there (registering tsx when it is TypeScript), and
+// forwards each call. Credentials: environment or stack config, never inputs or state.
+import type * as pulumi from "@pulumi/pulumi";
+import type * as Logic from "./logic";
+
+/** Resolved in the program's process: ts-node gives the .ts file, compiled output the .js. */
+const LOGIC_MODULE: string = require.resolve("./logic");
+
+function loadLogic(): typeof Logic {
+  const fs = require("fs");
+  const path = require("path");
+  // Fall back to the project checkout the host runs in (the state may come from another machine).
+  const candidates = [LOGIC_MODULE, ...["ts", "js"].map((ext) => path.join(process.cwd(), "components", "datasync", `logic.${ext}`))];
+  const file = candidates.find((f: string) => fs.existsSync(f));
+  if (!file) throw new Error(`DataSync provider: cannot find its logic module (looked at ${candidates.join(", ")}). Run pulumi from the project directory.`);
+  if (file.endsWith(".ts")) require("tsx/cjs");
+  return require(file);
+}
+
+function settings(logic: typeof Logic): Logic.DataSyncSettings {
+  const configured = (globalThis as { __tundraDataSyncSettings?: Logic.DataSyncSettings }).__tundraDataSyncSettings;
+  return configured ?? logic.settingsFrom(() => undefined, process.env);
+}
+
+export const dataSyncProvider: pulumi.dynamic.ResourceProvider = {
+  async configure(req) {
+    const logic = loadLogic();
+    (globalThis as { __tundraDataSyncSettings?: Logic.DataSyncSettings }).__tundraDataSyncSettings = logic.settingsFrom((key) => req.config.get(key), process.env);
+  },
+
+  async check(olds, news) {
+    const logic = loadLogic();
+    const { inputs, failures } = logic.validate(news);
+    if (failures.length > 0) return { inputs: news, failures };
+    inputs.pendingWork = logic.needsPendingWork(olds, inputs)
+      ? await logic.pendingWork(inputs, settings(logic))
+      : typeof olds.pendingWork === "string" ? olds.pendingWork : "";
+    return { inputs, failures: [] };
+  },
+
+  async diff(_id, olds, news) {
+    const result = loadLogic().diff(olds, news);
+    return { changes: result.changes, replaces: result.replaces, deleteBeforeReplace: false };
+  },
+
+  async create(inputs) {
+    const logic = loadLogic();
+    return logic.run(inputs, settings(logic));
+  },
+
+  async update(_id, olds, news) {
+    const logic = loadLogic();
+    const { outs } = await logic.run(news, settings(logic), olds);
+    return { outs };
+  },
+
+  async read(id, props) {
+    const logic = loadLogic();
+    return { id, props: await logic.read(props as Logic.DataSyncOutputs, settings(logic)) };
+  },
+
+  async delete(_id, props) {
+    const logic = loadLogic();
+    process.stderr.write(`datasync: ${await logic.remove(props as Logic.DataSyncOutputs, settings(logic))}\n`);
+  },
+};

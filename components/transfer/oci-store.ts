@@ -1,0 +1,272 @@
+// OCI Object Storage as an object store, over oci-objectstorage with the SDK's quirks handled:
+// - bodies are always streams with a Content-Length (a Buffer body stalls the event loop);
+// - query values (prefix, start) are URL-encoded here, because the SDK does not encode them, and
+//   pagination is our own loop (the SDK iterators pass nextStartWith raw);
+// - multipart is driven by the engine (no UploadManager: it reads ahead without bound);
+// - the SDK's retries are off (they only work for Buffer bodies) and so is its per-client circuit
+//   breaker (after 10 failures it rejects healthy calls for 30 s, failing a whole sync): the engine
+//   retries every call itself with backoff and jitter;
+// - MD5s arrive base64 and multipart MD5s as "b64-N"; the store converts them to the engine's hex.
+import { Readable } from "stream";
+import type * as ociCommon from "oci-common";
+import type * as ociObjectStorage from "oci-objectstorage";
+import {
+  isPlainMd5Hex, joinKey, md5Base64ToHex, md5HexToBase64, normalisePrefix,
+  type ByteRange, type CompleteResult, type MultipartApi, type ObjectHead, type ObjectInfo, type ObjectStore, type OpenUpload, type PutOptions, type PutResult, type UploadedPart,
+} from "./store";
+
+export type OciAuth =
+  /** On an OCI instance (the default): the instance's dynamic-group identity. */
+  | { kind: "instance-principal" }
+  /** An API-key profile in an OCI config file (~/.oci/config by default). */
+  | { kind: "config-file"; file?: string; profile?: string }
+  /** A session-token profile (`oci session authenticate`). */
+  | { kind: "session-token"; file?: string; profile?: string }
+  /** A ready provider (tests, or callers with their own). */
+  | { kind: "provider"; provider: ociCommon.AuthenticationDetailsProvider };
+
+export interface OciStoreOptions {
+  bucket: string;
+  prefix?: string;
+  /** Looked up with GetNamespace when omitted. */
+  namespace?: string;
+  /** Region id (e.g. "us-ashburn-1"); defaults to the auth provider's region. */
+  region?: string;
+  /** Overrides the service endpoint (private endpoints, tests). */
+  endpoint?: string;
+  auth?: OciAuth;
+  /** Objects per listing page (1..1000, default 1000). */
+  listPageSize?: number;
+}
+
+/** Canonical multipart checksum from OCI's "b64-N" form. */
+export function ociMultipartToCanonical(value: string): string {
+  const dash = value.lastIndexOf("-");
+  return `${md5Base64ToHex(value.slice(0, dash))}-${value.slice(dash + 1)}`;
+}
+
+/** Splits OCI's md5 field (or header) into a content MD5 or a multipart checksum. */
+function checksums(md5Field: string | undefined, multipartHeader?: string): { md5?: string; checksum?: string } {
+  if (multipartHeader) return { checksum: ociMultipartToCanonical(multipartHeader) };
+  if (!md5Field) return {};
+  if (md5Field.includes("-")) return { checksum: ociMultipartToCanonical(md5Field) };
+  const md5 = md5Base64ToHex(md5Field);
+  return isPlainMd5Hex(md5) ? { md5, checksum: md5 } : {};
+}
+
+async function authProvider(auth: OciAuth): Promise<ociCommon.AuthenticationDetailsProvider> {
+  const common: typeof ociCommon = require("oci-common");
+  switch (auth.kind) {
+    case "instance-principal":
+      return new common.InstancePrincipalsAuthenticationDetailsProviderBuilder().build();
+    case "config-file":
+      return new common.ConfigFileAuthenticationDetailsProvider(auth.file, auth.profile);
+    case "session-token":
+      return new common.SessionAuthDetailProvider(auth.file, auth.profile);
+    case "provider":
+      return auth.provider;
+  }
+}
+
+function toNodeStream(value: Readable | ReadableStream): Readable {
+  return value instanceof Readable ? value : Readable.fromWeb(value as import("stream/web").ReadableStream);
+}
+
+function stripMetaPrefix(meta: Record<string, string> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(meta ?? {})) out[k.toLowerCase().replace(/^opc-meta-/, "")] = v;
+  return out;
+}
+
+export class OciStore implements ObjectStore {
+  readonly description: string;
+  readonly multipart: MultipartApi;
+  private readonly prefix: string;
+  private clientPromise: Promise<ociObjectStorage.ObjectStorageClient> | undefined;
+  private namespacePromise: Promise<string> | undefined;
+
+  constructor(private readonly options: OciStoreOptions) {
+    if (!options.bucket) throw new Error("OciStore: bucket is required.");
+    const pageSize = options.listPageSize ?? 1000;
+    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 1000) throw new Error(`OciStore: listPageSize must be within 1..1000, got ${pageSize}.`);
+    this.prefix = normalisePrefix(options.prefix);
+    this.description = `oci://${options.namespace ?? "(namespace)"}/${options.bucket}/${this.prefix}`;
+    this.multipart = new OciMultipart(this);
+  }
+
+  /** The SDK client, built on first use with retries and circuit breaker off (see top). */
+  client(): Promise<ociObjectStorage.ObjectStorageClient> {
+    this.clientPromise ??= (async () => {
+      const common: typeof ociCommon = require("oci-common");
+      const os: typeof ociObjectStorage = require("oci-objectstorage");
+      const provider = await authProvider(this.options.auth ?? { kind: "instance-principal" });
+      const client = new os.ObjectStorageClient(
+        { authenticationDetailsProvider: provider },
+        {
+          retryConfiguration: { terminationStrategy: new common.MaxAttemptsTerminationStrategy(1) },
+          circuitBreaker: new common.CircuitBreaker({ disableClientCircuitBreaker: true }),
+        },
+      );
+      if (this.options.region) client.regionId = this.options.region;
+      if (this.options.endpoint) client.endpoint = this.options.endpoint;
+      return client;
+    })();
+    this.clientPromise.catch(() => (this.clientPromise = undefined));
+    return this.clientPromise;
+  }
+
+  namespace(): Promise<string> {
+    if (this.options.namespace) return Promise.resolve(this.options.namespace);
+    this.namespacePromise ??= this.client().then(async (c) => (await c.getNamespace({})).value);
+    this.namespacePromise.catch(() => (this.namespacePromise = undefined));
+    return this.namespacePromise;
+  }
+
+  fullName(key: string): string {
+    return joinKey(this.prefix, key);
+  }
+
+  async base(): Promise<{ client: ociObjectStorage.ObjectStorageClient; namespaceName: string; bucketName: string }> {
+    const [client, namespaceName] = await Promise.all([this.client(), this.namespace()]);
+    return { client, namespaceName, bucketName: this.options.bucket };
+  }
+
+  async *list(): AsyncIterable<ObjectInfo> {
+    const { client, namespaceName, bucketName } = await this.base();
+    let start: string | undefined;
+    do {
+      const page = await client.listObjects({
+        namespaceName,
+        bucketName,
+        prefix: this.prefix ? encodeURIComponent(this.prefix) : undefined,
+        start: start !== undefined ? encodeURIComponent(start) : undefined,
+        limit: this.options.listPageSize ?? 1000,
+        fields: "name,size,md5,etag,timeModified",
+      });
+      for (const o of page.listObjects.objects) {
+        if (!o.name.startsWith(this.prefix)) continue;
+        yield {
+          key: o.name.slice(this.prefix.length),
+          size: o.size ?? 0,
+          etag: o.etag ?? "",
+          lastModified: o.timeModified ? new Date(o.timeModified).getTime() : undefined,
+          ...checksums(o.md5),
+        };
+      }
+      start = page.listObjects.nextStartWith;
+    } while (start !== undefined);
+  }
+
+  async head(key: string): Promise<ObjectHead | undefined> {
+    const { client, namespaceName, bucketName } = await this.base();
+    try {
+      const r = await client.headObject({ namespaceName, bucketName, objectName: this.fullName(key) });
+      return {
+        key,
+        size: r.contentLength,
+        etag: r.eTag,
+        lastModified: r.lastModified ? new Date(r.lastModified).getTime() : undefined,
+        metadata: stripMetaPrefix(r.opcMeta),
+        ...checksums(r.contentMd5, r.opcMultipartMd5),
+      };
+    } catch (err) {
+      if ((err as { statusCode?: number }).statusCode === 404) return undefined;
+      throw err;
+    }
+  }
+
+  async get(key: string, range?: ByteRange, opts?: { ifMatch?: string }): Promise<Readable> {
+    const common: typeof ociCommon = require("oci-common");
+    const { client, namespaceName, bucketName } = await this.base();
+    const r = await client.getObject({
+      namespaceName, bucketName, objectName: this.fullName(key),
+      range: range ? new common.Range(range.start, range.end, null) : undefined,
+      ifMatch: opts?.ifMatch,
+    });
+    return toNodeStream(r.value);
+  }
+
+  async put(key: string, body: Readable, opts: PutOptions): Promise<PutResult> {
+    const { client, namespaceName, bucketName } = await this.base();
+    const r = await client.putObject({
+      namespaceName, bucketName, objectName: this.fullName(key),
+      putObjectBody: body,
+      contentLength: opts.size,
+      contentMD5: md5HexToBase64(opts.md5),
+      opcMeta: opts.metadata,
+    });
+    return { etag: r.eTag, md5: r.opcContentMd5 ? md5Base64ToHex(r.opcContentMd5) : undefined };
+  }
+
+  async delete(key: string): Promise<void> {
+    const { client, namespaceName, bucketName } = await this.base();
+    try {
+      await client.deleteObject({ namespaceName, bucketName, objectName: this.fullName(key) });
+    } catch (err) {
+      if ((err as { statusCode?: number }).statusCode !== 404) throw err;
+    }
+  }
+}
+
+class OciMultipart implements MultipartApi {
+  readonly minPartSize = 1;
+  readonly maxPartSize = 50 * 1024 ** 3;
+  readonly maxParts = 10_000;
+
+  constructor(private readonly store: OciStore) {}
+
+  async create(key: string, metadata: Record<string, string>): Promise<string> {
+    const { client, namespaceName, bucketName } = await this.store.base();
+    const prefixed: Record<string, string> = {};
+    for (const [k, v] of Object.entries(metadata)) prefixed[`opc-meta-${k}`] = v;
+    const r = await client.createMultipartUpload({
+      namespaceName, bucketName,
+      createMultipartUploadDetails: { object: this.store.fullName(key), metadata: prefixed },
+    });
+    return r.multipartUpload.uploadId;
+  }
+
+  async uploadPart(key: string, uploadId: string, partNumber: number, body: Readable, opts: { size: number; md5: string }): Promise<{ etag: string }> {
+    const { client, namespaceName, bucketName } = await this.store.base();
+    const r = await client.uploadPart({
+      namespaceName, bucketName, objectName: this.store.fullName(key),
+      uploadId, uploadPartNum: partNumber,
+      uploadPartBody: body,
+      contentLength: opts.size,
+      contentMD5: md5HexToBase64(opts.md5),
+    });
+    return { etag: r.eTag };
+  }
+
+  async complete(key: string, uploadId: string, parts: UploadedPart[]): Promise<CompleteResult> {
+    const { client, namespaceName, bucketName } = await this.store.base();
+    const r = await client.commitMultipartUpload({
+      namespaceName, bucketName, objectName: this.store.fullName(key), uploadId,
+      commitMultipartUploadDetails: { partsToCommit: parts.map((p) => ({ partNum: p.partNumber, etag: p.etag })) },
+    });
+    return { etag: r.eTag, checksum: r.opcMultipartMd5 ? ociMultipartToCanonical(r.opcMultipartMd5) : undefined };
+  }
+
+  async abort(key: string, uploadId: string): Promise<void> {
+    const { client, namespaceName, bucketName } = await this.store.base();
+    try {
+      await client.abortMultipartUpload({ namespaceName, bucketName, objectName: this.store.fullName(key), uploadId });
+    } catch (err) {
+      if ((err as { statusCode?: number }).statusCode !== 404) throw err;
+    }
+  }
+
+  async *listOpen(): AsyncIterable<OpenUpload> {
+    const { client, namespaceName, bucketName } = await this.store.base();
+    const prefix = this.store.fullName("");
+    let page: string | undefined;
+    do {
+      const r = await client.listMultipartUploads({ namespaceName, bucketName, limit: 1000, page: page !== undefined ? encodeURIComponent(page) : undefined });
+      for (const u of r.items) {
+        if (!u.object.startsWith(prefix)) continue;
+        yield { key: u.object.slice(prefix.length), uploadId: u.uploadId, created: u.timeCreated ? new Date(u.timeCreated).getTime() : undefined };
+      }
+      page = r.opcNextPage;
+    } while (page !== undefined);
+  }
+}

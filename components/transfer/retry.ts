@@ -1,0 +1,71 @@
+// Retries with exponential backoff and full jitter for the failures that are worth retrying:
+// throttling (429), server errors (5xx), dropped or timed-out connections, and corrupted
+// transfers (TransientStoreError). Everything else (403, 404, 400 validation...) fails at once.
+import { backOff } from "exponential-backoff";
+import { TransientStoreError } from "./store";
+
+export interface RetryPolicy {
+  /** Attempts in total, the first included. */
+  attempts: number;
+  /** First delay in milliseconds; doubles each attempt, with full jitter. */
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { attempts: 6, baseDelayMs: 200, maxDelayMs: 10_000 };
+
+const TRANSIENT_CODES = new Set([
+  "ECONNRESET", "ECONNREFUSED", "EPIPE", "ETIMEDOUT", "ESOCKETTIMEDOUT", "ECONNABORTED", "EAI_AGAIN",
+  "ENETUNREACH", "EHOSTUNREACH", "UND_ERR_SOCKET", "ERR_STREAM_PREMATURE_CLOSE", "UND_ERR_CLOSED",
+]);
+
+/** The HTTP status an SDK error carries (AWS SDK v3, oci-common OciError, our own). */
+export function httpStatusOf(err: unknown): number | undefined {
+  const e = err as { statusCode?: unknown; status?: unknown; $metadata?: { httpStatusCode?: unknown } };
+  for (const candidate of [e?.statusCode, e?.$metadata?.httpStatusCode, e?.status]) {
+    if (typeof candidate === "number") return candidate;
+  }
+  return undefined;
+}
+
+export function isTransient(err: unknown): boolean {
+  if (err instanceof TransientStoreError) return true;
+  const status = httpStatusOf(err);
+  if (status !== undefined) return status === 408 || status === 429 || status >= 500;
+  const e = err as { code?: unknown; name?: unknown; message?: unknown; cause?: unknown; $retryable?: unknown };
+  if (e?.$retryable) return true;
+  if (typeof e?.code === "string" && TRANSIENT_CODES.has(e.code)) return true;
+  if (e?.name === "TimeoutError") return true;
+  const message = typeof e?.message === "string" ? e.message : "";
+  if (/socket hang up|premature close|aborted|ECONNRESET|EPIPE|network|terminated|other side closed|fetch failed/i.test(message)) return true;
+  return e?.cause !== undefined && e.cause !== err ? isTransient(e.cause) : false;
+}
+
+/** Runs `fn` until it succeeds, a non-transient error occurs, or the attempts run out. */
+export async function withRetry<T>(
+  fn: (attempt: number) => Promise<T>,
+  policy: RetryPolicy,
+  onRetry?: (err: unknown, nextAttempt: number) => void,
+  signal?: AbortSignal,
+): Promise<T> {
+  let attempt = 0;
+  return backOff(
+    () => {
+      attempt += 1;
+      if (signal?.aborted) throw signal.reason ?? new Error("aborted");
+      return fn(attempt);
+    },
+    {
+      numOfAttempts: Math.max(1, policy.attempts),
+      startingDelay: policy.baseDelayMs,
+      maxDelay: policy.maxDelayMs,
+      timeMultiple: 2,
+      jitter: "full",
+      retry: (err, next) => {
+        if (signal?.aborted || !isTransient(err)) return false;
+        onRetry?.(err, next);
+        return true;
+      },
+    },
+  );
+}

@@ -1,0 +1,226 @@
+// Amazon S3 (or any S3-compatible endpoint, OCI's included) as an object store, over AWS SDK v3.
+// - Credentials come from the SDK's default chain (env, profile, SSO, instance/container role).
+// - Flexible checksums are set to WHEN_REQUIRED: the default corrupts streamed bodies on some
+//   S3-compatible servers (aws-chunked framing stored as data); integrity comes from Content-MD5.
+// - The SDK's retries are off (maxAttempts 1): the engine retries every call with backoff and
+//   jitter, and a streamed body cannot be replayed by the SDK anyway.
+// - A single-part ETag is the content MD5 unless the object is encrypted with SSE-KMS/SSE-C; set
+//   `etagIsMd5: false` for such buckets (the engine then hashes what it copies itself).
+import * as http from "http";
+import * as https from "https";
+import type { Readable } from "stream";
+import type * as s3 from "@aws-sdk/client-s3";
+import {
+  isPlainMd5Hex, joinKey, md5HexToBase64, normalisePrefix,
+  type ByteRange, type CompleteResult, type MultipartApi, type ObjectHead, type ObjectInfo, type ObjectStore, type OpenUpload, type PutOptions, type PutResult, type UploadedPart,
+} from "./store";
+
+export interface S3StoreOptions {
+  bucket: string;
+  prefix?: string;
+  /** AWS region; the SDK's default (AWS_REGION, profile) when omitted. */
+  region?: string;
+  /** S3-compatible endpoint (OCI's S3 compatibility API, a test server). */
+  endpoint?: string;
+  /** Path-style addressing (needed by most S3-compatible endpoints). */
+  forcePathStyle?: boolean;
+  /** Static credentials (tests); the default credential chain otherwise. */
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  /** Whether a single-part ETag is the content MD5 (false for SSE-KMS / SSE-C buckets). Default true. */
+  etagIsMd5?: boolean;
+  /** Keys per listing page (1..1000, default 1000). */
+  listPageSize?: number;
+  /** Sockets per host (default 64). */
+  maxSockets?: number;
+}
+
+function unquote(etag: string | undefined): string {
+  return (etag ?? "").replace(/^"|"$/g, "");
+}
+
+export class S3Store implements ObjectStore {
+  readonly description: string;
+  readonly multipart: MultipartApi;
+  private readonly prefix: string;
+  private clientInstance: s3.S3Client | undefined;
+
+  constructor(private readonly options: S3StoreOptions) {
+    if (!options.bucket) throw new Error("S3Store: bucket is required.");
+    const pageSize = options.listPageSize ?? 1000;
+    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 1000) throw new Error(`S3Store: listPageSize must be within 1..1000, got ${pageSize}.`);
+    this.prefix = normalisePrefix(options.prefix);
+    this.description = `s3://${options.bucket}/${this.prefix}`;
+    this.multipart = new S3Multipart(this);
+  }
+
+  get bucket(): string {
+    return this.options.bucket;
+  }
+
+  client(): s3.S3Client {
+    if (!this.clientInstance) {
+      const { S3Client } = require("@aws-sdk/client-s3") as typeof s3;
+      const { NodeHttpHandler } = require("@smithy/node-http-handler") as typeof import("@smithy/node-http-handler");
+      const maxSockets = this.options.maxSockets ?? 64;
+      this.clientInstance = new S3Client({
+        region: this.options.region,
+        endpoint: this.options.endpoint,
+        forcePathStyle: this.options.forcePathStyle,
+        credentials: this.options.credentials,
+        maxAttempts: 1,
+        requestChecksumCalculation: "WHEN_REQUIRED",
+        responseChecksumValidation: "WHEN_REQUIRED",
+        requestHandler: new NodeHttpHandler({
+          httpAgent: new http.Agent({ keepAlive: true, maxSockets }),
+          httpsAgent: new https.Agent({ keepAlive: true, maxSockets }),
+          connectionTimeout: 10_000,
+          socketTimeout: 120_000,
+        }),
+      });
+    }
+    return this.clientInstance;
+  }
+
+  private cmd(): typeof s3 {
+    return require("@aws-sdk/client-s3") as typeof s3;
+  }
+
+  fullKey(key: string): string {
+    return joinKey(this.prefix, key);
+  }
+
+  private identity(etag: string): { md5?: string; checksum?: string } {
+    if (this.options.etagIsMd5 !== false && isPlainMd5Hex(etag)) return { md5: etag.toLowerCase(), checksum: etag.toLowerCase() };
+    // A multipart ETag ("hex-N") is a content-derived checksum, not an MD5.
+    return /^[0-9a-f]{32}-\d+$/i.test(etag) ? { checksum: etag.toLowerCase() } : {};
+  }
+
+  async *list(): AsyncIterable<ObjectInfo> {
+    const { ListObjectsV2Command } = this.cmd();
+    let token: string | undefined;
+    do {
+      const page = await this.client().send(new ListObjectsV2Command({
+        Bucket: this.options.bucket,
+        Prefix: this.prefix || undefined,
+        ContinuationToken: token,
+        MaxKeys: this.options.listPageSize ?? 1000,
+      }));
+      for (const o of page.Contents ?? []) {
+        if (!o.Key || !o.Key.startsWith(this.prefix)) continue;
+        const etag = unquote(o.ETag);
+        yield { key: o.Key.slice(this.prefix.length), size: o.Size ?? 0, etag, lastModified: o.LastModified?.getTime(), ...this.identity(etag) };
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+  }
+
+  async head(key: string): Promise<ObjectHead | undefined> {
+    const { HeadObjectCommand } = this.cmd();
+    try {
+      const r = await this.client().send(new HeadObjectCommand({ Bucket: this.options.bucket, Key: this.fullKey(key) }));
+      const etag = unquote(r.ETag);
+      const metadata: Record<string, string> = {};
+      for (const [k, v] of Object.entries(r.Metadata ?? {})) metadata[k.toLowerCase()] = v;
+      return { key, size: r.ContentLength ?? 0, etag, version: r.VersionId ?? undefined, lastModified: r.LastModified?.getTime(), metadata, ...this.identity(etag) };
+    } catch (err) {
+      if ((err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return undefined;
+      throw err;
+    }
+  }
+
+  async get(key: string, range?: ByteRange, opts?: { ifMatch?: string }): Promise<Readable> {
+    const { GetObjectCommand } = this.cmd();
+    const r = await this.client().send(new GetObjectCommand({
+      Bucket: this.options.bucket,
+      Key: this.fullKey(key),
+      Range: range ? `bytes=${range.start}-${range.end}` : undefined,
+      IfMatch: opts?.ifMatch ? `"${opts.ifMatch}"` : undefined,
+    }));
+    return r.Body as Readable;
+  }
+
+  async put(key: string, body: Readable, opts: PutOptions): Promise<PutResult> {
+    const { PutObjectCommand } = this.cmd();
+    const r = await this.client().send(new PutObjectCommand({
+      Bucket: this.options.bucket,
+      Key: this.fullKey(key),
+      Body: body,
+      ContentLength: opts.size,
+      ContentMD5: md5HexToBase64(opts.md5),
+      Metadata: opts.metadata,
+    }));
+    const etag = unquote(r.ETag);
+    return { etag, md5: this.identity(etag).md5 };
+  }
+
+  async delete(key: string): Promise<void> {
+    const { DeleteObjectCommand } = this.cmd();
+    await this.client().send(new DeleteObjectCommand({ Bucket: this.options.bucket, Key: this.fullKey(key) }));
+  }
+}
+
+class S3Multipart implements MultipartApi {
+  // AWS limits: parts of 5 MiB..5 GiB (the last may be smaller), at most 10,000.
+  readonly minPartSize = 5 * 1024 * 1024;
+  readonly maxPartSize = 5 * 1024 ** 3;
+  readonly maxParts = 10_000;
+
+  constructor(private readonly store: S3Store) {}
+
+  private cmd(): typeof s3 {
+    return require("@aws-sdk/client-s3") as typeof s3;
+  }
+
+  async create(key: string, metadata: Record<string, string>): Promise<string> {
+    const { CreateMultipartUploadCommand } = this.cmd();
+    const r = await this.store.client().send(new CreateMultipartUploadCommand({ Bucket: this.store.bucket, Key: this.store.fullKey(key), Metadata: metadata }));
+    if (!r.UploadId) throw new Error(`${key}: CreateMultipartUpload returned no UploadId.`);
+    return r.UploadId;
+  }
+
+  async uploadPart(key: string, uploadId: string, partNumber: number, body: Readable, opts: { size: number; md5: string }): Promise<{ etag: string }> {
+    const { UploadPartCommand } = this.cmd();
+    const r = await this.store.client().send(new UploadPartCommand({
+      Bucket: this.store.bucket, Key: this.store.fullKey(key), UploadId: uploadId, PartNumber: partNumber,
+      Body: body, ContentLength: opts.size, ContentMD5: md5HexToBase64(opts.md5),
+    }));
+    return { etag: unquote(r.ETag) };
+  }
+
+  async complete(key: string, uploadId: string, parts: UploadedPart[]): Promise<CompleteResult> {
+    const { CompleteMultipartUploadCommand } = this.cmd();
+    const r = await this.store.client().send(new CompleteMultipartUploadCommand({
+      Bucket: this.store.bucket, Key: this.store.fullKey(key), UploadId: uploadId,
+      MultipartUpload: { Parts: parts.map((p) => ({ PartNumber: p.partNumber, ETag: `"${p.etag}"` })) },
+    }));
+    const etag = unquote(r.ETag);
+    return { etag, checksum: etag.toLowerCase() };
+  }
+
+  async abort(key: string, uploadId: string): Promise<void> {
+    const { AbortMultipartUploadCommand } = this.cmd();
+    try {
+      await this.store.client().send(new AbortMultipartUploadCommand({ Bucket: this.store.bucket, Key: this.store.fullKey(key), UploadId: uploadId }));
+    } catch (err) {
+      if ((err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode !== 404) throw err;
+    }
+  }
+
+  async *listOpen(): AsyncIterable<OpenUpload> {
+    const { ListMultipartUploadsCommand } = this.cmd();
+    const prefix = this.store.fullKey("");
+    let keyMarker: string | undefined;
+    let uploadIdMarker: string | undefined;
+    do {
+      const r = await this.store.client().send(new ListMultipartUploadsCommand({
+        Bucket: this.store.bucket, Prefix: prefix || undefined, KeyMarker: keyMarker, UploadIdMarker: uploadIdMarker,
+      }));
+      for (const u of r.Uploads ?? []) {
+        if (u.Key && u.UploadId && u.Key.startsWith(prefix)) yield { key: u.Key.slice(prefix.length), uploadId: u.UploadId, created: u.Initiated?.getTime() };
+      }
+      if (!r.IsTruncated) break;
+      keyMarker = r.NextKeyMarker;
+      uploadIdMarker = r.NextUploadIdMarker;
+    } while (keyMarker !== undefined);
+  }
+}

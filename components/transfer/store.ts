@@ -1,0 +1,174 @@
+// The object-store interface the transfer engine drives. Three implementations: S3 (AWS SDK v3),
+// OCI Object Storage (oci-objectstorage) and a local directory. Every store hides its SDK's quirks
+// (encoding, pagination, checksum formats, body types) so that the engine never meets them.
+//
+// Keys are always relative to the store's root (bucket + prefix, or directory) and use "/" as
+// separator. Listings are in ascending key order by UTF-8 bytes (what S3 and OCI return).
+import type { Readable } from "stream";
+
+/** One object as a listing describes it. */
+export interface ObjectInfo {
+  /** Key relative to the store's root. */
+  key: string;
+  size: number;
+  /**
+   * Hex MD5 of the content, ONLY when the store knows it really is the content MD5 (a single-part
+   * S3 ETag, OCI's md5 of a simple upload, a local file's recorded hash). Never a multipart ETag.
+   */
+  md5?: string;
+  /**
+   * A content-derived checksum stable across listings of the same bytes: the MD5 hex when known,
+   * otherwise the store's multipart checksum in the canonical form "hex(md5 of part MD5s)-N"
+   * (S3's multipart ETag; OCI's multipart MD5 converted from base64).
+   * Used for the manifest digest. Undefined when the store has none (an unhashed local file).
+   */
+  checksum?: string;
+  /** The store's entity tag (changes whenever the object is rewritten). */
+  etag: string;
+  /** Version id when the store has versioning, else undefined. */
+  version?: string;
+  /** Last modification time, epoch milliseconds. */
+  lastModified?: number;
+}
+
+/** What HEAD returns: the listing fields plus the user metadata. */
+export interface ObjectHead extends ObjectInfo {
+  /** User metadata, lower-case keys without the protocol prefix (x-amz-meta-, opc-meta-). */
+  metadata: Record<string, string>;
+}
+
+export interface ByteRange {
+  /** First byte, inclusive. */
+  start: number;
+  /** Last byte, inclusive (HTTP Range semantics). */
+  end: number;
+}
+
+export interface PutOptions {
+  /** Exact length of the body in bytes. */
+  size: number;
+  /** Hex MD5 of the body: the store sends it (Content-MD5) so the server rejects corrupt bytes. */
+  md5: string;
+  metadata?: Record<string, string>;
+}
+
+export interface PutResult {
+  etag: string;
+  /** Hex MD5 the server reports for what it stored, when it reports one. */
+  md5?: string;
+}
+
+export interface UploadedPart {
+  partNumber: number;
+  etag: string;
+  /** Hex MD5 of the part's bytes (as sent with Content-MD5). */
+  md5: string;
+  size: number;
+}
+
+export interface CompleteResult {
+  etag: string;
+  /**
+   * The store's checksum of the committed object as the server reports it, in the canonical
+   * form "hex(md5(concatenated part MD5s))-N" (OCI's opc-multipart-md5 converted from base64,
+   * the ETag on AWS S3), or the plain content MD5 hex (s3rver, a local directory).
+   */
+  checksum?: string;
+}
+
+export interface OpenUpload {
+  key: string;
+  uploadId: string;
+  /** Epoch milliseconds when the upload was created, when known. */
+  created?: number;
+}
+
+/** Multipart primitives; the engine decides part sizes, concurrency, retries and abort. */
+export interface MultipartApi {
+  readonly minPartSize: number;
+  readonly maxPartSize: number;
+  readonly maxParts: number;
+  create(key: string, metadata: Record<string, string>): Promise<string>;
+  /** `offset` is the part's first byte in the object (a local directory writes there). */
+  uploadPart(key: string, uploadId: string, partNumber: number, body: Readable, opts: { size: number; md5: string; offset: number }): Promise<{ etag: string }>;
+  /** `contentMd5` is the whole object's hex MD5 when the engine computed it while reading. */
+  complete(key: string, uploadId: string, parts: UploadedPart[], opts?: { contentMd5?: string }): Promise<CompleteResult>;
+  abort(key: string, uploadId: string): Promise<void>;
+  /** Uploads still open under the store's root (to clean up after a killed run). */
+  listOpen(): AsyncIterable<OpenUpload>;
+}
+
+export interface ObjectStore {
+  /** Human-readable location, e.g. "s3://bucket/prefix/" or "oci://ns/bucket/prefix/". */
+  readonly description: string;
+  /** Every object under the root, paginated underneath, in ascending key order. */
+  list(): AsyncIterable<ObjectInfo>;
+  /** undefined when the object does not exist. */
+  head(key: string): Promise<ObjectHead | undefined>;
+  /**
+   * The object's bytes (or the range) as a stream. With `ifMatch`, the store refuses (412) when
+   * the object's entity tag changed, so resumed range reads never mix two versions.
+   */
+  get(key: string, range?: ByteRange, opts?: { ifMatch?: string }): Promise<Readable>;
+  /** Single upload from a stream of known length and MD5. */
+  put(key: string, body: Readable, opts: PutOptions): Promise<PutResult>;
+  delete(key: string): Promise<void>;
+  multipart: MultipartApi;
+  /**
+   * Hashes the stored bytes when the listing carries no MD5 (a local directory can do this
+   * cheaply; remote stores leave it undefined).
+   */
+  computeMd5?(key: string): Promise<string>;
+}
+
+/** Metadata keys the engine writes on every object it copies (the recorded source identity). */
+export const SOURCE_METADATA = {
+  /** Source object's entity tag (quotes stripped). */
+  etag: "tundra-source-etag",
+  /** Source object's size in bytes. */
+  size: "tundra-source-size",
+  /** Source object's version id, when the source is versioned. */
+  version: "tundra-source-version",
+  /** Hex MD5 of the content when the engine knew it before upload. */
+  md5: "tundra-content-md5",
+} as const;
+
+/** An error whose retry makes sense (throttling, 5xx, dropped connection, corrupted transfer). */
+export class TransientStoreError extends Error {
+  constructor(message: string, readonly status?: number, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "TransientStoreError";
+  }
+}
+
+/** Hex <-> base64 for MD5 values (Content-MD5 is base64, our fields are hex). */
+export function md5HexToBase64(hex: string): string {
+  return Buffer.from(hex, "hex").toString("base64");
+}
+
+export function md5Base64ToHex(b64: string): string {
+  return Buffer.from(b64, "base64").toString("hex");
+}
+
+/** True for a 32-digit hex MD5 (not a multipart "-N" ETag). */
+export function isPlainMd5Hex(value: string | undefined): value is string {
+  return value !== undefined && /^[0-9a-f]{32}$/i.test(value);
+}
+
+/** Joins a store root prefix and a relative key. */
+export function joinKey(prefix: string, key: string): string {
+  if (!prefix) return key;
+  return prefix.endsWith("/") ? prefix + key : `${prefix}/${key}`;
+}
+
+/** Normalises a user-given prefix: no leading "/", and a trailing "/" unless empty. */
+export function normalisePrefix(prefix: string | undefined): string {
+  const trimmed = (prefix ?? "").replace(/^\/+/, "");
+  if (!trimmed) return "";
+  return trimmed.endsWith("/") ? trimmed : `${trimmed}/`;
+}
+
+/** Compares keys by UTF-8 bytes, the order S3 and OCI list in. */
+export function compareKeys(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
+}

@@ -1,0 +1,261 @@
+// The transfer engine's entry point: plan, then transfer with bounded concurrency, then
+// (only when asked, and only after a clean run) delete extraneous destination objects.
+// Idempotent: a second run over unchanged data copies nothing; a run killed at any point and run
+// again copies only what is missing or different.
+import pLimit from "p-limit";
+import { ByteBudget } from "./byte-budget";
+import { copyObject, type CopiedObject, type CopyContext } from "./copy";
+import { manifestDigest, type ManifestEntry } from "./digest";
+import { planSync, type PlanSummary, type SyncPlan } from "./plan";
+import { DEFAULT_RETRY, withRetry, type RetryPolicy } from "./retry";
+import type { ObjectStore } from "./store";
+
+const MiB = 1024 * 1024;
+
+export interface SyncOptions {
+  /** Objects copied at once (default 16). */
+  concurrency?: number;
+  /** Part uploads at once, across all objects (default 8). */
+  partConcurrency?: number;
+  /** Concurrent destination checks while planning (default 16). */
+  checkers?: number;
+  /** Objects larger than this use multipart upload (default 64 MiB). */
+  multipartThreshold?: number;
+  /** Multipart part size (default 16 MiB; grown automatically for objects that need too many parts). */
+  partSize?: number;
+  /** Bytes held in memory at once for part buffers and hashed small objects (default 160 MiB). */
+  memoryBudget?: number;
+  /** Delete destination objects that have no source counterpart (default false: only report them). */
+  deleteExtraneous?: boolean;
+  /** Plan only: list, compare and report, write nothing. */
+  dryRun?: boolean;
+  /** Abort multipart uploads left open by a killed run for the keys this run copies (default true). */
+  abortStaleUploads?: boolean;
+  retry?: Partial<RetryPolicy>;
+  signal?: AbortSignal;
+  onEvent?: (event: SyncEvent) => void;
+  /** Minimum interval between progress events (default 250 ms). */
+  progressIntervalMs?: number;
+}
+
+export interface SyncProgress {
+  objectsDone: number;
+  objectsTotal: number;
+  bytesDone: number;
+  bytesTotal: number;
+  failed: number;
+  elapsedMs: number;
+  bytesPerSecond: number;
+  /** Seconds to go at the current rate; undefined until there is a rate. */
+  etaSeconds?: number;
+}
+
+export type SyncEvent =
+  | { type: "plan"; plan: PlanSummary }
+  | { type: "progress"; progress: SyncProgress }
+  | { type: "copied"; key: string; size: number; multipart: boolean }
+  | { type: "failed"; key: string; error: string }
+  | { type: "retry"; key: string; attempt: number; error: string }
+  | { type: "aborted-upload"; key: string; uploadId: string }
+  | { type: "deleted"; key: string }
+  | { type: "warning"; message: string };
+
+export interface SyncResult {
+  dryRun: boolean;
+  plan: PlanSummary;
+  copiedObjects: number;
+  copiedBytes: number;
+  skippedObjects: number;
+  skippedBytes: number;
+  extraneousObjects: number;
+  deletedObjects: number;
+  abortedUploads: number;
+  failed: { key: string; error: string }[];
+  durationMs: number;
+  /** Copied bytes per second of transfer time (0 when nothing was copied). */
+  bytesPerSecond: number;
+  /**
+   * Digest of the destination after a clean, non-dry run (see digest.ts): the data generation.
+   * Undefined after a dry run or a run with failures.
+   */
+  manifestDigest?: string;
+}
+
+/** A run where some objects failed after all retries. `result` says what did succeed. */
+export class SyncError extends Error {
+  constructor(readonly result: SyncResult) {
+    const names = result.failed.slice(0, 10).map((f) => `${f.key}: ${f.error}`).join("; ");
+    const more = result.failed.length > 10 ? ` (and ${result.failed.length - 10} more)` : "";
+    super(`${result.failed.length} of ${result.plan.copyObjects} objects failed to copy from ${result.plan.source} to ${result.plan.destination}: ${names}${more}`);
+    this.name = "SyncError";
+  }
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+function resolved(opts: SyncOptions) {
+  const partSize = opts.partSize ?? 16 * MiB;
+  const multipartThreshold = opts.multipartThreshold ?? 64 * MiB;
+  const positive = { concurrency: opts.concurrency ?? 16, partConcurrency: opts.partConcurrency ?? 8, checkers: opts.checkers ?? 16, partSize, multipartThreshold };
+  for (const [name, value] of Object.entries(positive)) {
+    if (!Number.isInteger(value) || value < 1) throw new Error(`Sync option ${name} must be a positive integer, got ${value}.`);
+  }
+  return {
+    ...positive,
+    memoryBudget: Math.max(opts.memoryBudget ?? 160 * MiB, partSize, multipartThreshold),
+    retry: { ...DEFAULT_RETRY, ...opts.retry },
+  };
+}
+
+/** Plans without writing anything (what `--dry-run` and a preview show). */
+export async function plan(source: ObjectStore, destination: ObjectStore, opts: SyncOptions = {}): Promise<SyncPlan> {
+  const o = resolved(opts);
+  return planSync(source, destination, { checkers: o.checkers, retry: o.retry, signal: opts.signal });
+}
+
+export async function sync(source: ObjectStore, destination: ObjectStore, opts: SyncOptions = {}): Promise<SyncResult> {
+  const o = resolved(opts);
+  const started = Date.now();
+  const emit = opts.onEvent ?? (() => undefined);
+  const thePlan = await planSync(source, destination, { checkers: o.checkers, retry: o.retry, signal: opts.signal });
+  emit({ type: "plan", plan: thePlan.summary });
+
+  const result: SyncResult = {
+    dryRun: opts.dryRun === true,
+    plan: thePlan.summary,
+    copiedObjects: 0,
+    copiedBytes: 0,
+    skippedObjects: thePlan.skip.length,
+    skippedBytes: thePlan.summary.skipBytes,
+    extraneousObjects: thePlan.extraneous.length,
+    deletedObjects: 0,
+    abortedUploads: 0,
+    failed: [],
+    durationMs: 0,
+    bytesPerSecond: 0,
+  };
+  if (opts.dryRun) {
+    result.durationMs = Date.now() - started;
+    return result;
+  }
+
+  const copyKeys = new Set(thePlan.copy.map((c) => c.source.key));
+  if (opts.abortStaleUploads !== false && copyKeys.size > 0) {
+    // Cleanup of a killed run's uploads must not block this run (s3rver, for one, cannot list them).
+    result.abortedUploads = await abortStaleUploads(destination, copyKeys, o.retry, emit).catch((err) => {
+      emit({ type: "warning", message: `could not list or abort multipart uploads left open at ${destination.description}: ${errorText(err)}` });
+      return 0;
+    });
+  }
+
+  // Transfer.
+  const transferStart = Date.now();
+  let bytesMoved = 0;
+  let lastProgress = 0;
+  const progress = (force = false) => {
+    const now = Date.now();
+    if (!force && now - lastProgress < (opts.progressIntervalMs ?? 250)) return;
+    lastProgress = now;
+    const elapsedMs = now - transferStart;
+    const bytesPerSecond = elapsedMs > 0 ? (bytesMoved * 1000) / elapsedMs : 0;
+    const remaining = Math.max(0, thePlan.summary.copyBytes - bytesMoved);
+    emit({
+      type: "progress",
+      progress: {
+        objectsDone: result.copiedObjects,
+        objectsTotal: thePlan.copy.length,
+        bytesDone: bytesMoved,
+        bytesTotal: thePlan.summary.copyBytes,
+        failed: result.failed.length,
+        elapsedMs,
+        bytesPerSecond,
+        etaSeconds: bytesPerSecond > 0 ? remaining / bytesPerSecond : undefined,
+      },
+    });
+  };
+  const partLimit = pLimit(o.partConcurrency);
+  const ctx: CopyContext = {
+    source,
+    destination,
+    budget: new ByteBudget(o.memoryBudget),
+    partSlot: (fn) => partLimit(fn),
+    multipartThreshold: o.multipartThreshold,
+    partSize: o.partSize,
+    retry: o.retry,
+    signal: opts.signal,
+    onBytes: (delta) => {
+      bytesMoved += delta;
+      progress();
+    },
+    onRetry: (key, err, attempt) => emit({ type: "retry", key, attempt, error: errorText(err) }),
+  };
+  const copied: CopiedObject[] = [];
+  const objectLimit = pLimit(o.concurrency);
+  await Promise.all(
+    thePlan.copy.map((item) =>
+      objectLimit(async () => {
+        if (opts.signal?.aborted) {
+          result.failed.push({ key: item.source.key, error: "not started: the run was aborted" });
+          return;
+        }
+        try {
+          const done = await copyObject(ctx, item.source);
+          copied.push(done);
+          result.copiedObjects += 1;
+          result.copiedBytes += done.size;
+          emit({ type: "copied", key: done.key, size: done.size, multipart: done.multipart });
+        } catch (err) {
+          result.failed.push({ key: item.source.key, error: errorText(err) });
+          emit({ type: "failed", key: item.source.key, error: errorText(err) });
+        }
+        progress();
+      }),
+    ),
+  );
+  const transferMs = Date.now() - transferStart;
+  result.bytesPerSecond = transferMs > 0 ? (result.copiedBytes * 1000) / transferMs : 0;
+  progress(true);
+
+  // Deletions only after a clean run (as rclone does): a failed copy must never cost data.
+  let remainingExtraneous = thePlan.extraneous;
+  if (opts.deleteExtraneous && result.failed.length === 0 && !opts.signal?.aborted) {
+    const deleteLimit = pLimit(o.concurrency);
+    const gone = new Set<string>();
+    await Promise.all(thePlan.extraneous.map((x) => deleteLimit(async () => {
+      try {
+        await withRetry(() => destination.delete(x.key), o.retry, undefined, opts.signal);
+        gone.add(x.key);
+        result.deletedObjects += 1;
+        emit({ type: "deleted", key: x.key });
+      } catch (err) {
+        result.failed.push({ key: x.key, error: `delete failed: ${errorText(err)}` });
+      }
+    })));
+    remainingExtraneous = thePlan.extraneous.filter((x) => !gone.has(x.key));
+  }
+
+  result.durationMs = Date.now() - started;
+  if (result.failed.length > 0) throw new SyncError(result);
+  const entries: ManifestEntry[] = [
+    ...thePlan.skip.map((s) => s.destination),
+    ...copied,
+    ...remainingExtraneous,
+  ];
+  result.manifestDigest = manifestDigest(entries);
+  return result;
+}
+
+async function abortStaleUploads(destination: ObjectStore, keys: Set<string>, retry: RetryPolicy, emit: (e: SyncEvent) => void): Promise<number> {
+  const stale = await withRetry(async () => {
+    const found: { key: string; uploadId: string }[] = [];
+    for await (const upload of destination.multipart.listOpen()) if (keys.has(upload.key)) found.push(upload);
+    return found;
+  }, retry);
+  for (const upload of stale) {
+    await withRetry(() => destination.multipart.abort(upload.key, upload.uploadId), retry);
+    emit({ type: "aborted-upload", key: upload.key, uploadId: upload.uploadId });
+  }
+  return stale.length;
+}

@@ -1,0 +1,223 @@
+// Operator command over the transfer engine: copy a tenant's data S3 -> OCI (or any pair of
+// s3://, oci:// and local directories) with a progress bar, or print the plan with --dry-run.
+// Safe to interrupt (Ctrl-C aborts open multipart uploads) and to run again: it copies only what
+// is missing or different.
+//
+//   npm run sync -- --from s3://tundra-prod/tenants/acme/ --to oci://axaxnpcrorw5/acme-data/ \
+//     --s3-region us-west-2 --oci-auth config-file --dry-run
+import { parseArgs } from "util";
+import type { SingleBar } from "cli-progress";
+import { LocalDirectoryStore, SyncError, plan, sync, type ObjectStore, type SyncEvent, type SyncOptions } from "../components/transfer";
+import { OciStore, type OciAuth } from "../components/transfer/oci-store";
+import { S3Store } from "../components/transfer/s3-store";
+
+const MiB = 1024 * 1024;
+
+const USAGE = `Usage: npm run sync -- --from <location> --to <location> [options]
+
+Locations:  s3://bucket/prefix   oci://namespace/bucket/prefix   /local/directory
+Options:
+  --dry-run                    list both sides and print the plan (counts, bytes); write nothing
+  --delete-extraneous          delete destination objects that are not in the source (default: report only)
+  --concurrency N              objects at once (16)
+  --part-concurrency N         multipart parts at once, across objects (8)
+  --part-size-mib N            multipart part size (16)
+  --multipart-threshold-mib N  single PUT up to this size (64)
+  --s3-region R                S3 region (default: AWS_REGION / profile)
+  --s3-endpoint URL            S3-compatible endpoint; implies path-style addressing
+  --s3-etag-not-md5            the S3 bucket uses SSE-KMS/SSE-C: ETags are not MD5s
+  --oci-auth KIND              instance-principal (default) | config-file | session-token
+  --oci-config FILE            OCI config file (~/.oci/config)
+  --oci-profile NAME           OCI config profile (DEFAULT)
+  --oci-region R               OCI region (default: the auth's region)
+  --oci-endpoint URL           OCI Object Storage endpoint override
+  --json                       print the result as one JSON line at the end
+  --no-progress                no progress bar (logs instead)
+Credentials: S3 uses the AWS default chain (env, profile, SSO, role); OCI uses --oci-auth.`;
+
+class UsageError extends Error {}
+
+function integer(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} must be a positive integer, got ${JSON.stringify(value)}.`);
+  return n;
+}
+
+type Values = Record<string, string | boolean | undefined>;
+
+export function storeFor(location: string, values: Values, role: "--from" | "--to"): ObjectStore {
+  const url = /^([a-z0-9]+):\/\/(.*)$/.exec(location);
+  if (!url) return new LocalDirectoryStore(location);
+  const [, scheme, rest] = url;
+  const parts = rest.split("/");
+  if (scheme === "s3") {
+    if (!parts[0]) throw new UsageError(`${role} ${location}: expected s3://bucket/prefix.`);
+    return new S3Store({
+      bucket: parts[0],
+      prefix: parts.slice(1).join("/"),
+      region: values["s3-region"] as string | undefined,
+      endpoint: values["s3-endpoint"] as string | undefined,
+      forcePathStyle: values["s3-endpoint"] !== undefined,
+      etagIsMd5: values["s3-etag-not-md5"] !== true,
+    });
+  }
+  if (scheme === "oci") {
+    if (!parts[0] || !parts[1]) throw new UsageError(`${role} ${location}: expected oci://namespace/bucket/prefix.`);
+    const kind = (values["oci-auth"] as string | undefined) ?? "instance-principal";
+    let auth: OciAuth;
+    if (kind === "instance-principal") auth = { kind };
+    else if (kind === "config-file" || kind === "session-token") auth = { kind, file: values["oci-config"] as string | undefined, profile: values["oci-profile"] as string | undefined };
+    else throw new UsageError(`--oci-auth must be instance-principal, config-file or session-token, got ${JSON.stringify(kind)}.`);
+    return new OciStore({
+      namespace: parts[0],
+      bucket: parts[1],
+      prefix: parts.slice(2).join("/"),
+      region: values["oci-region"] as string | undefined,
+      endpoint: values["oci-endpoint"] as string | undefined,
+      auth,
+    });
+  }
+  if (scheme === "file") return new LocalDirectoryStore(`/${rest.replace(/^\/+/, "")}`);
+  throw new UsageError(`${role} ${location}: unknown scheme ${scheme}:// (use s3://, oci:// or a directory).`);
+}
+
+function bytes(n: number): string {
+  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
+  let v = n;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u += 1;
+  }
+  return `${u === 0 ? v : v.toFixed(1)} ${units[u]}`;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      from: { type: "string" }, to: { type: "string" }, "dry-run": { type: "boolean" }, "delete-extraneous": { type: "boolean" },
+      concurrency: { type: "string" }, "part-concurrency": { type: "string" }, "part-size-mib": { type: "string" },
+      "multipart-threshold-mib": { type: "string" }, "s3-region": { type: "string" }, "s3-endpoint": { type: "string" },
+      "s3-etag-not-md5": { type: "boolean" }, "oci-auth": { type: "string" }, "oci-config": { type: "string" },
+      "oci-profile": { type: "string" }, "oci-region": { type: "string" }, "oci-endpoint": { type: "string" },
+      json: { type: "boolean" }, "no-progress": { type: "boolean" }, help: { type: "boolean" },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (!values.from || !values.to) throw new UsageError("--from and --to are both required.");
+  const source = storeFor(values.from, values, "--from");
+  const destination = storeFor(values.to, values, "--to");
+  const options: SyncOptions = {
+    concurrency: integer("concurrency", values.concurrency, 16),
+    partConcurrency: integer("part-concurrency", values["part-concurrency"], 8),
+    partSize: integer("part-size-mib", values["part-size-mib"], 16) * MiB,
+    multipartThreshold: integer("multipart-threshold-mib", values["multipart-threshold-mib"], 64) * MiB,
+    deleteExtraneous: values["delete-extraneous"] === true,
+  };
+
+  if (values["dry-run"]) {
+    const p = await plan(source, destination, options);
+    const s = p.summary;
+    process.stdout.write(`Plan ${s.source} -> ${s.destination}\n`);
+    process.stdout.write(`  source:     ${s.sourceObjects} objects, ${bytes(s.sourceBytes)}\n`);
+    process.stdout.write(`  copy:       ${s.copyObjects} objects, ${bytes(s.copyBytes)}\n`);
+    process.stdout.write(`  skip:       ${s.skipObjects} objects, ${bytes(s.skipBytes)} (already verified at the destination)\n`);
+    process.stdout.write(`  extraneous: ${s.extraneousObjects} objects, ${bytes(s.extraneousBytes)} (${options.deleteExtraneous ? "would be deleted" : "kept; --delete-extraneous deletes them"})\n`);
+    for (const c of p.copy.slice(0, 20)) process.stdout.write(`    copy ${c.source.key} (${bytes(c.source.size)}, ${c.reason})\n`);
+    if (p.copy.length > 20) process.stdout.write(`    ... and ${p.copy.length - 20} more\n`);
+    if (values.json) process.stdout.write(`${JSON.stringify({ dryRun: true, ...s })}\n`);
+    return 0;
+  }
+
+  const controller = new AbortController();
+  let interrupted = false;
+  process.once("SIGINT", () => {
+    interrupted = true;
+    process.stderr.write("\nInterrupted: finishing in-flight requests and aborting open multipart uploads...\n");
+    controller.abort(new Error("interrupted by the operator"));
+  });
+
+  const showBar = values["no-progress"] !== true && process.stderr.isTTY === true;
+  let bar: SingleBar | undefined;
+  const onEvent = (e: SyncEvent) => {
+    switch (e.type) {
+      case "plan": {
+        const s = e.plan;
+        process.stderr.write(`${s.source} -> ${s.destination}: copy ${s.copyObjects} objects (${bytes(s.copyBytes)}), skip ${s.skipObjects}, extraneous ${s.extraneousObjects}\n`);
+        if (showBar) {
+          const { SingleBar: Bar, Presets } = require("cli-progress") as typeof import("cli-progress");
+          bar = new Bar({
+            format: "{bar} {percentage}% | {done}/{total} | {objects} objects | {rate}/s | ETA {eta_formatted}",
+            hideCursor: true, stream: process.stderr, etaBuffer: 50,
+          }, Presets.shades_classic);
+          bar.start(Math.max(1, s.copyBytes), 0, { done: bytes(0), total: bytes(s.copyBytes), objects: `0/${s.copyObjects}`, rate: bytes(0) });
+        }
+        break;
+      }
+      case "progress": {
+        const p = e.progress;
+        if (bar) bar.update(p.bytesDone, { done: bytes(p.bytesDone), total: bytes(p.bytesTotal), objects: `${p.objectsDone}/${p.objectsTotal}`, rate: bytes(p.bytesPerSecond) });
+        else process.stderr.write(`  ${p.objectsDone}/${p.objectsTotal} objects, ${bytes(p.bytesDone)}/${bytes(p.bytesTotal)}, ${bytes(p.bytesPerSecond)}/s${p.etaSeconds !== undefined ? `, ETA ${Math.round(p.etaSeconds)} s` : ""}\n`);
+        break;
+      }
+      case "failed":
+        bar?.stop();
+        process.stderr.write(`FAILED ${e.key}: ${e.error}\n`);
+        break;
+      case "aborted-upload":
+        process.stderr.write(`aborted a multipart upload left open by an earlier run: ${e.key}\n`);
+        break;
+      case "warning":
+        process.stderr.write(`warning: ${e.message}\n`);
+        break;
+      default:
+        break;
+    }
+  };
+
+  try {
+    const result = await sync(source, destination, { ...options, signal: controller.signal, onEvent, progressIntervalMs: showBar ? 200 : 5_000 });
+    bar?.stop();
+    process.stderr.write(
+      `done: copied ${result.copiedObjects} objects (${bytes(result.copiedBytes)}) at ${bytes(result.bytesPerSecond)}/s, skipped ${result.skippedObjects}, ` +
+      `deleted ${result.deletedObjects}, extraneous kept ${result.extraneousObjects - result.deletedObjects}, in ${(result.durationMs / 1000).toFixed(1)} s\n` +
+      `manifest digest: ${result.manifestDigest}\n`,
+    );
+    if (values.json) process.stdout.write(`${JSON.stringify(result)}\n`);
+    return 0;
+  } catch (err) {
+    bar?.stop();
+    if (err instanceof SyncError) {
+      process.stderr.write(`${err.message}\n${interrupted ? "Run the same command again to resume.\n" : ""}`);
+      if (values.json) process.stdout.write(`${JSON.stringify(err.result)}\n`);
+      return interrupted ? 130 : 1;
+    }
+    throw err;
+  }
+}
+
+if (require.main === module) {
+  // The OCI SDK prints a console warning for every call it does not retry (we retry ourselves).
+  const warn = console.warn.bind(console);
+  console.warn = (...args: unknown[]) => {
+    if (typeof args[0] === "string" && /^(Request cannot be retried|All retry attempts have exhausted)/.test(args[0])) return;
+    warn(...args);
+  };
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      if (err instanceof UsageError || (err as { code?: string })?.code?.startsWith("ERR_PARSE_ARGS")) {
+        process.stderr.write(`${(err as Error).message}\n\n${USAGE}\n`);
+        process.exit(2);
+      }
+      process.stderr.write(`sync failed: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exit(1);
+    },
+  );
+}

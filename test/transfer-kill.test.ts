@@ -1,0 +1,119 @@
+import { spawn } from "child_process";
+import * as crypto from "crypto";
+import * as fsp from "fs/promises";
+import * as os from "os";
+import * as path from "path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LocalDirectoryStore, sync, type ObjectStore } from "../components/transfer";
+import { OciStore } from "../components/transfer/oci-store";
+import { S3Store } from "../components/transfer/s3-store";
+import { writeCorpus } from "./support/corpus";
+import { makeOciTestAuth } from "./support/oci-signature";
+import { OciObjectStorageServer } from "./support/oci-objectstorage-server";
+import { startS3rver, type S3rverHandle } from "./support/s3rver";
+
+// `npm run sync` killed with SIGKILL in the middle (a multipart upload open), then run again:
+// the second run completes, aborts the orphaned upload, and rewrites nothing already verified.
+const MiB = 1024 * 1024;
+const root = path.resolve(__dirname, "..");
+
+async function hashAll(store: ObjectStore): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for await (const info of store.list()) {
+    const hash = crypto.createHash("md5");
+    for await (const chunk of await store.get(info.key)) hash.update(chunk as Buffer);
+    out.set(info.key, hash.digest("hex"));
+  }
+  return out;
+}
+
+describe("scripts/sync.ts killed mid-run, then run again", () => {
+  const auth = makeOciTestAuth();
+  let tmp: string;
+  let corpus: Map<string, string>;
+  let s3: S3rverHandle;
+  let oci: OciObjectStorageServer;
+  let configFile: string;
+  let dest: OciStore;
+
+  beforeAll(async () => {
+    tmp = await fsp.mkdtemp(path.join(os.tmpdir(), "transfer-kill-"));
+    corpus = await writeCorpus(path.join(tmp, "corpus"), { small: 30, large: [22 * MiB] });
+    s3 = await startS3rver({ buckets: ["src"] });
+    await sync(new LocalDirectoryStore(path.join(tmp, "corpus")), new S3Store({ ...s3.clientOptions, bucket: "src", prefix: "t1" }));
+    oci = new OciObjectStorageServer({ buckets: ["tenant"], publicKeys: new Map([[auth.keyId, auth.publicKey]]) });
+    await oci.start();
+    dest = new OciStore({ bucket: "tenant", namespace: "testns", prefix: "data", endpoint: oci.endpoint, auth: { kind: "provider", provider: auth.provider } });
+    const keyFile = path.join(tmp, "key.pem");
+    await fsp.writeFile(keyFile, auth.provider.getPrivateKey(), { mode: 0o600 });
+    configFile = path.join(tmp, "oci-config");
+    await fsp.writeFile(configFile, `[DEFAULT]\nuser=${auth.provider.getUser()}\nfingerprint=${auth.provider.getFingerprint()}\ntenancy=${auth.provider.getTenantId()}\nregion=us-ashburn-1\nkey_file=${keyFile}\n`);
+  });
+  afterAll(async () => {
+    await s3?.close();
+    await oci?.close();
+    await fsp.rm(tmp, { recursive: true, force: true });
+  });
+
+  function runScript(extra: string[]) {
+    return spawn(process.execPath, [
+      "--import", "tsx", path.join(root, "scripts", "sync.ts"),
+      "--from", "s3://src/t1", "--to", "oci://testns/tenant/data",
+      "--s3-endpoint", s3.endpoint, "--s3-region", "us-east-1",
+      "--oci-auth", "config-file", "--oci-config", configFile, "--oci-endpoint", oci.endpoint,
+      "--multipart-threshold-mib", "5", "--part-size-mib", "5", "--no-progress", ...extra,
+    ], { cwd: root, env: { ...process.env, AWS_ACCESS_KEY_ID: "S3RVER", AWS_SECRET_ACCESS_KEY: "S3RVER" }, stdio: ["ignore", "pipe", "pipe"] });
+  }
+
+  async function finish(child: ReturnType<typeof runScript>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+    let stdout = "";
+    let stderr = "";
+    child.stdout!.on("data", (d) => (stdout += d));
+    child.stderr!.on("data", (d) => (stderr += d));
+    const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+    return { code, stdout, stderr };
+  }
+
+  it("--dry-run prints the plan and writes nothing", async () => {
+    const { code, stdout } = await finish(runScript(["--dry-run", "--json"]));
+    expect(code).toBe(0);
+    expect(stdout).toContain(`copy:       ${corpus.size} objects`);
+    const summary = JSON.parse(stdout.trim().split("\n").pop()!);
+    expect(summary).toMatchObject({ dryRun: true, copyObjects: corpus.size, skipObjects: 0 });
+    expect(oci.objectNames("tenant")).toEqual([]);
+  });
+
+  it("SIGKILL with a multipart upload open; the rerun completes, aborts the orphan and recopies nothing verified", async () => {
+    // Slow uploads so the kill lands mid-run.
+    oci.faults.configure({ slow: 1, slowMs: 250, applies: (req) => req.method === "PUT" });
+    const child = runScript(["--concurrency", "2"]);
+    const done = finish(child);
+    const deadline = Date.now() + 30_000;
+    const committed = () => oci.objectNames("tenant").length;
+    while (Date.now() < deadline && !(oci.openUploads().length > 0 && committed() >= 3)) await new Promise((r) => setTimeout(r, 20));
+    child.kill("SIGKILL");
+    await done;
+    oci.faults.configure({});
+    const before = new Set(oci.objectNames("tenant").map((n) => n.slice("data/".length)));
+    expect(before.size).toBeGreaterThanOrEqual(3);
+    expect(before.size).toBeLessThan(corpus.size);
+    expect(oci.openUploads().length).toBeGreaterThan(0);
+
+    const mark = oci.requests.length;
+    const { code, stderr, stdout } = await finish(runScript(["--json"]));
+    expect(code, stderr).toBe(0);
+    const result = JSON.parse(stdout.trim().split("\n").pop()!);
+    expect(result.copiedObjects).toBe(corpus.size - before.size);
+    expect(result.skippedObjects).toBe(before.size);
+    expect(result.abortedUploads).toBeGreaterThan(0);
+    expect(stderr).toContain("aborted a multipart upload left open by an earlier run");
+    const rewrites = oci.requests.slice(mark).filter((r) => r.method === "PUT" && [...before].some((k) => decodeURIComponent(r.url.split("?")[0]).endsWith(`/data/${k}`)));
+    expect(rewrites).toEqual([]);
+    expect(oci.openUploads()).toEqual([]);
+    expect(await hashAll(dest)).toEqual(corpus);
+
+    // Nothing changed: a third run transfers 0 bytes.
+    const third = await finish(runScript(["--json"]));
+    expect(JSON.parse(third.stdout.trim().split("\n").pop()!)).toMatchObject({ copiedObjects: 0, copiedBytes: 0 });
+  });
+});
