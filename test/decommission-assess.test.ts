@@ -55,4 +55,12 @@ describe("assessDecommission", () => {
     );
     expect(result.blockers.map((b) => b.split(":")[0])).toEqual(["traffic", "bake", "rollback path", "data"]);
   });
+
+  it("says why a fact could not be gathered", () => {
+    const result = assessDecommission({ ...safeFacts, liveWeights: undefined, liveWeightsError: "AccessDenied: route53:ListResourceRecordSets", dataPending: undefined, dataError: "listing took longer than 120 s" }, policy, now);
+    expect(result.blockers).toEqual([
+      "traffic: the Route53 records of the tenant could not be read (AccessDenied: route53:ListResourceRecordSets), so it is unknown whether AWS still serves traffic",
+      "data: the final comparison of the AWS source with the OCI bucket did not run (listing took longer than 120 s)",
+    ]);
+  });
 });
