@@ -11,6 +11,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { sync } from "../components/transfer";
 import { OciStore } from "../components/transfer/oci-store";
 import { S3Store } from "../components/transfer/s3-store";
+import { writeOciCliConfig } from "./support/oci-cli-config";
 import { makeOciTestAuth } from "./support/oci-signature";
 import { OciObjectStorageServer } from "./support/oci-objectstorage-server";
 import { destroy, ProviderCallError, refresh, serializeProvider, startProviderHost, UNKNOWN, up, type ProviderHost, type ResourceState } from "./support/provider-host";
@@ -79,13 +80,7 @@ beforeAll(async () => {
   await new S3Store({ ...s3.clientOptions, bucket: "legacy", prefix: "tenants/other" }).put("x.csv", Readable.from([Buffer.from("x")]), { size: 1, md5: crypto.createHash("md5").update("x").digest("hex") });
   await sync(source, destination);
 
-  const keyFile = path.join(tmp, "oci_api_key.pem");
-  await fsp.writeFile(keyFile, auth.provider.getPrivateKey(), { mode: 0o600 });
-  const configFile = path.join(tmp, "oci-config");
-  await fsp.writeFile(configFile, [
-    "[DEFAULT]", `user=${auth.provider.getUser()}`, `fingerprint=${auth.provider.getFingerprint()}`,
-    `tenancy=${auth.provider.getTenantId()}`, "region=us-ashburn-1", `key_file=${keyFile}`, "",
-  ].join("\n"));
+  const configFile = await writeOciCliConfig(tmp, auth);
 
   provider = await serializeProvider("components/decommission/provider.ts", "decommissionGuardProvider");
   host = await startProviderHost({

@@ -2,9 +2,9 @@
 // default filled in), each failure named by its property with the fix. Pure: no Pulumi, no I/O.
 import type { DestinationSpec, SourceSpec } from "../datasync/logic";
 import type { RecordType } from "../cutover/types";
+import { isUnknown, UNKNOWN } from "../cutover/spec";
 
-/** The engine's marker for a value unknown during preview. */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+export { isUnknown, UNKNOWN };
 
 export const DEFAULT_MIN_DAYS_ON_OCI = 7;
 
@@ -52,13 +52,6 @@ export interface CheckedGuardInputs {
 export interface Failure {
   property: string;
   reason: string;
-}
-
-export function isUnknown(value: unknown): boolean {
-  if (value === UNKNOWN) return true;
-  if (Array.isArray(value)) return value.some(isUnknown);
-  if (value && typeof value === "object") return Object.values(value).some(isUnknown);
-  return false;
 }
 
 /** Dotted paths of the unknown values, for the preview text. */
