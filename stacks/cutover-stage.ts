@@ -47,6 +47,8 @@ export const cutoverStage: Stage = (foundation: Foundation, prior: Partial<Recor
       awsWeight: cutover.awsWeight,
       ociWeight: cutover.ociWeight,
       status: cutover.status,
+      ociFullSince: cutover.ociFullSince,
+      awsDecommissioned: section.awsDecommissioned,
     },
   };
 };

@@ -123,6 +123,6 @@ describe("cutover stage", () => {
       gates: { probe: { url: "https://129.213.45.67:443/", hostHeader: "tenant42.example.com" } },
     });
     expect(typeof declared[0].inputs.__provider).toBe("string");
-    expect(Object.keys(result.outputs).sort()).toEqual(["awsWeight", "ociPercent", "ociWeight", "status", "transition"]);
+    expect(Object.keys(result.outputs).sort()).toEqual(["awsDecommissioned", "awsWeight", "ociFullSince", "ociPercent", "ociWeight", "status", "transition"]);
   });
 });

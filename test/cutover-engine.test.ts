@@ -287,6 +287,17 @@ describe("runCutover", () => {
     expect(server.records(zone)).toHaveLength(1);
   });
 
+  it("creates the pair at AWS 100% when the name has no record yet, with nothing to wait out", async () => {
+    const started = clock.now();
+    const report = await runCutover(plan({ steps: [5, 25], targetOciPercent: 25, bakeMs: 60_000 }), { client, clock });
+    expect(report.history.map((h) => h.event)).toEqual(["migrate-simple-record", "step", "step-passed", "step", "step-passed", "complete"]);
+    expect(report.history[0].weights).toEqual({ aws: 100, oci: 0 });
+    expect(live()).toEqual({ aws: 75, oci: 25, ttl: [60, 60] });
+    // 3 changes x INSYNC (30 s, seen by polls at 0.25, 0.5, 1, 2, 4, then every 5 s: 32.75 s)
+    // + 2 steps x (60 s TTL + 60 s bake), and no old TTL to wait out.
+    expect(clock.now() - started).toBe(3 * 32_750 + 2 * 120_000);
+  });
+
   it("starts from the live weights when they differ from any step (e.g. after an emergency rollback)", async () => {
     seedPlainRecord(60);
     await runCutover(plan({ steps: [5, 25, 50, 100] }), { client, clock });

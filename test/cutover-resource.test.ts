@@ -152,6 +152,18 @@ describe("Cutover resource through the provider host", () => {
       expect(Math.abs(splits.get(percent)! - percent / 100)).toBeLessThanOrEqual(0.02);
     }
     expect(target.hostHeaders).toEqual(new Set([NAME]));
+    const fullSince = Date.parse(state.outputs.ociFullSince as string);
+    expect(Date.now() - fullSince).toBeGreaterThanOrEqual(1_000); // reached before the last TTL wait and bake
+    expect(Date.now() - fullSince).toBeLessThan(60_000);
+
+    // A side cannot be renamed in place.
+    const renamed: ProviderCallError = await up(host, provider, state, inputs({ steps: [1, 5, 25, 50, 100], oci: { setIdentifier: "oci-2", values: ["198.51.100.20"] } })).catch((e) => e);
+    expect(renamed.failures).toEqual([
+      {
+        property: "oci.setIdentifier",
+        reason: 'cannot change on a live cutover ("oci" -> "oci-2"): the old record would stay in the weighted set; keep "oci"',
+      },
+    ]);
 
     // Nothing to do on the next run.
     const before = changeCount();
@@ -164,7 +176,7 @@ describe("Cutover resource through the provider host", () => {
     server.putRecord(zone, { ...aws, Weight: 30 });
     server.putRecord(zone, { ...oci, Weight: 70 });
     const refreshed = await refresh(host, state);
-    expect(refreshed!.outputs).toMatchObject({ awsWeight: 30, ociWeight: 70, ociPercent: 70 });
+    expect(refreshed!.outputs).toMatchObject({ awsWeight: 30, ociWeight: 70, ociPercent: 70, ociFullSince: "" });
   }, 120_000);
 
   it("rolls back when the gate fails at 25%, records the live weights and fails with the numbers; the next up resumes", async () => {
@@ -255,6 +267,13 @@ describe("Cutover resource through the provider host", () => {
     expect(server.records(zone).map((r) => [r.SetIdentifier, r.Weight])).toEqual([["aws", 100]]);
     expect(server.healthCheckIds()).not.toContain(hc);
     expect(server.sampleSplit(zone, NAME, "A").aws).toBe(1);
+
+    // The tenant comes back: a new life of the resource gets a new health check (Route53 refuses
+    // the caller reference of a deleted one).
+    const again = await up(host, provider, undefined, withHealth);
+    const hc2 = (again.state!.outputs.healthCheckIds as { oci: string }).oci;
+    expect(hc2).not.toBe(hc);
+    expect(weights()).toEqual({ aws: 0, oci: 100 });
   }, 120_000);
 
   it("delete keeps OCI at 100% when AWS is decommissioned, and never moves traffic onto OCI itself", async () => {
@@ -276,6 +295,25 @@ describe("Cutover resource through the provider host", () => {
     const finished = await up(host, provider, decommissioned.state, inputs({ awsDecommissioned: true }));
     await destroy(host, finished.state as ResourceState);
     expect(server.records(zone).map((r) => [r.SetIdentifier, r.Weight])).toEqual([["oci", 100]]);
+  }, 120_000);
+
+  it("moving to another name replaces: the new name walks the steps, then the old name goes back to AWS", async () => {
+    const created = await up(host, provider, undefined, inputs());
+    const other = "tenant7-new.example.com";
+    server.putRecord(zone, { Name: other, Type: "A", TTL: 2, ResourceRecords: ["192.0.2.10"] });
+    const moved = await up(host, provider, created.state, inputs({ recordName: other }));
+    expect(moved.op).toBe("replace");
+    expect(moved.diff?.replaces).toEqual(["recordName"]);
+    const byName = (name: string) =>
+      server
+        .records(zone)
+        .filter((r) => r.Name === `${name}.`)
+        .map((r) => [r.SetIdentifier, r.Weight]);
+    expect(byName(other)).toEqual([
+      ["aws", 0],
+      ["oci", 100],
+    ]);
+    expect(byName(NAME)).toEqual([["aws", 100]]);
   }, 120_000);
 
   it("the rollback script changes nothing when AWS already has everything, and explains bad arguments", async () => {

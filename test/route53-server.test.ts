@@ -218,6 +218,12 @@ describe("health checks", () => {
     expect(await failure(client.send(new DeleteHealthCheckCommand({ HealthCheckId: id })))).toMatchObject({ name: "HealthCheckInUse" });
     const unknown = await failure(change({ Action: "CREATE", ResourceRecordSet: { ...weighted("aws", 1), HealthCheckId: "nope" } }));
     expect(unknown.name).toBe("NoSuchHealthCheck");
+
+    // Once deleted, its caller reference cannot be used again, whatever the settings.
+    await change({ Action: "DELETE", ResourceRecordSet: { ...weighted("oci", 0), HealthCheckId: id } });
+    await client.send(new DeleteHealthCheckCommand({ HealthCheckId: id }));
+    const reused = await failure(client.send(new CreateHealthCheckCommand({ CallerReference: "ref-1", HealthCheckConfig: config })));
+    expect(reused).toMatchObject({ name: "HealthCheckAlreadyExists", status: 409 });
   });
 
   it("answers injected throttling as the SDK expects it", async () => {

@@ -28,6 +28,8 @@ export class Cutover extends pulumi.dynamic.Resource {
   declare readonly history: pulumi.Output<HistoryEvent[]>;
   declare readonly lastMeasurements: pulumi.Output<Measurement[]>;
   declare readonly healthCheckIds: pulumi.Output<{ aws: string; oci: string }>;
+  /** When OCI began carrying all traffic (ISO time); "" while AWS has any weight. */
+  declare readonly ociFullSince: pulumi.Output<string>;
 
   constructor(name: string, args: CutoverArgs, opts?: pulumi.CustomResourceOptions) {
     super(
@@ -45,6 +47,7 @@ export class Cutover extends pulumi.dynamic.Resource {
         history: undefined,
         lastMeasurements: undefined,
         healthCheckIds: undefined,
+        ociFullSince: undefined,
       },
       opts,
     );

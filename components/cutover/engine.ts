@@ -14,6 +14,8 @@ export interface EngineDeps {
   log?: (line: string) => void;
   /** Longest interval between GetChange polls (default 5 s). */
   pollMs?: number;
+  /** Part of the health checks' caller references: one per life of the resource (default "1"). */
+  healthCheckGeneration?: string;
 }
 
 export interface CutoverReport {
@@ -99,8 +101,8 @@ export async function runCutover(plan: CutoverPlan, deps: EngineDeps): Promise<C
     );
   }
   const healthCheckIds = {
-    aws: plan.aws.healthCheck ? await records.ensureHealthCheck(plan.aws, plan.aws.healthCheck) : "",
-    oci: plan.oci.healthCheck ? await records.ensureHealthCheck(plan.oci, plan.oci.healthCheck) : "",
+    aws: plan.aws.healthCheck ? await records.ensureHealthCheck(plan.aws, plan.aws.healthCheck, deps.healthCheckGeneration ?? "1") : "",
+    oci: plan.oci.healthCheck ? await records.ensureHealthCheck(plan.oci, plan.oci.healthCheck, deps.healthCheckGeneration ?? "1") : "",
   };
   const pair = (w: Weights): [ResourceRecordSet, ResourceRecordSet] => [
     targetRecord(addr, plan.aws, w.aws, plan.ttl, healthCheckIds.aws || undefined),

@@ -1,5 +1,6 @@
 // What the Cutover dynamic provider does, as plain functions (no Pulumi import). provider.ts
 // loads this module inside each method, in the provider host process.
+import { randomUUID } from "crypto";
 import { systemClock } from "./clock";
 import { addressOf, AWS_ONLY, CutoverReport, EngineDeps, readLive, removeSide, runCutover, setLiveWeights } from "./engine";
 import { makeRoute53Client, normalizeName, PairAddress, PairRecords } from "./records";
@@ -105,6 +106,24 @@ export async function checkCutover(olds: Props, news: Props, settings: ProviderS
     const reason = live.error.length > 120 ? `${live.error.slice(0, 117)}...` : live.error;
     from = { percent: recorded ?? 0, source: "recorded", note: `live weights not read: ${reason}` };
   }
+  // Renaming a side in place would leave the old record behind as a foreign weighted record.
+  const before = addressOfProps(olds);
+  const after = addressOfProps(news);
+  const sameName =
+    olds.zoneId !== undefined &&
+    before.zoneId === after.zoneId &&
+    normalizeName(String(before.recordName)) === normalizeName(String(after.recordName)) &&
+    before.recordType === after.recordType;
+  for (const side of ["aws", "oci"] as const) {
+    const was = side === "aws" ? before.awsSetIdentifier : before.ociSetIdentifier;
+    const now = side === "aws" ? after.awsSetIdentifier : after.ociSetIdentifier;
+    if (sameName && !isUnknown(now) && was !== now) {
+      validated.failures.push({
+        property: `${side}.setIdentifier`,
+        reason: `cannot change on a live cutover (${JSON.stringify(was)} -> ${JSON.stringify(now)}): the old record would stay in the weighted set; keep ${JSON.stringify(was)}`,
+      });
+    }
+  }
   const inputs = {
     ...news,
     transition: describeTransition(inputsOf(news), from),
@@ -120,8 +139,6 @@ export async function diffCutover(olds: Props, news: Props, settings: ProviderSe
   if (before.zoneId !== after.zoneId) replaces.push("zoneId");
   if (normalizeName(String(before.recordName)) !== normalizeName(String(after.recordName))) replaces.push("recordName");
   if (before.recordType !== after.recordType) replaces.push("recordType");
-  if (before.awsSetIdentifier !== after.awsSetIdentifier) replaces.push("aws");
-  if (before.ociSetIdentifier !== after.ociSetIdentifier && !replaces.includes("oci")) replaces.push("oci");
   const newInputs = inputsOf(news);
   if (isUnknown(newInputs)) return { changes: true, replaces, deleteBeforeReplace: false };
 
@@ -132,13 +149,24 @@ export async function diffCutover(olds: Props, news: Props, settings: ProviderSe
   const target = weightsForOciPercent(Number(news.targetOciPercent));
   const live = await tryLive(news, settings);
   const recorded: Weights = { aws: Number(olds.awsWeight ?? -1), oci: Number(olds.ociWeight ?? -1) };
-  const current = live.weights ?? recorded;
-  const drifted = !sameWeights(current, target);
+  // Read fine but no pair (deleted by hand): drifted. Not readable: judge by what the state recorded.
+  const drifted = live.error === undefined ? !live.weights || !sameWeights(live.weights, target) : !sameWeights(recorded, target);
   const unfinished = olds.status !== "complete";
   return { changes: specChanged || drifted || unfinished || replaces.length > 0, replaces, deleteBeforeReplace: false };
 }
 
 const HISTORY_KEPT = 60;
+
+/**
+ * When OCI began carrying all traffic (ISO time), kept across runs while it stays so; "" when AWS
+ * has any weight. The decommission assessment reads it (components/decommission).
+ */
+function ociFullSinceOf(weights: Weights, olds: Props | undefined, history: CutoverReport["history"]): string {
+  if (weights.aws !== 0 || weights.oci === 0) return "";
+  if (typeof olds?.ociFullSince === "string" && olds.ociFullSince && olds.awsWeight === 0) return olds.ociFullSince;
+  const reached = [...history].reverse().find((h) => h.event === "step" && h.weights.aws === 0 && h.weights.oci > 0);
+  return reached?.at ?? new Date().toISOString();
+}
 
 function outputsOf(
   inputs: Props,
@@ -155,6 +183,7 @@ function outputsOf(
     ociWeight: report.weights.oci,
     ociPercent: ociPercentOf(report.weights),
     healthCheckIds: report.healthCheckIds,
+    ociFullSince: ociFullSinceOf(report.weights, olds, report.history),
     history: [...earlier, ...report.history].slice(-HISTORY_KEPT),
     ...extra,
   });
@@ -171,11 +200,14 @@ async function walk(inputs: Props, olds: Props | undefined, settings: ProviderSe
     throw new Error(`invalid cutover inputs: ${text}`);
   }
   const plan = validated.plan;
-  const deps = engineDeps(settings);
+  // One generation per life of the resource, kept across updates (see ensureHealthCheck).
+  const healthCheckGeneration: string =
+    typeof olds?.healthCheckGeneration === "string" && olds.healthCheckGeneration ? olds.healthCheckGeneration : randomUUID().slice(0, 8);
+  const deps = { ...engineDeps(settings), healthCheckGeneration };
   const id = resourceId(addressOf(plan));
   try {
     const report = await runCutover(plan, deps);
-    const outs = outputsOf(inputs, olds, report, { status: "complete", lastError: "", lastMeasurements: report.measurements });
+    const outs = outputsOf(inputs, olds, report, { status: "complete", lastError: "", lastMeasurements: report.measurements, healthCheckGeneration });
     // A health check the records no longer use (its settings changed) is removed.
     for (const side of ["aws", "oci"] as const) {
       const old = olds?.healthCheckIds?.[side];
@@ -187,7 +219,7 @@ async function walk(inputs: Props, olds: Props | undefined, settings: ProviderSe
   } catch (err) {
     const e = err as Error & { report?: CutoverReport; failed?: Measurement[] };
     if (e.name === "CutoverFailure" && e.report) {
-      throw partialFailure(e.message, id, outputsOf(inputs, olds, e.report, { status: "rolled-back", lastError: e.message, lastMeasurements: e.failed ?? [] }));
+      throw partialFailure(e.message, id, outputsOf(inputs, olds, e.report, { status: "rolled-back", lastError: e.message, lastMeasurements: e.failed ?? [], healthCheckGeneration }));
     }
     // Failed for another reason (API error, timeout): record what is live, if anything is.
     const live = await tryLive(inputs, settings);
@@ -199,7 +231,7 @@ async function walk(inputs: Props, olds: Props | undefined, settings: ProviderSe
           inputs,
           olds,
           { weights: live.weights, healthCheckIds: olds?.healthCheckIds ?? { aws: "", oci: "" }, history: [] },
-          { status: "failed", lastError: e.message, lastMeasurements: [] },
+          { status: "failed", lastError: e.message, lastMeasurements: [], healthCheckGeneration },
         ),
       );
     }
@@ -222,7 +254,14 @@ export async function readCutover(id: string, props: Props, settings: ProviderSe
   if (!live.weights) return { id: "", props: {} };
   return {
     id,
-    props: plain({ ...props, awsWeight: live.weights.aws, ociWeight: live.weights.oci, ociPercent: ociPercentOf(live.weights) }),
+    props: plain({
+      ...props,
+      awsWeight: live.weights.aws,
+      ociWeight: live.weights.oci,
+      ociPercent: ociPercentOf(live.weights),
+      // AWS has weight again (a hand-made or emergency rollback): OCI no longer carries everything.
+      ociFullSince: live.weights.aws === 0 && live.weights.oci > 0 ? (props.ociFullSince ?? "") : "",
+    }),
   };
 }
 

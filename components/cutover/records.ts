@@ -165,9 +165,13 @@ export class PairRecords {
     }
   }
 
-  /** Creates the health check once: the caller reference is derived from the record and config. */
-  async ensureHealthCheck(target: TargetSpec, spec: HealthCheckSpec): Promise<string> {
-    const seed = JSON.stringify([this.addr.zoneId, normalizeName(this.addr.recordName), this.addr.recordType, target.setIdentifier, spec]);
+  /**
+   * Creates the health check once per `generation`: the caller reference is derived from the
+   * record, the settings and the generation. Route53 refuses a caller reference of a deleted
+   * check, so each life of the resource (create after destroy) brings its own generation.
+   */
+  async ensureHealthCheck(target: TargetSpec, spec: HealthCheckSpec, generation: string): Promise<string> {
+    const seed = JSON.stringify([this.addr.zoneId, normalizeName(this.addr.recordName), this.addr.recordType, target.setIdentifier, spec, generation]);
     const callerReference = `tundra-cutover-${createHash("sha256").update(seed).digest("hex").slice(0, 40)}`;
     const result: CreateHealthCheckResponse = await this.send(
       "CreateHealthCheck",

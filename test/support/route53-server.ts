@@ -141,6 +141,8 @@ export class Route53Server {
   private readonly zones = new Map<string, Zone>();
   private readonly changes = new Map<string, ChangeInfo>();
   private readonly healthChecks = new Map<string, HealthCheck>();
+  /** Route53 remembers the caller references of deleted health checks (for some days). */
+  private readonly deletedCallerReferences = new Set<string>();
   private readonly failures: { action: string; status: number; code: string; message: string }[] = [];
   readonly log: RequestLogEntry[] = [];
   syncDelayMs: number;
@@ -539,6 +541,13 @@ export class Route53Server {
     const config = req.HealthCheckConfig;
     if (!callerReference) throw new ApiError(400, "InvalidInput", "Invalid request: Missing field 'CallerReference'");
     if (!config?.Type) throw new ApiError(400, "InvalidInput", "Invalid request: Missing field 'Type' in HealthCheckConfig");
+    if (this.deletedCallerReferences.has(callerReference)) {
+      throw new ApiError(
+        409,
+        "HealthCheckAlreadyExists",
+        `The health check you are trying to create already exists. Caller reference ${callerReference} belongs to a deleted health check.`,
+      );
+    }
     const existing = [...this.healthChecks.values()].find((h) => h.callerReference === callerReference);
     if (existing) {
       if (JSON.stringify(existing.config) !== JSON.stringify(config)) {
@@ -593,6 +602,7 @@ export class Route53Server {
         throw new ApiError(400, "HealthCheckInUse", `Health check ${id} is still referenced from a resource record set.`);
       }
     }
+    this.deletedCallerReferences.add(this.healthChecks.get(id)!.callerReference);
     this.healthChecks.delete(id);
     return { root: "DeleteHealthCheckResponse", body: {} };
   }
