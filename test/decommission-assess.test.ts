@@ -63,4 +63,13 @@ describe("assessDecommission", () => {
       "data: the final comparison of the AWS source with the OCI bucket did not run (listing took longer than 120 s)",
     ]);
   });
+
+  it("blocks when the AWS source lists nothing: a wrong bucket or prefix must not pass as 'nothing missing'", () => {
+    const empty = { objects: 0, bytes: 0, examples: [], source: { description: "s3://legacy/tenants/acme-typo/", objects: 0 } };
+    expect(assessDecommission({ ...safeFacts, dataPending: empty }, policy, now).blockers).toEqual([
+      "data: the AWS source s3://legacy/tenants/acme-typo/ lists no objects, so the comparison proved nothing; check the source bucket and prefix",
+    ]);
+    const full = { ...empty, source: { description: "s3://legacy/tenants/acme/", objects: 13 } };
+    expect(assessDecommission({ ...safeFacts, dataPending: full }, policy, now).safe).toBe(true);
+  });
 });

@@ -178,6 +178,11 @@ describe("DecommissionGuard through the provider host", () => {
       blocker: /data: 1 objects \(31 bytes\) in AWS are missing or different in OCI, e\.g\. sales\/2026\/03\.csv/,
       cleanup: () => putSource("sales/2026/03.csv", ORIGINAL_03),
     },
+    {
+      what: "the source prefix is wrong (lists nothing)",
+      arrange: async () => ({ ...inputs(), source: { bucket: "legacy", prefix: "tenants/acme-typo", region: "us-east-1", endpoint: s3.endpoint, forcePathStyle: true } }),
+      blocker: /data: the AWS source s3:\/\/legacy\/tenants\/acme-typo\/ lists no objects/,
+    },
     { what: "too few days on OCI", arrange: async () => inputs({ ociFullSince: daysAgo(6.5) }), blocker: /bake: OCI has carried 100% for 6\.5 days since \S+; 7 are required/ },
     {
       what: "the OCI stack gives no date",

@@ -11,7 +11,13 @@ export interface DecommissionFacts {
   /** The OCI stack's cutover says AWS is decommissioned, so tearing OCI down never routes back to AWS. */
   ociStackAcknowledged: boolean;
   /** Objects in the AWS source that are missing or different in OCI (a final sync plan). */
-  dataPending?: { objects: number; bytes: number; examples: string[] };
+  dataPending?: {
+    objects: number;
+    bytes: number;
+    examples: string[];
+    /** Objects the AWS source listed, and where: none means a wrong bucket/prefix compared nothing. */
+    source?: { description: string; objects: number };
+  };
   /** Why the comparison did not run or did not finish (shown with the data blocker). */
   dataError?: string;
 }
@@ -60,6 +66,8 @@ export function assessDecommission(facts: DecommissionFacts, policy: Decommissio
   if (!facts.dataPending) {
     const reason = facts.dataError ? ` (${facts.dataError})` : "";
     blockers.push(`data: the final comparison of the AWS source with the OCI bucket did not run${reason}`);
+  } else if (facts.dataPending.source?.objects === 0) {
+    blockers.push(`data: the AWS source ${facts.dataPending.source.description} lists no objects, so the comparison proved nothing; check the source bucket and prefix`);
   } else if (facts.dataPending.objects > 0) {
     const examples = facts.dataPending.examples.slice(0, 5).join(", ");
     blockers.push(`data: ${facts.dataPending.objects} objects (${facts.dataPending.bytes} bytes) in AWS are missing or different in OCI, e.g. ${examples}; run the sync first`);

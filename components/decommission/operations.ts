@@ -99,7 +99,14 @@ async function compareData(inputs: CheckedGuardInputs, settings: GuardSettings, 
       "comparing the AWS source with the OCI bucket",
       () => controller.abort(new Error("timeout")),
     );
-    return { dataPending: { objects: p.copy.length, bytes: p.summary.copyBytes, examples: p.copy.slice(0, 5).map((c) => c.source.key) } };
+    return {
+      dataPending: {
+        objects: p.copy.length,
+        bytes: p.summary.copyBytes,
+        examples: p.copy.slice(0, 5).map((c) => c.source.key),
+        source: { description: p.summary.source, objects: p.summary.sourceObjects },
+      },
+    };
   } catch (err) {
     return { dataError: firstLine(err) };
   }
