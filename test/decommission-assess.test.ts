@@ -72,4 +72,16 @@ describe("assessDecommission", () => {
     const full = { ...empty, source: { description: "s3://legacy/tenants/acme/", objects: 13 } };
     expect(assessDecommission({ ...safeFacts, dataPending: full }, policy, now).safe).toBe(true);
   });
+
+  it("blocks while another weighted record at the name takes a share, or the name is still a plain record", () => {
+    const others = [{ setIdentifier: "legacy-eu", weight: 20 }, { setIdentifier: "standby", weight: 0 }];
+    expect(assessDecommission({ ...safeFacts, otherRecords: others }, policy, now).blockers).toEqual([
+      'traffic: the weighted record "legacy-eu" outside the AWS/OCI pair has weight 20; it takes a share of the traffic',
+    ]);
+    const plain = assessDecommission({ ...safeFacts, liveWeights: { aws: undefined, oci: undefined }, otherRecords: [{ setIdentifier: null, weight: null }] }, policy, now);
+    expect(plain.blockers).toEqual([
+      "traffic: no OCI record carries traffic; decommissioning AWS would leave the tenant with nothing to serve it",
+      "traffic: the name is still a plain (non-weighted) record, so traffic never moved to the weighted pair",
+    ]);
+  });
 });

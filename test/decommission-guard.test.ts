@@ -173,6 +173,11 @@ describe("DecommissionGuard through the provider host", () => {
       blocker: /traffic: no OCI record carries traffic/,
     },
     {
+      what: "a third weighted record takes a share",
+      arrange: async () => (route53.putRecord(zone, { Name: NAME, Type: "A", SetIdentifier: "aws-eu", Weight: 10, TTL: 60, ResourceRecords: ["192.0.2.99"] }), inputs()),
+      blocker: /traffic: the weighted record "aws-eu" outside the AWS\/OCI pair has weight 10/,
+    },
+    {
       what: "data differs in OCI",
       arrange: async () => (await putSource("sales/2026/03.csv", "rewritten on AWS after the sync"), inputs()),
       blocker: /data: 1 objects \(31 bytes\) in AWS are missing or different in OCI, e\.g\. sales\/2026\/03\.csv/,

@@ -6,6 +6,8 @@ export interface DecommissionFacts {
   liveWeights?: { aws: number | undefined; oci: number | undefined };
   /** Why the records could not be read (shown with the traffic blocker). */
   liveWeightsError?: string;
+  /** Other records at the name: weighted ones outside the pair (they take a share), or a plain one. */
+  otherRecords?: { setIdentifier: string | null; weight: number | null }[];
   /** When OCI started carrying all traffic (ISO), as the OCI stack's cutover recorded it. */
   ociFullSince?: string;
   /** The OCI stack's cutover says AWS is decommissioned, so tearing OCI down never routes back to AWS. */
@@ -45,6 +47,14 @@ export function assessDecommission(facts: DecommissionFacts, policy: Decommissio
     blockers.push(`traffic: AWS still has Route53 weight ${weights.aws} (OCI ${weights.oci ?? "absent"}); finish the cutover to OCI 100% first`);
   } else if (!weights.oci) {
     blockers.push("traffic: no OCI record carries traffic; decommissioning AWS would leave the tenant with nothing to serve it");
+  }
+
+  for (const other of facts.otherRecords ?? []) {
+    if (other.setIdentifier === null) {
+      blockers.push("traffic: the name is still a plain (non-weighted) record, so traffic never moved to the weighted pair");
+    } else if ((other.weight ?? 0) > 0) {
+      blockers.push(`traffic: the weighted record ${JSON.stringify(other.setIdentifier)} outside the AWS/OCI pair has weight ${other.weight}; it takes a share of the traffic`);
+    }
   }
 
   if (!facts.ociFullSince) {

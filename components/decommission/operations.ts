@@ -72,7 +72,7 @@ function firstLine(err: unknown): string {
   return line.length > 200 ? `${line.slice(0, 197)}...` : line;
 }
 
-async function readTraffic(inputs: CheckedGuardInputs, settings: GuardSettings, ms: number): Promise<Pick<DecommissionFacts, "liveWeights" | "liveWeightsError">> {
+async function readTraffic(inputs: CheckedGuardInputs, settings: GuardSettings, ms: number): Promise<Pick<DecommissionFacts, "liveWeights" | "liveWeightsError" | "otherRecords">> {
   const { PairRecords, liveWeights, makeRoute53Client } = require("../cutover/records") as typeof import("../cutover/records");
   const { systemClock } = require("../cutover/clock") as typeof import("../cutover/clock");
   const records = new PairRecords(makeRoute53Client(settings.route53Endpoint), systemClock, inputs.route53);
@@ -80,7 +80,8 @@ async function readTraffic(inputs: CheckedGuardInputs, settings: GuardSettings, 
     const group = await withTimeout(records.readGroup(), ms, "reading the Route53 records");
     // No weighted pair: nothing identifies an OCI record carrying traffic (assess blocks on that).
     const weights = liveWeights(group) ?? { aws: undefined, oci: undefined };
-    return { liveWeights: weights };
+    const others = [...(group.simple ? [group.simple] : []), ...group.others].map((r) => ({ setIdentifier: r.SetIdentifier ?? null, weight: r.Weight ?? null }));
+    return { liveWeights: weights, ...(others.length > 0 ? { otherRecords: others } : {}) };
   } catch (err) {
     return { liveWeightsError: firstLine(err) };
   }
