@@ -36,6 +36,11 @@ type Props = Record<string, any>;
 export interface AssessmentFields {
   safe: boolean;
   blockers: string[];
+  /**
+   * Only in checked inputs: blocker kinds whose facts a preview could not gather in time (a very
+   * large bucket). diff ignores them, so a big tenant does not show an update on every preview.
+   */
+  unassessed?: string[];
   /** One line: "destroy allowed" or "destroy refused: 2 blockers (traffic, data)". */
   verdict: string;
 }
@@ -46,6 +51,14 @@ export function settingsFrom(get: (key: string) => string | undefined, env: Node
   return { ...(route53Endpoint ? { route53Endpoint } : {}), data: dataSettings(get, env) };
 }
 
+/** A fact not gathered within its time limit (as opposed to one that failed). */
+class FactTimeout extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "FactTimeout";
+  }
+}
+
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string, onTimeout?: () => void): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   return Promise.race([
@@ -53,7 +66,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string, onTimeout
     new Promise<T>((_, reject) => {
       timer = setTimeout(() => {
         onTimeout?.();
-        reject(new Error(`${what} took longer than ${Math.round(ms / 1000)} s`));
+        reject(new FactTimeout(`${what} took longer than ${Math.round(ms / 1000)} s`));
       }, ms);
     }),
   ]);
@@ -64,7 +77,7 @@ function firstLine(err: unknown): string {
   const e = err as { name?: string; message?: unknown; statusCode?: number; serviceCode?: string };
   const text =
     err instanceof Error
-      ? `${e.name && e.name !== "Error" ? `${e.name}: ` : ""}${err.message}`
+      ? `${e.name && e.name !== "Error" && e.name !== "FactTimeout" ? `${e.name}: ` : ""}${err.message}`
       : e && typeof e === "object"
         ? [e.statusCode, e.serviceCode, typeof e.message === "string" ? e.message : JSON.stringify(err)].filter((x) => x !== undefined && x !== "").join(" ")
         : String(err);
@@ -72,7 +85,9 @@ function firstLine(err: unknown): string {
   return line.length > 200 ? `${line.slice(0, 197)}...` : line;
 }
 
-async function readTraffic(inputs: CheckedGuardInputs, settings: GuardSettings, ms: number): Promise<Pick<DecommissionFacts, "liveWeights" | "liveWeightsError" | "otherRecords">> {
+type Gathered<K extends keyof DecommissionFacts> = Pick<DecommissionFacts, K> & { timedOut?: true };
+
+async function readTraffic(inputs: CheckedGuardInputs, settings: GuardSettings, ms: number): Promise<Gathered<"liveWeights" | "liveWeightsError" | "otherRecords">> {
   const { PairRecords, liveWeights, makeRoute53Client } = require("../cutover/records") as typeof import("../cutover/records");
   const { systemClock } = require("../cutover/clock") as typeof import("../cutover/clock");
   const records = new PairRecords(makeRoute53Client(settings.route53Endpoint), systemClock, inputs.route53);
@@ -83,11 +98,11 @@ async function readTraffic(inputs: CheckedGuardInputs, settings: GuardSettings, 
     const others = [...(group.simple ? [group.simple] : []), ...group.others].map((r) => ({ setIdentifier: r.SetIdentifier ?? null, weight: r.Weight ?? null }));
     return { liveWeights: weights, ...(others.length > 0 ? { otherRecords: others } : {}) };
   } catch (err) {
-    return { liveWeightsError: firstLine(err) };
+    return { liveWeightsError: firstLine(err), ...(err instanceof FactTimeout ? { timedOut: true as const } : {}) };
   }
 }
 
-async function compareData(inputs: CheckedGuardInputs, settings: GuardSettings, ms: number): Promise<Pick<DecommissionFacts, "dataPending" | "dataError">> {
+async function compareData(inputs: CheckedGuardInputs, settings: GuardSettings, ms: number): Promise<Gathered<"dataPending" | "dataError">> {
   const logic = require("../datasync/logic") as typeof import("../datasync/logic");
   const { plan } = require("../transfer/sync") as typeof import("../transfer/sync");
   // The DataSync provider's own store construction, so both read the same places the same way.
@@ -109,13 +124,19 @@ async function compareData(inputs: CheckedGuardInputs, settings: GuardSettings, 
       },
     };
   } catch (err) {
-    return { dataError: firstLine(err) };
+    return { dataError: firstLine(err), ...(err instanceof FactTimeout ? { timedOut: true as const } : {}) };
   }
 }
 
+/** An assessment, and the blocker kinds whose facts ran out of time (not known, rather than bad). */
+export type GuardAssessment = Assessment & { unassessed: string[] };
+
 /** Gathers every fact (Route53 and data concurrently) and assesses. */
-export async function assess(inputs: CheckedGuardInputs, settings: GuardSettings, limits: Limits, now = new Date()): Promise<Assessment> {
-  const [traffic, data] = await Promise.all([readTraffic(inputs, settings, limits.route53Ms), compareData(inputs, settings, limits.dataMs)]);
+export async function assess(inputs: CheckedGuardInputs, settings: GuardSettings, limits: Limits, now = new Date()): Promise<GuardAssessment> {
+  const [{ timedOut: trafficTimedOut, ...traffic }, { timedOut: dataTimedOut, ...data }] = await Promise.all([
+    readTraffic(inputs, settings, limits.route53Ms),
+    compareData(inputs, settings, limits.dataMs),
+  ]);
   const facts: DecommissionFacts = {
     ...traffic,
     ...data,
@@ -125,7 +146,8 @@ export async function assess(inputs: CheckedGuardInputs, settings: GuardSettings
   const result = assessDecommission(facts, { minDaysOnOci: inputs.minDaysOnOci }, now);
   // Say why the OCI stack's facts are missing, next to the blockers they cause.
   if (!result.safe && inputs.ociStack.note) result.blockers.push(`oci stack: ${inputs.ociStack.note} (${inputs.ociStack.name})`);
-  return result;
+  const unassessed = [...(trafficTimedOut ? ["traffic"] : []), ...(dataTimedOut ? ["data"] : [])];
+  return { ...result, unassessed };
 }
 
 /** The blocker kinds ("traffic", "data", ...): what decides a change, not the moving numbers. */
@@ -139,7 +161,7 @@ export function verdictOf(a: Assessment): string {
   return `destroy refused: ${a.blockers.length} blocker${a.blockers.length === 1 ? "" : "s"} (${kinds.join(", ")})`;
 }
 
-function fields(a: Assessment): AssessmentFields {
+function fields(a: Assessment): Omit<AssessmentFields, "unassessed"> {
   return { safe: a.safe, blockers: a.blockers, verdict: verdictOf(a) };
 }
 
@@ -164,7 +186,8 @@ export async function checkGuard(_olds: Props, news: Props, settings: GuardSetti
     const paths = unknownPaths(inputs);
     assessment = { safe: false, blockers: [`not assessed: ${paths.join(", ")} unknown until apply`], verdict: "destroy refused until assessed (inputs unknown until apply)" };
   } else {
-    assessment = fields(await assess(inputs, settings, TIME_LIMITS.check));
+    const a = await assess(inputs, settings, TIME_LIMITS.check);
+    assessment = { ...fields(a), unassessed: a.unassessed };
   }
   return { inputs: plain({ ...inputs, ...assessment }), failures: [] };
 }
@@ -183,8 +206,11 @@ export function diffGuard(olds: Props, news: Props) {
     if (isUnknown(news[key]) || JSON.stringify(before[key]) !== JSON.stringify(checkedOf(news)[key])) changed.push(key);
   }
   if (olds.schemaVersion !== SCHEMA_VERSION) changed.push("schemaVersion");
-  if (typeof news.safe === "boolean" && news.safe !== olds.safe) changed.push("safe");
-  if (Array.isArray(news.blockers) && JSON.stringify(blockerKinds(news.blockers)) !== JSON.stringify(blockerKinds(olds.blockers ?? []))) changed.push("blockers");
+  // Kinds a preview could not assess in time say nothing new: compare the rest.
+  const unassessed: string[] = Array.isArray(news.unassessed) ? news.unassessed : [];
+  const kinds = (blockers: unknown) => blockerKinds(Array.isArray(blockers) ? blockers : []).filter((k) => !unassessed.includes(k));
+  if (Array.isArray(news.blockers) && JSON.stringify(kinds(news.blockers)) !== JSON.stringify(kinds(olds.blockers))) changed.push("blockers");
+  else if (typeof news.safe === "boolean" && news.safe !== olds.safe && unassessed.length === 0) changed.push("safe");
   return { changes: changed.length > 0, replaces: [] as string[], deleteBeforeReplace: false, changed };
 }
 
