@@ -8,6 +8,7 @@
 import { parseArgs } from "util";
 import type { SingleBar } from "cli-progress";
 import { LocalDirectoryStore, SyncError, plan, sync, type ObjectStore, type SyncEvent, type SyncOptions } from "../components/transfer";
+import { formatBytes } from "../components/transfer/format";
 import { OciStore, type OciAuth } from "../components/transfer/oci-store";
 import { S3Store } from "../components/transfer/s3-store";
 
@@ -82,17 +83,6 @@ export function storeFor(location: string, values: Values, role: "--from" | "--t
   throw new UsageError(`${role} ${location}: unknown scheme ${scheme}:// (use s3://, oci:// or a directory).`);
 }
 
-function bytes(n: number): string {
-  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
-  let v = n;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u += 1;
-  }
-  return `${u === 0 ? v : v.toFixed(1)} ${units[u]}`;
-}
-
 async function main(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
@@ -125,11 +115,11 @@ async function main(argv: string[]): Promise<number> {
     const p = await plan(source, destination, options);
     const s = p.summary;
     process.stdout.write(`Plan ${s.source} -> ${s.destination}\n`);
-    process.stdout.write(`  source:     ${s.sourceObjects} objects, ${bytes(s.sourceBytes)}\n`);
-    process.stdout.write(`  copy:       ${s.copyObjects} objects, ${bytes(s.copyBytes)}\n`);
-    process.stdout.write(`  skip:       ${s.skipObjects} objects, ${bytes(s.skipBytes)} (already verified at the destination)\n`);
-    process.stdout.write(`  extraneous: ${s.extraneousObjects} objects, ${bytes(s.extraneousBytes)} (${options.deleteExtraneous ? "would be deleted" : "kept; --delete-extraneous deletes them"})\n`);
-    for (const c of p.copy.slice(0, 20)) process.stdout.write(`    copy ${c.source.key} (${bytes(c.source.size)}, ${c.reason})\n`);
+    process.stdout.write(`  source:     ${s.sourceObjects} objects, ${formatBytes(s.sourceBytes)}\n`);
+    process.stdout.write(`  copy:       ${s.copyObjects} objects, ${formatBytes(s.copyBytes)}\n`);
+    process.stdout.write(`  skip:       ${s.skipObjects} objects, ${formatBytes(s.skipBytes)} (already verified at the destination)\n`);
+    process.stdout.write(`  extraneous: ${s.extraneousObjects} objects, ${formatBytes(s.extraneousBytes)} (${options.deleteExtraneous ? "would be deleted" : "kept; --delete-extraneous deletes them"})\n`);
+    for (const c of p.copy.slice(0, 20)) process.stdout.write(`    copy ${c.source.key} (${formatBytes(c.source.size)}, ${c.reason})\n`);
     if (p.copy.length > 20) process.stdout.write(`    ... and ${p.copy.length - 20} more\n`);
     if (values.json) process.stdout.write(`${JSON.stringify({ dryRun: true, ...s })}\n`);
     return 0;
@@ -149,21 +139,21 @@ async function main(argv: string[]): Promise<number> {
     switch (e.type) {
       case "plan": {
         const s = e.plan;
-        process.stderr.write(`${s.source} -> ${s.destination}: copy ${s.copyObjects} objects (${bytes(s.copyBytes)}), skip ${s.skipObjects}, extraneous ${s.extraneousObjects}\n`);
+        process.stderr.write(`${s.source} -> ${s.destination}: copy ${s.copyObjects} objects (${formatBytes(s.copyBytes)}), skip ${s.skipObjects}, extraneous ${s.extraneousObjects}\n`);
         if (showBar) {
           const { SingleBar: Bar, Presets } = require("cli-progress") as typeof import("cli-progress");
           bar = new Bar({
             format: "{bar} {percentage}% | {done}/{total} | {objects} objects | {rate}/s | ETA {eta_formatted}",
             hideCursor: true, stream: process.stderr, etaBuffer: 50,
           }, Presets.shades_classic);
-          bar.start(Math.max(1, s.copyBytes), 0, { done: bytes(0), total: bytes(s.copyBytes), objects: `0/${s.copyObjects}`, rate: bytes(0) });
+          bar.start(Math.max(1, s.copyBytes), 0, { done: formatBytes(0), total: formatBytes(s.copyBytes), objects: `0/${s.copyObjects}`, rate: formatBytes(0) });
         }
         break;
       }
       case "progress": {
         const p = e.progress;
-        if (bar) bar.update(p.bytesDone, { done: bytes(p.bytesDone), total: bytes(p.bytesTotal), objects: `${p.objectsDone}/${p.objectsTotal}`, rate: bytes(p.bytesPerSecond) });
-        else process.stderr.write(`  ${p.objectsDone}/${p.objectsTotal} objects, ${bytes(p.bytesDone)}/${bytes(p.bytesTotal)}, ${bytes(p.bytesPerSecond)}/s${p.etaSeconds !== undefined ? `, ETA ${Math.round(p.etaSeconds)} s` : ""}\n`);
+        if (bar) bar.update(p.bytesDone, { done: formatBytes(p.bytesDone), total: formatBytes(p.bytesTotal), objects: `${p.objectsDone}/${p.objectsTotal}`, rate: formatBytes(p.bytesPerSecond) });
+        else process.stderr.write(`  ${p.objectsDone}/${p.objectsTotal} objects, ${formatBytes(p.bytesDone)}/${formatBytes(p.bytesTotal)}, ${formatBytes(p.bytesPerSecond)}/s${p.etaSeconds !== undefined ? `, ETA ${Math.round(p.etaSeconds)} s` : ""}\n`);
         break;
       }
       case "failed":
@@ -185,7 +175,7 @@ async function main(argv: string[]): Promise<number> {
     const result = await sync(source, destination, { ...options, signal: controller.signal, onEvent, progressIntervalMs: showBar ? 200 : 5_000 });
     bar?.stop();
     process.stderr.write(
-      `done: copied ${result.copiedObjects} objects (${bytes(result.copiedBytes)}) at ${bytes(result.bytesPerSecond)}/s, skipped ${result.skippedObjects}, ` +
+      `done: copied ${result.copiedObjects} objects (${formatBytes(result.copiedBytes)}) at ${formatBytes(result.bytesPerSecond)}/s, skipped ${result.skippedObjects}, ` +
       `deleted ${result.deletedObjects}, extraneous kept ${result.extraneousObjects - result.deletedObjects}, in ${(result.durationMs / 1000).toFixed(1)} s\n` +
       `manifest digest: ${result.manifestDigest}\n`,
     );

@@ -14,6 +14,7 @@ import {
   destroy, partialState, ProviderCallError, refresh, serializeProvider, startProviderHost, UNKNOWN, up,
   type ProviderHost, type ResourceState,
 } from "./support/provider-host";
+import { writeOciConfigFile } from "./support/store-helpers";
 import { startS3rver, type S3rverHandle } from "./support/s3rver";
 
 // The DataSync dynamic provider, serialized as `new DataSync(...)` does and run in the real
@@ -53,13 +54,7 @@ describe("DataSync dynamic resource through the provider host", () => {
     await sync(new LocalDirectoryStore(path.join(tmp, "corpus")), source);
 
     // An OCI CLI config file with the test identity: the provider's real config-file auth path.
-    const keyFile = path.join(tmp, "oci_api_key.pem");
-    await fsp.writeFile(keyFile, auth.provider.getPrivateKey(), { mode: 0o600 });
-    const configFile = path.join(tmp, "oci-config");
-    await fsp.writeFile(configFile, [
-      "[DEFAULT]", `user=${auth.provider.getUser()}`, `fingerprint=${auth.provider.getFingerprint()}`,
-      `tenancy=${auth.provider.getTenantId()}`, "region=us-ashburn-1", `key_file=${keyFile}`, "",
-    ].join("\n"));
+    const configFile = await writeOciConfigFile(tmp, auth);
 
     provider = await serializeProvider("components/datasync/provider.ts", "dataSyncProvider");
     host = await startProviderHost({

@@ -9,6 +9,7 @@ import { S3Store } from "../components/transfer/s3-store";
 import { writeCorpus } from "./support/corpus";
 import { makeOciTestAuth } from "./support/oci-signature";
 import { OciObjectStorageServer } from "./support/oci-objectstorage-server";
+import { hashAll } from "./support/store-helpers";
 import { startS3rver, type S3rverHandle } from "./support/s3rver";
 
 // Under injected faults a run either completes with every object verified and no multipart upload
@@ -16,16 +17,6 @@ import { startS3rver, type S3rverHandle } from "./support/s3rver";
 const MiB = 1024 * 1024;
 const fastRetry = { attempts: 12, baseDelayMs: 10, maxDelayMs: 200 };
 const engine = { multipartThreshold: 8 * MiB, partSize: 5 * MiB, concurrency: 8, retry: fastRetry };
-
-async function hashAll(store: ObjectStore): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  for await (const info of store.list()) {
-    const hash = crypto.createHash("md5");
-    for await (const chunk of await store.get(info.key)) hash.update(chunk as Buffer);
-    out.set(info.key, hash.digest("hex"));
-  }
-  return out;
-}
 
 describe("transfer engine under injected faults (S3 proxy and OCI server)", () => {
   const auth = makeOciTestAuth();

@@ -10,22 +10,13 @@ import { S3Store } from "../components/transfer/s3-store";
 import { writeCorpus } from "./support/corpus";
 import { makeOciTestAuth } from "./support/oci-signature";
 import { OciObjectStorageServer } from "./support/oci-objectstorage-server";
+import { hashAll, writeOciConfigFile } from "./support/store-helpers";
 import { startS3rver, type S3rverHandle } from "./support/s3rver";
 
 // `npm run sync` killed with SIGKILL in the middle (a multipart upload open), then run again:
 // the second run completes, aborts the orphaned upload, and rewrites nothing already verified.
 const MiB = 1024 * 1024;
 const root = path.resolve(__dirname, "..");
-
-async function hashAll(store: ObjectStore): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  for await (const info of store.list()) {
-    const hash = crypto.createHash("md5");
-    for await (const chunk of await store.get(info.key)) hash.update(chunk as Buffer);
-    out.set(info.key, hash.digest("hex"));
-  }
-  return out;
-}
 
 describe("scripts/sync.ts killed mid-run, then run again", () => {
   const auth = makeOciTestAuth();
@@ -44,10 +35,7 @@ describe("scripts/sync.ts killed mid-run, then run again", () => {
     oci = new OciObjectStorageServer({ buckets: ["tenant"], publicKeys: new Map([[auth.keyId, auth.publicKey]]) });
     await oci.start();
     dest = new OciStore({ bucket: "tenant", namespace: "testns", prefix: "data", endpoint: oci.endpoint, auth: { kind: "provider", provider: auth.provider } });
-    const keyFile = path.join(tmp, "key.pem");
-    await fsp.writeFile(keyFile, auth.provider.getPrivateKey(), { mode: 0o600 });
-    configFile = path.join(tmp, "oci-config");
-    await fsp.writeFile(configFile, `[DEFAULT]\nuser=${auth.provider.getUser()}\nfingerprint=${auth.provider.getFingerprint()}\ntenancy=${auth.provider.getTenantId()}\nregion=us-ashburn-1\nkey_file=${keyFile}\n`);
+    configFile = await writeOciConfigFile(tmp, auth);
   });
   afterAll(async () => {
     await s3?.close();

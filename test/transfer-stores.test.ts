@@ -9,28 +9,13 @@ import { S3Store } from "../components/transfer/s3-store";
 import { AWKWARD_KEYS, writeCorpus } from "./support/corpus";
 import { makeOciTestAuth } from "./support/oci-signature";
 import { OciObjectStorageServer } from "./support/oci-objectstorage-server";
+import { hashAll, listAll } from "./support/store-helpers";
 import { startS3rver, type S3rverHandle } from "./support/s3rver";
 
 // The whole path the migration takes: local corpus -> S3 (s3rver) -> OCI (test server, real SDK)
 // -> local again, plus S3 -> S3. Every object is read back and hashed.
 const MiB = 1024 * 1024;
 const engine = { multipartThreshold: 8 * MiB, partSize: 5 * MiB, concurrency: 8 };
-
-async function hashAll(store: ObjectStore): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  for await (const info of store.list()) {
-    const hash = crypto.createHash("md5");
-    for await (const chunk of await store.get(info.key)) hash.update(chunk as Buffer);
-    out.set(info.key, hash.digest("hex"));
-  }
-  return out;
-}
-
-async function listAll(store: ObjectStore): Promise<ObjectInfo[]> {
-  const out: ObjectInfo[] = [];
-  for await (const info of store.list()) out.push(info);
-  return out;
-}
 
 describe("transfer engine across S3, OCI and local stores", () => {
   const auth = makeOciTestAuth();

@@ -3,6 +3,7 @@
 // The provider (provider.ts) loads this module inside the provider host and only forwards calls.
 import type { ObjectStore, SyncPlan, SyncResult } from "../transfer";
 import type { OciAuth } from "../transfer/oci-store";
+import { formatBytes } from "../transfer/format";
 
 /** The engine's marker for a value unknown during preview. */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -259,17 +260,6 @@ function engineOptions(inputs: DataSyncInputs) {
     partSize: inputs.partSizeMiB * MiB,
     deleteExtraneous: inputs.extraneous === "delete",
   };
-}
-
-function formatBytes(bytes: number): string {
-  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
 }
 
 export function describePlan(plan: SyncPlan, extraneous: "keep" | "delete"): string {

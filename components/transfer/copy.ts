@@ -4,8 +4,9 @@
 // order (resuming with range reads after a dropped connection), uploading parts concurrently with
 // a per-part MD5, and checking the committed multipart checksum against the one computed here.
 import * as crypto from "crypto";
-import { Readable, Transform } from "stream";
+import { Readable } from "stream";
 import type { ByteBudget } from "./byte-budget";
+import { hashingPassThrough } from "./hashing";
 import { sourceIdentityMetadata } from "./plan";
 import { httpStatusOf, withRetry, type RetryPolicy } from "./retry";
 import { TransientStoreError, type ObjectInfo, type ObjectStore, type UploadedPart } from "./store";
@@ -122,24 +123,6 @@ class ResumableReader {
     this.iterator = undefined;
     await it?.return?.().catch(() => undefined);
   }
-}
-
-/** Passes bytes through while hashing and counting them. */
-function hashingPassThrough(onBytes: (n: number) => void): Transform & { md5(): string; bytes(): number } {
-  const hash = crypto.createHash("md5");
-  let bytes = 0;
-  const t = new Transform({
-    transform(chunk: Buffer, _enc, cb) {
-      hash.update(chunk);
-      bytes += chunk.length;
-      onBytes(chunk.length);
-      cb(null, chunk);
-    },
-  }) as Transform & { md5(): string; bytes(): number };
-  let digest: string | undefined;
-  t.md5 = () => (digest ??= hash.digest("hex"));
-  t.bytes = () => bytes;
-  return t;
 }
 
 async function copyStreamed(ctx: CopyContext, info: ObjectInfo, md5: string): Promise<CopiedObject> {

@@ -7,8 +7,9 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as fsp from "fs/promises";
 import * as path from "path";
-import { Readable, Transform } from "stream";
+import type { Readable } from "stream";
 import { pipeline } from "stream/promises";
+import { hashingPassThrough } from "./hashing";
 import { compareKeys } from "./store";
 import type { ByteRange, CompleteResult, MultipartApi, ObjectHead, ObjectInfo, ObjectStore, OpenUpload, PutOptions, PutResult, UploadedPart } from "./store";
 
@@ -34,23 +35,6 @@ function assertSafeKey(key: string): void {
   if (!key || key.startsWith("/") || parts.some((p) => p === "" || p === "." || p === "..") || parts[0] === META_DIR) {
     throw new Error(`Key ${JSON.stringify(key)} cannot be stored in a local directory (empty, absolute, "." or ".." segments, or the reserved ${META_DIR}/).`);
   }
-}
-
-/** Counts bytes and hashes them as they pass. */
-function hashingCounter(): Transform & { md5(): string; bytes(): number } {
-  const hash = crypto.createHash("md5");
-  let bytes = 0;
-  const t = new Transform({
-    transform(chunk: Buffer, _enc, cb) {
-      hash.update(chunk);
-      bytes += chunk.length;
-      cb(null, chunk);
-    },
-  }) as Transform & { md5(): string; bytes(): number };
-  let digest: string | undefined;
-  t.md5 = () => (digest ??= hash.digest("hex"));
-  t.bytes = () => bytes;
-  return t;
 }
 
 export class LocalDirectoryStore implements ObjectStore {
@@ -157,7 +141,7 @@ export class LocalDirectoryStore implements ObjectStore {
     const file = this.filePath(key);
     await fsp.mkdir(path.dirname(file), { recursive: true });
     const tmp = `${file}${PARTIAL_MARK}${crypto.randomBytes(4).toString("hex")}`;
-    const counter = hashingCounter();
+    const counter = hashingPassThrough();
     try {
       await pipeline(body, counter, fs.createWriteStream(tmp));
       if (counter.bytes() !== opts.size) throw new Error(`${key}: received ${counter.bytes()} bytes, expected ${opts.size}.`);
@@ -221,7 +205,7 @@ class LocalMultipart implements MultipartApi {
   async uploadPart(key: string, uploadId: string, partNumber: number, body: Readable, opts: { size: number; md5: string; offset: number }): Promise<{ etag: string }> {
     const record = await this.record(uploadId);
     if (record.key !== key) throw new Error(`Upload ${uploadId} belongs to ${record.key}, not ${key}.`);
-    const counter = hashingCounter();
+    const counter = hashingPassThrough();
     await pipeline(body, counter, fs.createWriteStream(this.dataPath(uploadId), { flags: "r+", start: opts.offset }));
     if (counter.bytes() !== opts.size || counter.md5() !== opts.md5.toLowerCase()) {
       throw new Error(`${key} part ${partNumber}: received ${counter.bytes()} bytes with MD5 ${counter.md5()}, expected ${opts.size} bytes with MD5 ${opts.md5}.`);

@@ -31,7 +31,8 @@ export function httpStatusOf(err: unknown): number | undefined {
 export function isTransient(err: unknown): boolean {
   if (err instanceof TransientStoreError) return true;
   const status = httpStatusOf(err);
-  if (status !== undefined) return status === 408 || status === 429 || status >= 500;
+  // 501 Not Implemented and 505 will not change on a retry.
+  if (status !== undefined) return status === 408 || status === 429 || (status >= 500 && status !== 501 && status !== 505);
   const e = err as { code?: unknown; name?: unknown; message?: unknown; cause?: unknown; $retryable?: unknown };
   if (e?.$retryable) return true;
   if (typeof e?.code === "string" && TRANSIENT_CODES.has(e.code)) return true;
@@ -61,9 +62,10 @@ export async function withRetry<T>(
       maxDelay: policy.maxDelayMs,
       timeMultiple: 2,
       jitter: "full",
-      retry: (err, next) => {
+      // exponential-backoff passes the number of attempts made so far.
+      retry: (err, attemptsMade) => {
         if (signal?.aborted || !isTransient(err)) return false;
-        onRetry?.(err, next);
+        onRetry?.(err, attemptsMade + 1);
         return true;
       },
     },

@@ -570,3 +570,33 @@ export class OciObjectStorageServer {
     this.page(res, parts.map((p) => ({ partNumber: p.partNumber, etag: p.etag, md5: p.md5, size: p.size })), q);
   }
 }
+
+/** The server in a child process (for benchmarks). */
+export async function startOciServerProcess(options: { buckets: string[]; keys: { keyId: string; publicKey: crypto.KeyObject }[] }): Promise<{ endpoint: string; close(): Promise<void> }> {
+  const { spawn } = await import("child_process");
+  const config = {
+    buckets: options.buckets,
+    keys: options.keys.map((k) => ({ keyId: k.keyId, pem: k.publicKey.export({ type: "spki", format: "pem" }).toString() })),
+  };
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(__dirname, "oci-objectstorage-server-main.ts")], {
+    env: { ...process.env, TUNDRA_OCI_SERVER: JSON.stringify(config) },
+    stdio: ["pipe", "pipe", "inherit"],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    let out = "";
+    child.stdout!.on("data", (d) => {
+      out += d;
+      if (out.includes("\n")) resolve(JSON.parse(out.split("\n")[0]).port);
+    });
+    child.once("exit", (code) => reject(new Error(`OCI test server exited with ${code}`)));
+  });
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    async close() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+      child.kill("SIGTERM");
+      await exited;
+    },
+  };
+}

@@ -1,0 +1,257 @@
+// Benchmark of the transfer engine (npm run bench:sync; not part of npm test). Side by side in one
+// run on one data set (many small objects and a few multipart-sized ones), servers in their own
+// processes on 127.0.0.1:
+//   - the limit: raw GET-only (s3rver) and PUT-only (s3rver, OCI test server) at the same concurrency;
+//   - engine S3 -> S3 against `rclone copy --checksum` (s3rver to s3rver), alternating, best of N;
+//   - engine S3 -> OCI test server;
+//   - a no-change re-run against a bare listing of both sides;
+//   - peak RSS growth while copying one 1 GiB object (in a fresh child process).
+// Prints one line per figure and a JSON summary line. BENCH_SCALE (default 1) shrinks the data set
+// for a smoke run; BENCH_SKIP_RSS=1 skips the 1 GiB case.
+import { execFile, spawn } from "child_process";
+import * as crypto from "crypto";
+import * as fsp from "fs/promises";
+import * as os from "os";
+import * as path from "path";
+import { Readable } from "stream";
+import { promisify } from "util";
+import pLimit from "p-limit";
+import { LocalDirectoryStore, sync, type ObjectInfo, type ObjectStore } from "../../components/transfer";
+import { OciStore } from "../../components/transfer/oci-store";
+import { S3Store } from "../../components/transfer/s3-store";
+import { makeOciTestAuth } from "../support/oci-signature";
+import { startOciServerProcess } from "../support/oci-objectstorage-server";
+import { listAll, writeOciConfigFile } from "../support/store-helpers";
+import { startS3rver, S3RVER_CREDENTIALS, type S3rverHandle } from "../support/s3rver";
+
+const execFileAsync = promisify(execFile);
+const MiB = 1024 * 1024;
+const MB = 1e6;
+const scale = Number(process.env.BENCH_SCALE ?? "1");
+const CONCURRENCY = 16;
+/** Size of the RSS case's single object (BENCH_RSS_MIB, default 1024). */
+const rssMiB = Number(process.env.BENCH_RSS_MIB ?? "1024");
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? "2");
+const engineOptions = { concurrency: CONCURRENCY, partConcurrency: 8, partSize: 16 * MiB, multipartThreshold: 64 * MiB };
+
+// Quiet the OCI SDK's per-call console warnings (we retry ourselves).
+const warn = console.warn.bind(console);
+console.warn = (...args: unknown[]) => {
+  if (typeof args[0] === "string" && /^(Request cannot be retried|All retry attempts have exhausted)/.test(args[0])) return;
+  warn(...args);
+};
+
+function line(label: string, value: string): void {
+  process.stdout.write(`${label.padEnd(34)} ${value}\n`);
+}
+
+async function timed<T>(fn: () => Promise<T>): Promise<{ seconds: number; value: T }> {
+  const start = process.hrtime.bigint();
+  const value = await fn();
+  return { seconds: Number(process.hrtime.bigint() - start) / 1e9, value };
+}
+
+async function writeDataSet(dir: string): Promise<{ objects: number; bytes: number }> {
+  const small = Math.max(10, Math.round(400 * scale));
+  const large = [80, 80, 80].map((m) => Math.max(1, Math.round(m * scale)) * MiB + 12345);
+  let bytes = 0;
+  const pool = crypto.randomBytes(4 * MiB);
+  for (let i = 0; i < small; i++) {
+    // 16 KiB .. ~240 KiB, average ~128 KiB; random content so nothing compresses or dedups.
+    const size = 16 * 1024 + ((i * 7919) % (224 * 1024));
+    const file = path.join(dir, "small", `part-${String(i).padStart(5, "0")}.parquet`);
+    await fsp.mkdir(path.dirname(file), { recursive: true });
+    const offset = (i * 104729) % (pool.length - size);
+    await fsp.writeFile(file, Buffer.concat([crypto.randomBytes(64), pool.subarray(offset, offset + size - 64)]));
+    bytes += size;
+  }
+  for (const [i, size] of large.entries()) {
+    const file = path.join(dir, "large", `segment-${i}.bin`);
+    await fsp.mkdir(path.dirname(file), { recursive: true });
+    const handle = await fsp.open(file, "w");
+    for (let written = 0; written < size; ) {
+      const chunk = crypto.randomBytes(Math.min(8 * MiB, size - written));
+      await handle.write(chunk);
+      written += chunk.length;
+    }
+    await handle.close();
+    bytes += size;
+  }
+  return { objects: small + large.length, bytes };
+}
+
+/** GET every object (whole, as the engine reads them) at the given concurrency; bytes discarded. */
+async function rawGet(store: ObjectStore, objects: ObjectInfo[]): Promise<number> {
+  const limit = pLimit(CONCURRENCY);
+  const { seconds } = await timed(() => Promise.all(objects.map((o) => limit(async () => {
+    for await (const _chunk of await store.get(o.key)) {
+      // discard
+    }
+  }))));
+  return objects.reduce((s, o) => s + o.size, 0) / MB / seconds;
+}
+
+/** PUT objects of the same sizes (single PUT with Content-MD5, MD5s computed before the clock starts). */
+async function rawPut(store: ObjectStore, objects: ObjectInfo[]): Promise<number> {
+  const pool = crypto.randomBytes(96 * MiB);
+  const bodies = objects.map((o, i) => {
+    const start = (i * 65537) % Math.max(1, pool.length - o.size);
+    const data = pool.subarray(start, start + o.size);
+    return { key: `raw-put/${o.key}`, data, md5: crypto.createHash("md5").update(data).digest("hex") };
+  });
+  const limit = pLimit(CONCURRENCY);
+  const { seconds } = await timed(() => Promise.all(bodies.map((b) => limit(() =>
+    store.put(b.key, Readable.from(chunks(b.data), { objectMode: false }), { size: b.data.length, md5: b.md5 })))));
+  return bodies.reduce((s, b) => s + b.data.length, 0) / MB / seconds;
+}
+
+function* chunks(data: Buffer): Generator<Buffer> {
+  for (let i = 0; i < data.length; i += 256 * 1024) yield data.subarray(i, i + 256 * 1024);
+}
+
+async function rclone(src: S3rverHandle, dst: S3rverHandle, dstBucket: string): Promise<number> {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  delete env.AWS_CA_BUNDLE; // breaks rclone's S3 backend on this machine (FACTS.md)
+  for (const [name, handle] of [["SRC", src], ["DST", dst]] as const) {
+    Object.assign(env, {
+      [`RCLONE_CONFIG_${name}_TYPE`]: "s3", [`RCLONE_CONFIG_${name}_PROVIDER`]: "Other",
+      [`RCLONE_CONFIG_${name}_ACCESS_KEY_ID`]: S3RVER_CREDENTIALS.accessKeyId, [`RCLONE_CONFIG_${name}_SECRET_ACCESS_KEY`]: S3RVER_CREDENTIALS.secretAccessKey,
+      [`RCLONE_CONFIG_${name}_ENDPOINT`]: handle.directEndpoint, [`RCLONE_CONFIG_${name}_FORCE_PATH_STYLE`]: "true",
+    });
+  }
+  const { seconds } = await timed(() => execFileAsync("rclone", [
+    "copy", "--checksum", "--transfers", String(CONCURRENCY), "--checkers", String(CONCURRENCY), "SRC:source/data", `DST:${dstBucket}/data`,
+  ], { env, maxBuffer: 16 * MiB }));
+  const copied = await listAll(new S3Store({ ...dst.clientOptions, endpoint: dst.directEndpoint, bucket: dstBucket, prefix: "data" }));
+  return copied.reduce((s, o) => s + o.size, 0) / MB / seconds;
+}
+
+/** Child mode: copy one object S3 -> OCI and report RSS growth (baseline taken right before). */
+async function rssChild(): Promise<void> {
+  const cfg = JSON.parse(process.env.BENCH_RSS_CHILD!);
+  const source = new S3Store({ endpoint: cfg.s3Endpoint, region: "us-east-1", forcePathStyle: true, credentials: S3RVER_CREDENTIALS, bucket: "source", prefix: "rss" });
+  const { ConfigFileAuthenticationDetailsProvider } = require("oci-common") as typeof import("oci-common");
+  const dest = new OciStore({ bucket: "rss", namespace: "testns", endpoint: cfg.ociEndpoint, auth: { kind: "provider", provider: new ConfigFileAuthenticationDetailsProvider(cfg.ociConfig, "DEFAULT") } });
+  await listAll(source); // warm clients
+  await listAll(dest);
+  global.gc?.();
+  const baseline = process.memoryUsage().rss;
+  let peak = baseline;
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+  const { seconds, value } = await timed(() => sync(source, dest, engineOptions));
+  clearInterval(timer);
+  peak = Math.max(peak, process.memoryUsage().rss);
+  process.stdout.write(`${JSON.stringify({ baselineMB: baseline / MB, peakMB: peak / MB, growthMB: (peak - baseline) / MB, seconds, copied: value.copiedBytes })}\n`);
+}
+
+async function main(): Promise<void> {
+  if (process.env.BENCH_RSS_CHILD) return rssChild();
+  const tmp = await fsp.mkdtemp(path.join(os.tmpdir(), "bench-sync-"));
+  const auth = makeOciTestAuth();
+  const rounds = Array.from({ length: ROUNDS }, (_, i) => i);
+  const src = await startS3rver({ buckets: ["source"], directory: path.join(tmp, "s3-src") });
+  const dst = await startS3rver({ buckets: ["raw", ...rounds.map((r) => `engine${r}`), ...rounds.map((r) => `rclone${r}`)], directory: path.join(tmp, "s3-dst") });
+  const oci = await startOciServerProcess({ buckets: ["raw", "tenant", "rss"], keys: [auth] });
+  try {
+    const dataDir = path.join(tmp, "data");
+    const set = await writeDataSet(dataDir);
+    const source = new S3Store({ ...src.clientOptions, bucket: "source", prefix: "data" });
+    await sync(new LocalDirectoryStore(dataDir), source, engineOptions);
+    const objects = await listAll(source);
+    line("data set", `${set.objects} objects, ${(set.bytes / MB).toFixed(1)} MB (${objects.filter((o) => o.key.startsWith("large/")).length} of them > 64 MiB: multipart)`);
+    line("machine", `${os.cpus().length} cores, load ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}; servers share them`);
+
+    const ociStore = (bucket: string, prefix?: string) => new OciStore({ bucket, prefix, namespace: "testns", endpoint: oci.endpoint, auth: { kind: "provider", provider: auth.provider } });
+    const rawGetMBps = await rawGet(source, objects);
+    line("raw GET s3rver", `${rawGetMBps.toFixed(1)} MB/s (concurrency ${CONCURRENCY})`);
+    const rawPutS3MBps = await rawPut(new S3Store({ ...dst.clientOptions, bucket: "raw" }), objects);
+    line("raw PUT s3rver", `${rawPutS3MBps.toFixed(1)} MB/s`);
+    const rawPutOciMBps = await rawPut(ociStore("raw"), objects);
+    line("raw PUT OCI test server", `${rawPutOciMBps.toFixed(1)} MB/s`);
+
+    // Engine and rclone alternate so that load changes on the shared machine hit both alike.
+    const engineRuns: number[] = [];
+    const rcloneRuns: number[] = [];
+    for (const r of rounds) {
+      const { seconds, value } = await timed(() => sync(source, new S3Store({ ...dst.clientOptions, bucket: `engine${r}` }), engineOptions));
+      if (value.copiedObjects !== objects.length) throw new Error(`engine S3->S3 copied ${value.copiedObjects} of ${objects.length}`);
+      engineRuns.push(value.copiedBytes / MB / seconds);
+      rcloneRuns.push(await rclone(src, dst, `rclone${r}`));
+    }
+    const engineS3MBps = Math.max(...engineRuns);
+    const rcloneMBps = Math.max(...rcloneRuns);
+    line("engine S3->S3", `${engineS3MBps.toFixed(1)} MB/s (runs: ${engineRuns.map((v) => v.toFixed(1)).join(", ")})`);
+    line("rclone copy --checksum S3->S3", `${rcloneMBps.toFixed(1)} MB/s (runs: ${rcloneRuns.map((v) => v.toFixed(1)).join(", ")})`);
+
+    const tenant = ociStore("tenant", "data");
+    const ociRun = await timed(() => sync(source, tenant, engineOptions));
+    const engineOciMBps = ociRun.value.copiedBytes / MB / ociRun.seconds;
+    const limitMBps = Math.min(rawGetMBps, rawPutOciMBps);
+    line("engine S3->OCI", `${engineOciMBps.toFixed(1)} MB/s (limit min(GET, PUT) = ${limitMBps.toFixed(1)} MB/s)`);
+
+    const noChange = await timed(() => sync(source, tenant, engineOptions));
+    if (noChange.value.copiedBytes !== 0) throw new Error(`the no-change run copied ${noChange.value.copiedBytes} bytes`);
+    const bare = await timed(() => Promise.all([listAll(source), listAll(tenant)]));
+    line("no-change re-run S3->OCI", `${noChange.seconds.toFixed(3)} s vs bare listing of both sides ${bare.seconds.toFixed(3)} s`);
+
+    let rssGrowthMB = Number.NaN;
+    if (process.env.BENCH_SKIP_RSS !== "1") {
+      const big = path.join(tmp, "rss-data");
+      await fsp.mkdir(big, { recursive: true });
+      const handle = await fsp.open(path.join(big, "one-gib.bin"), "w");
+      for (let i = 0; i < rssMiB / 8; i++) await handle.write(crypto.randomBytes(8 * MiB));
+      await handle.close();
+      await sync(new LocalDirectoryStore(big), new S3Store({ ...src.clientOptions, bucket: "source", prefix: "rss" }), engineOptions);
+      await fsp.rm(big, { recursive: true, force: true });
+      const ociConfig = await writeOciConfigFile(tmp, auth);
+      const child = spawn(process.execPath, ["--expose-gc", "--import", "tsx", __filename], {
+        env: { ...process.env, BENCH_RSS_CHILD: JSON.stringify({ s3Endpoint: src.endpoint, ociEndpoint: oci.endpoint, ociConfig }) },
+        stdio: ["ignore", "pipe", "inherit"],
+      });
+      let out = "";
+      child.stdout!.on("data", (d) => (out += d));
+      const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+      if (code !== 0) throw new Error(`RSS child exited with ${code}`);
+      const rss = JSON.parse(out.trim().split("\n").pop()!);
+      rssGrowthMB = rss.growthMB;
+      line(`${rssMiB} MiB object S3->OCI`, `RSS growth ${rss.growthMB.toFixed(1)} MB (baseline ${rss.baselineMB.toFixed(1)} MB, peak ${rss.peakMB.toFixed(1)} MB), ${(rss.copied / MB / rss.seconds).toFixed(1)} MB/s`);
+    }
+
+    const summary = {
+      bench: "sync",
+      rcloneRatio: round(engineS3MBps / rcloneMBps),
+      limitRatio: round(engineOciMBps / limitMBps),
+      noChangeRatio: round(noChange.seconds / bare.seconds),
+      rssGrowthMB: round(rssGrowthMB),
+      engineS3ToS3MBps: round(engineS3MBps),
+      rcloneS3ToS3MBps: round(rcloneMBps),
+      engineS3ToOciMBps: round(engineOciMBps),
+      rawGetMBps: round(rawGetMBps),
+      rawPutOciMBps: round(rawPutOciMBps),
+      rawPutS3MBps: round(rawPutS3MBps),
+      noChangeSeconds: round(noChange.seconds),
+      bareListingSeconds: round(bare.seconds),
+      objects: set.objects,
+      megabytes: round(set.bytes / MB),
+      concurrency: CONCURRENCY,
+    };
+    process.stdout.write(`${JSON.stringify(summary)}\n`);
+  } finally {
+    await src.close();
+    await dst.close();
+    await oci.close();
+    await fsp.rm(tmp, { recursive: true, force: true });
+  }
+}
+
+function round(n: number): number {
+  return Math.round(n * 100) / 100;
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    process.stderr.write(`${err?.stack ?? err}\n`);
+    process.exit(1);
+  },
+);
