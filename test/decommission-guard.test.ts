@@ -11,12 +11,12 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { sync } from "../components/transfer";
 import { OciStore } from "../components/transfer/oci-store";
 import { S3Store } from "../components/transfer/s3-store";
-import { writeOciCliConfig } from "./support/oci-cli-config";
 import { makeOciTestAuth } from "./support/oci-signature";
 import { OciObjectStorageServer } from "./support/oci-objectstorage-server";
 import { destroy, ProviderCallError, refresh, serializeProvider, startProviderHost, UNKNOWN, up, type ProviderHost, type ResourceState } from "./support/provider-host";
 import { startRoute53Server, type Route53Server } from "./support/route53-server";
 import { startS3rver, type S3rverHandle } from "./support/s3rver";
+import { writeOciConfigFile } from "./support/store-helpers";
 
 const root = path.resolve(__dirname, "..");
 const NAME = "acme.analytics.example.com";
@@ -80,7 +80,7 @@ beforeAll(async () => {
   await new S3Store({ ...s3.clientOptions, bucket: "legacy", prefix: "tenants/other" }).put("x.csv", Readable.from([Buffer.from("x")]), { size: 1, md5: crypto.createHash("md5").update("x").digest("hex") });
   await sync(source, destination);
 
-  const configFile = await writeOciCliConfig(tmp, auth);
+  const configFile = await writeOciConfigFile(tmp, auth);
 
   provider = await serializeProvider("components/decommission/provider.ts", "decommissionGuardProvider");
   host = await startProviderHost({
