@@ -59,7 +59,7 @@ describe("DataSync dynamic resource through the provider host", () => {
     provider = await serializeProvider("components/datasync/provider.ts", "dataSyncProvider");
     host = await startProviderHost({
       env: { AWS_ACCESS_KEY_ID: "S3RVER", AWS_SECRET_ACCESS_KEY: "S3RVER", OCI_CLI_CONFIG_FILE: configFile },
-      config: { "tundra-replatform:dataSyncOciAuth": "config-file" },
+      config: { "tundra:oci": JSON.stringify({ auth: "ApiKey", configFileProfile: "DEFAULT" }) },
     });
     inputs = {
       source: { bucket: "src", prefix: "t1", region: "us-east-1", endpoint: s3.endpoint, forcePathStyle: true },

@@ -102,4 +102,18 @@ describe("transfer engine over local directories", () => {
     expect((err as SyncError).message).toContain("a.txt");
     expect((err as SyncError).result.copiedObjects).toBe(keys.length - 1);
   });
+
+  it("a key that would escape the destination directory fails by name and writes nothing outside", async () => {
+    const src = new LocalDirectoryStore(srcDir);
+    const hostile = Object.create(src) as LocalDirectoryStore;
+    hostile.list = async function* () {
+      yield { key: "../escaped.txt", size: 3, etag: "e", md5: "acbd18db4cc2f85cedef654fccc4a4d8", checksum: "acbd18db4cc2f85cedef654fccc4a4d8" };
+    };
+    hostile.get = async () => (await import("stream")).Readable.from([Buffer.from("foo")]);
+    const dst = path.join(tmp, "jail");
+    const err = await sync(hostile, new LocalDirectoryStore(dst)).catch((e) => e);
+    expect(err).toBeInstanceOf(SyncError);
+    expect((err as SyncError).result.failed[0]).toMatchObject({ key: "../escaped.txt" });
+    expect(fs.existsSync(path.join(tmp, "escaped.txt"))).toBe(false);
+  });
 });

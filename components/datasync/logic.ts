@@ -90,17 +90,40 @@ function isUnknown(value: unknown): boolean {
   return false;
 }
 
-/** Settings from stack config (`tundra-replatform:dataSync*`) over the environment. */
+/** `tundra:oci.auth` values (the stack's OCI auth method, see docs/foundation.md) -> OciStore auth. */
+const OCI_AUTH_FROM_STACK: Record<string, DataSyncSettings["ociAuth"]> = {
+  ApiKey: "config-file",
+  SecurityToken: "session-token",
+  InstancePrincipal: "instance-principal",
+};
+
+/**
+ * Settings: the stack's `tundra:oci` section (auth, configFileProfile), the same one the OCI
+ * provider uses, over the environment (TUNDRA_OCI_AUTH, OCI_CLI_CONFIG_FILE, OCI_CLI_PROFILE).
+ * Default: ApiKey with the DEFAULT profile of ~/.oci/config, like the OCI provider.
+ */
 export function settingsFrom(get: (key: string) => string | undefined, env: NodeJS.ProcessEnv): DataSyncSettings {
-  const auth = get("tundra-replatform:dataSyncOciAuth") ?? env.TUNDRA_OCI_AUTH ?? "instance-principal";
-  if (auth !== "instance-principal" && auth !== "config-file" && auth !== "session-token") {
-    throw new Error(`dataSyncOciAuth (or TUNDRA_OCI_AUTH) must be instance-principal, config-file or session-token, got ${JSON.stringify(auth)}.`);
+  let section: { auth?: string; configFileProfile?: string } = {};
+  const raw = get("tundra:oci");
+  if (raw) {
+    try {
+      section = JSON.parse(raw);
+    } catch {
+      throw new Error(`tundra:oci must be an object such as {auth: ApiKey, configFileProfile: DEFAULT}, got ${JSON.stringify(raw)}.`);
+    }
   }
-  return {
-    ociAuth: auth,
-    ociConfigFile: get("tundra-replatform:dataSyncOciConfigFile") ?? env.OCI_CLI_CONFIG_FILE,
-    ociProfile: get("tundra-replatform:dataSyncOciProfile") ?? env.OCI_CLI_PROFILE,
-  };
+  let auth: string;
+  if (section.auth !== undefined) {
+    const mapped = OCI_AUTH_FROM_STACK[section.auth];
+    if (!mapped) throw new Error(`DataSync supports tundra:oci.auth ${Object.keys(OCI_AUTH_FROM_STACK).join(", ")}; got ${JSON.stringify(section.auth)}.`);
+    auth = mapped;
+  } else {
+    auth = env.TUNDRA_OCI_AUTH ?? "config-file";
+  }
+  if (auth !== "instance-principal" && auth !== "config-file" && auth !== "session-token") {
+    throw new Error(`TUNDRA_OCI_AUTH must be instance-principal, config-file or session-token, got ${JSON.stringify(auth)}.`);
+  }
+  return { ociAuth: auth, ociConfigFile: env.OCI_CLI_CONFIG_FILE, ociProfile: section.configFileProfile ?? env.OCI_CLI_PROFILE };
 }
 
 function schema() {

@@ -1,23 +1,13 @@
 // The DataSync dynamic provider: a thin shell over logic.ts. The Pulumi engine serializes this
 // object into the state and runs it in the dynamic-provider host, a separate Node process, where
-// relative requires do not resolve. So the shell captures only the absolute path of logic.ts
-// (resolved when the program runs), loads it there (registering tsx when it is TypeScript), and
-// forwards each call. Credentials: environment or stack config, never inputs or state.
+// relative requires do not resolve. So the shell loads logic.ts there by its project-relative
+// path (components/provider-runtime.ts) and forwards each call. Credentials: environment or stack config, never inputs or state.
 import type * as pulumi from "@pulumi/pulumi";
 import type * as Logic from "./logic";
-
-/** Resolved in the program's process: ts-node gives the .ts file, compiled output the .js. */
-const LOGIC_MODULE: string = require.resolve("./logic");
+import { loadProjectModule } from "../provider-runtime";
 
 function loadLogic(): typeof Logic {
-  const fs = require("fs");
-  const path = require("path");
-  // Fall back to the project checkout the host runs in (the state may come from another machine).
-  const candidates = [LOGIC_MODULE, ...["ts", "js"].map((ext) => path.join(process.cwd(), "components", "datasync", `logic.${ext}`))];
-  const file = candidates.find((f: string) => fs.existsSync(f));
-  if (!file) throw new Error(`DataSync provider: cannot find its logic module (looked at ${candidates.join(", ")}). Run pulumi from the project directory.`);
-  if (file.endsWith(".ts")) require("tsx/cjs");
-  return require(file);
+  return loadProjectModule<typeof Logic>("components/datasync/logic");
 }
 
 function settings(logic: typeof Logic): Logic.DataSyncSettings {

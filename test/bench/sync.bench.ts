@@ -10,6 +10,7 @@
 // for a smoke run; BENCH_SKIP_RSS=1 skips the 1 GiB case.
 import { execFile, spawn } from "child_process";
 import * as crypto from "crypto";
+import { readFileSync } from "fs";
 import * as fsp from "fs/promises";
 import * as os from "os";
 import * as path from "path";
@@ -43,6 +44,37 @@ console.warn = (...args: unknown[]) => {
 
 function line(label: string, value: string): void {
   process.stdout.write(`${label.padEnd(34)} ${value}\n`);
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc. */
+function cpuSecondsOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+interface CpuProbe {
+  label: string;
+  pid?: number;
+}
+
+/** Runs `fn` and reports the CPU seconds each process used meanwhile (this one included). */
+async function withCpu<T>(probes: CpuProbe[], fn: () => Promise<T>): Promise<{ value: T; cpu: Record<string, number> }> {
+  const before = probes.map((p) => (p.pid ? cpuSecondsOf(p.pid) : 0));
+  const self = process.cpuUsage();
+  const value = await fn();
+  const used = process.cpuUsage(self);
+  const cpu: Record<string, number> = { engine: (used.user + used.system) / 1e6 };
+  probes.forEach((p, i) => {
+    if (p.pid) cpu[p.label] = cpuSecondsOf(p.pid) - before[i];
+  });
+  return { value, cpu };
+}
+
+function cpuText(cpu: Record<string, number>, seconds: number): string {
+  const total = Object.values(cpu).reduce((a, b) => a + b, 0);
+  const parts = Object.entries(cpu).filter(([, v]) => v > 0.005).map(([k, v]) => `${k} ${v.toFixed(1)}`);
+  return `cpu s: ${parts.join(", ")}; total ${total.toFixed(1)} of ${(seconds * os.cpus().length).toFixed(1)} available`;
 }
 
 async function timed<T>(fn: () => Promise<T>): Promise<{ seconds: number; value: T }> {
@@ -109,7 +141,7 @@ function* chunks(data: Buffer): Generator<Buffer> {
   for (let i = 0; i < data.length; i += 256 * 1024) yield data.subarray(i, i + 256 * 1024);
 }
 
-async function rclone(src: S3rverHandle, dst: S3rverHandle, dstBucket: string): Promise<number> {
+async function rclone(src: S3rverHandle, dst: S3rverHandle, dstBucket: string): Promise<{ mbps: number; seconds: number; cpu: number }> {
   const env: NodeJS.ProcessEnv = { ...process.env };
   delete env.AWS_CA_BUNDLE; // breaks rclone's S3 backend on this machine (FACTS.md)
   for (const [name, handle] of [["SRC", src], ["DST", dst]] as const) {
@@ -119,11 +151,15 @@ async function rclone(src: S3rverHandle, dst: S3rverHandle, dstBucket: string): 
       [`RCLONE_CONFIG_${name}_ENDPOINT`]: handle.directEndpoint, [`RCLONE_CONFIG_${name}_FORCE_PATH_STYLE`]: "true",
     });
   }
-  const { seconds } = await timed(() => execFileAsync("rclone", [
-    "copy", "--checksum", "--transfers", String(CONCURRENCY), "--checkers", String(CONCURRENCY), "SRC:source/data", `DST:${dstBucket}/data`,
-  ], { env, maxBuffer: 16 * MiB }));
+  const command = `rclone copy --checksum --transfers ${CONCURRENCY} --checkers ${CONCURRENCY} SRC:source/data DST:${dstBucket}/data; times`;
+  const { seconds, value } = await timed(() => execFileAsync("bash", ["-c", command], { env, maxBuffer: 16 * MiB }));
+  // `times` prints the shell's, then its children's, user and system time: "0m1.234s 0m0.567s".
+  const children = value.stdout.trim().split("\n").pop()!.split(" ").map((t) => {
+    const m = /^(\d+)m([\d.]+)s$/.exec(t.trim());
+    return m ? Number(m[1]) * 60 + Number(m[2]) : 0;
+  });
   const copied = await listAll(new S3Store({ ...dst.clientOptions, endpoint: dst.directEndpoint, bucket: dstBucket, prefix: "data" }));
-  return copied.reduce((s, o) => s + o.size, 0) / MB / seconds;
+  return { mbps: copied.reduce((s, o) => s + o.size, 0) / MB / seconds, seconds, cpu: children[0] + children[1] };
 }
 
 /** Child mode: copy one object S3 -> OCI and report RSS growth (baseline taken right before). */
@@ -158,7 +194,7 @@ async function main(): Promise<void> {
     const source = new S3Store({ ...src.clientOptions, bucket: "source", prefix: "data" });
     await sync(new LocalDirectoryStore(dataDir), source, engineOptions);
     const objects = await listAll(source);
-    line("data set", `${set.objects} objects, ${(set.bytes / MB).toFixed(1)} MB (${objects.filter((o) => o.key.startsWith("large/")).length} of them > 64 MiB: multipart)`);
+    line("data set", `${set.objects} objects, ${(set.bytes / MB).toFixed(1)} MB (${objects.filter((o) => o.size > engineOptions.multipartThreshold).length} multipart-sized)`);
     line("machine", `${os.cpus().length} cores, load ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}; servers share them`);
 
     const ociStore = (bucket: string, prefix?: string) => new OciStore({ bucket, prefix, namespace: "testns", endpoint: oci.endpoint, auth: { kind: "provider", provider: auth.provider } });
@@ -170,13 +206,17 @@ async function main(): Promise<void> {
     line("raw PUT OCI test server", `${rawPutOciMBps.toFixed(1)} MB/s`);
 
     // Engine and rclone alternate so that load changes on the shared machine hit both alike.
+    const servers: CpuProbe[] = [{ label: "s3rver-src", pid: src.pid }, { label: "s3rver-dst", pid: dst.pid }, { label: "oci-server", pid: oci.pid }];
     const engineRuns: number[] = [];
     const rcloneRuns: number[] = [];
     for (const r of rounds) {
-      const { seconds, value } = await timed(() => sync(source, new S3Store({ ...dst.clientOptions, bucket: `engine${r}` }), engineOptions));
-      if (value.copiedObjects !== objects.length) throw new Error(`engine S3->S3 copied ${value.copiedObjects} of ${objects.length}`);
-      engineRuns.push(value.copiedBytes / MB / seconds);
-      rcloneRuns.push(await rclone(src, dst, `rclone${r}`));
+      const { value: run, cpu } = await withCpu(servers, () => timed(() => sync(source, new S3Store({ ...dst.clientOptions, bucket: `engine${r}` }), engineOptions)));
+      if (run.value.copiedObjects !== objects.length) throw new Error(`engine S3->S3 copied ${run.value.copiedObjects} of ${objects.length}`);
+      engineRuns.push(run.value.copiedBytes / MB / run.seconds);
+      line(`  engine S3->S3 run ${r + 1}`, `${engineRuns[r].toFixed(1)} MB/s, ${cpuText(cpu, run.seconds)}`);
+      const { value: rc, cpu: rcCpu } = await withCpu(servers, () => rclone(src, dst, `rclone${r}`));
+      rcloneRuns.push(rc.mbps);
+      line(`  rclone S3->S3 run ${r + 1}`, `${rc.mbps.toFixed(1)} MB/s, ${cpuText({ ...rcCpu, engine: 0, rclone: rc.cpu }, rc.seconds)}`);
     }
     const engineS3MBps = Math.max(...engineRuns);
     const rcloneMBps = Math.max(...rcloneRuns);
@@ -184,10 +224,13 @@ async function main(): Promise<void> {
     line("rclone copy --checksum S3->S3", `${rcloneMBps.toFixed(1)} MB/s (runs: ${rcloneRuns.map((v) => v.toFixed(1)).join(", ")})`);
 
     const tenant = ociStore("tenant", "data");
-    const ociRun = await timed(() => sync(source, tenant, engineOptions));
+    const { value: ociRun, cpu: ociCpu } = await withCpu(servers, () => timed(() => sync(source, tenant, engineOptions)));
     const engineOciMBps = ociRun.value.copiedBytes / MB / ociRun.seconds;
     const limitMBps = Math.min(rawGetMBps, rawPutOciMBps);
     line("engine S3->OCI", `${engineOciMBps.toFixed(1)} MB/s (limit min(GET, PUT) = ${limitMBps.toFixed(1)} MB/s)`);
+    line("  engine S3->OCI", cpuText(ociCpu, ociRun.seconds));
+    // GET and PUT were measured alone; copying runs both at once on the same cores.
+    line("  both at once, if CPU-bound", `${(1 / (1 / rawGetMBps + 1 / rawPutOciMBps)).toFixed(1)} MB/s = 1 / (1/GET + 1/PUT)`);
 
     const noChange = await timed(() => sync(source, tenant, engineOptions));
     if (noChange.value.copiedBytes !== 0) throw new Error(`the no-change run copied ${noChange.value.copiedBytes} bytes`);

@@ -572,7 +572,7 @@ export class OciObjectStorageServer {
 }
 
 /** The server in a child process (for benchmarks). */
-export async function startOciServerProcess(options: { buckets: string[]; keys: { keyId: string; publicKey: crypto.KeyObject }[] }): Promise<{ endpoint: string; close(): Promise<void> }> {
+export async function startOciServerProcess(options: { buckets: string[]; keys: { keyId: string; publicKey: crypto.KeyObject }[] }): Promise<{ endpoint: string; pid: number; close(): Promise<void> }> {
   const { spawn } = await import("child_process");
   const config = {
     buckets: options.buckets,
@@ -592,6 +592,7 @@ export async function startOciServerProcess(options: { buckets: string[]; keys: 
   });
   return {
     endpoint: `http://127.0.0.1:${port}`,
+    pid: child.pid!,
     async close() {
       if (child.exitCode !== null) return;
       const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));

@@ -18,6 +18,8 @@ export interface S3rverHandle {
   /** s3rver's own endpoint (no faults). */
   directEndpoint: string;
   directory: string;
+  /** Process id of the s3rver child (benchmarks read its CPU time). */
+  pid: number;
   faults: FaultInjector;
   /** Options for S3Store / S3Client that work with s3rver. */
   clientOptions: { endpoint: string; region: string; forcePathStyle: true; credentials: typeof S3RVER_CREDENTIALS };
@@ -126,6 +128,7 @@ export async function startS3rver(options: S3rverOptions): Promise<S3rverHandle>
     endpoint,
     directEndpoint,
     directory,
+    pid: child.pid!,
     faults,
     clientOptions: { endpoint, region: "us-east-1", forcePathStyle: true, credentials: S3RVER_CREDENTIALS },
     async close() {
