@@ -9,6 +9,10 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { TenantNetwork, TenantBucket, TundraCluster, TundraIdentity } from "../components/oci";
 import type { TenantReplication } from "../components/region";
 import type { TenantConfig } from "./config";
+import { dataSyncStage } from "../components/datasync/stage";
+import { cutoverStage } from "./cutover-stage";
+import { hydrationStage, hydrationUserData } from "./hydration-stage";
+import { validationStage } from "./validation-stage";
 
 /** What is known before the cluster is declared (for rendering the nodes' cloud-init). */
 export interface PreClusterContext {
@@ -46,9 +50,12 @@ export interface MigrationStages extends Partial<Record<StageName, Stage>> {
 }
 
 export const migrationStages: MigrationStages = {
-  // nodeUserData: renderNodeCloudInit,   (issue: hydration)
-  // dataSync: dataSyncStage,             (issue: data sync)
-  // hydration: hydrationStage,           (issue: hydration)
-  // validation: validationStage,         (issue: validation)
-  // cutover: cutoverStage,               (issue: cutover)
+  // The nodes' cloud-init installs the hydration agent once data sync is configured.
+  nodeUserData: (ctx) =>
+    ctx.config.dataSync ? hydrationUserData(ctx, ctx.config.hydration ?? {}, ctx.config.dataSync.destinationPrefix) : undefined,
+  dataSync: (f) => (f.config.dataSync ? dataSyncStage(f, f.config.dataSync) : undefined),
+  hydration: (f, prior) =>
+    f.config.dataSync ? hydrationStage(f, prior, f.config.hydration ?? {}, f.config.dataSync.destinationPrefix) : undefined,
+  validation: validationStage,
+  cutover: cutoverStage,
 };

@@ -55,4 +55,33 @@ describe("assessDecommission", () => {
     );
     expect(result.blockers.map((b) => b.split(":")[0])).toEqual(["traffic", "bake", "rollback path", "data"]);
   });
+
+  it("says why a fact could not be gathered", () => {
+    const result = assessDecommission({ ...safeFacts, liveWeights: undefined, liveWeightsError: "AccessDenied: route53:ListResourceRecordSets", dataPending: undefined, dataError: "listing took longer than 120 s" }, policy, now);
+    expect(result.blockers).toEqual([
+      "traffic: the Route53 records of the tenant could not be read (AccessDenied: route53:ListResourceRecordSets), so it is unknown whether AWS still serves traffic",
+      "data: the final comparison of the AWS source with the OCI bucket did not run (listing took longer than 120 s)",
+    ]);
+  });
+
+  it("blocks when the AWS source lists nothing: a wrong bucket or prefix must not pass as 'nothing missing'", () => {
+    const empty = { objects: 0, bytes: 0, examples: [], source: { description: "s3://legacy/tenants/acme-typo/", objects: 0 } };
+    expect(assessDecommission({ ...safeFacts, dataPending: empty }, policy, now).blockers).toEqual([
+      "data: the AWS source s3://legacy/tenants/acme-typo/ lists no objects, so the comparison proved nothing; check the source bucket and prefix",
+    ]);
+    const full = { ...empty, source: { description: "s3://legacy/tenants/acme/", objects: 13 } };
+    expect(assessDecommission({ ...safeFacts, dataPending: full }, policy, now).safe).toBe(true);
+  });
+
+  it("blocks while another weighted record at the name takes a share, or the name is still a plain record", () => {
+    const others = [{ setIdentifier: "legacy-eu", weight: 20 }, { setIdentifier: "standby", weight: 0 }];
+    expect(assessDecommission({ ...safeFacts, otherRecords: others }, policy, now).blockers).toEqual([
+      'traffic: the weighted record "legacy-eu" outside the AWS/OCI pair has weight 20; it takes a share of the traffic',
+    ]);
+    const plain = assessDecommission({ ...safeFacts, liveWeights: { aws: undefined, oci: undefined }, otherRecords: [{ setIdentifier: null, weight: null }] }, policy, now);
+    expect(plain.blockers).toEqual([
+      "traffic: no OCI record carries traffic; decommissioning AWS would leave the tenant with nothing to serve it",
+      "traffic: the name is still a plain (non-weighted) record, so traffic never moved to the weighted pair",
+    ]);
+  });
 });

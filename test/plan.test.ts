@@ -92,7 +92,13 @@ describe.each(["staging", "prod"])("invariants of the %s stack", (stack) => {
     const statements = ofType(plan(), T.policy).flatMap((p) => p.inputs.statements as string[]);
     const objectGrants = statements.filter((s) => /\b(objects|buckets|object-family)\b/.test(s));
     expect(objectGrants.length).toBeGreaterThanOrEqual(2);
-    for (const s of objectGrants) expect(s).toContain(`where target.bucket.name = '${bucketName}'`);
+    for (const s of objectGrants) {
+      const scoped = s.endsWith(`where target.bucket.name = '${bucketName}'`) || s.includes(`where all {target.bucket.name = '${bucketName}', `);
+      expect(scoped, s).toBe(true);
+    }
+    // The only write grant: hydration receipts, create/overwrite, never delete.
+    const writes = statements.filter((s) => /\bmanage objects\b/.test(s));
+    expect(writes).toEqual([expect.stringMatching(/any \{request.permission = 'OBJECT_CREATE', request.permission = 'OBJECT_OVERWRITE'\}\}$/)]);
     expect(statements.some((s) => /\bmanage (all-resources|object-family)\b/.test(s))).toBe(false);
     expect(statements).toContainEqual(expect.stringMatching(/use instance-agent-command-execution-family .* where request.instance.id = target.instance.id$/));
   });

@@ -4,12 +4,24 @@
 export interface DecommissionFacts {
   /** Live Route53 weights of the tenant's pair; undefined when the records could not be read. */
   liveWeights?: { aws: number | undefined; oci: number | undefined };
+  /** Why the records could not be read (shown with the traffic blocker). */
+  liveWeightsError?: string;
+  /** Other records at the name: weighted ones outside the pair (they take a share), or a plain one. */
+  otherRecords?: { setIdentifier: string | null; weight: number | null }[];
   /** When OCI started carrying all traffic (ISO), as the OCI stack's cutover recorded it. */
   ociFullSince?: string;
   /** The OCI stack's cutover says AWS is decommissioned, so tearing OCI down never routes back to AWS. */
   ociStackAcknowledged: boolean;
   /** Objects in the AWS source that are missing or different in OCI (a final sync plan). */
-  dataPending?: { objects: number; bytes: number; examples: string[] };
+  dataPending?: {
+    objects: number;
+    bytes: number;
+    examples: string[];
+    /** Objects the AWS source listed, and where: none means a wrong bucket/prefix compared nothing. */
+    source?: { description: string; objects: number };
+  };
+  /** Why the comparison did not run or did not finish (shown with the data blocker). */
+  dataError?: string;
 }
 
 export interface DecommissionPolicy {
@@ -29,11 +41,20 @@ export function assessDecommission(facts: DecommissionFacts, policy: Decommissio
 
   const weights = facts.liveWeights;
   if (!weights) {
-    blockers.push("traffic: the Route53 records of the tenant could not be read, so it is unknown whether AWS still serves traffic");
+    const reason = facts.liveWeightsError ? ` (${facts.liveWeightsError})` : "";
+    blockers.push(`traffic: the Route53 records of the tenant could not be read${reason}, so it is unknown whether AWS still serves traffic`);
   } else if ((weights.aws ?? 0) > 0) {
     blockers.push(`traffic: AWS still has Route53 weight ${weights.aws} (OCI ${weights.oci ?? "absent"}); finish the cutover to OCI 100% first`);
   } else if (!weights.oci) {
     blockers.push("traffic: no OCI record carries traffic; decommissioning AWS would leave the tenant with nothing to serve it");
+  }
+
+  for (const other of facts.otherRecords ?? []) {
+    if (other.setIdentifier === null) {
+      blockers.push("traffic: the name is still a plain (non-weighted) record, so traffic never moved to the weighted pair");
+    } else if ((other.weight ?? 0) > 0) {
+      blockers.push(`traffic: the weighted record ${JSON.stringify(other.setIdentifier)} outside the AWS/OCI pair has weight ${other.weight}; it takes a share of the traffic`);
+    }
   }
 
   if (!facts.ociFullSince) {
@@ -53,7 +74,10 @@ export function assessDecommission(facts: DecommissionFacts, policy: Decommissio
   }
 
   if (!facts.dataPending) {
-    blockers.push("data: the final comparison of the AWS source with the OCI bucket did not run");
+    const reason = facts.dataError ? ` (${facts.dataError})` : "";
+    blockers.push(`data: the final comparison of the AWS source with the OCI bucket did not run${reason}`);
+  } else if (facts.dataPending.source?.objects === 0) {
+    blockers.push(`data: the AWS source ${facts.dataPending.source.description} lists no objects, so the comparison proved nothing; check the source bucket and prefix`);
   } else if (facts.dataPending.objects > 0) {
     const examples = facts.dataPending.examples.slice(0, 5).join(", ");
     blockers.push(`data: ${facts.dataPending.objects} objects (${facts.dataPending.bytes} bytes) in AWS are missing or different in OCI, e.g. ${examples}; run the sync first`);

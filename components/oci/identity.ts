@@ -46,6 +46,9 @@ export function nodePolicyStatements(p: PolicyInputs): string[] {
   return [
     `${dg} read buckets ${inCompartment} ${bucket}`,
     `${dg} read objects ${inCompartment} ${bucket}`,
+    // Hydration receipts: the agents write their own status objects; create and overwrite only,
+    // so a node can never delete (or version-purge) tenant data.
+    `${dg} manage objects ${inCompartment} where all {target.bucket.name = '${p.bucketName}', any {request.permission = 'OBJECT_CREATE', request.permission = 'OBJECT_OVERWRITE'}}`,
     `${dg} use metrics ${inCompartment} where target.metrics.namespace = '${p.metricsNamespace}'`,
     `${dg} use log-content ${inCompartment}`,
     // Run Command: the agent on each node fetches and answers only its own commands.

@@ -13,8 +13,10 @@ export interface PreCutoverValidationArgs {
   rerunOn?: pulumi.Input<pulumi.Input<string>[]>;
 }
 
-// The CLI runs from the project root with the project's own tsx (a runtime dependency).
-const projectRoot = path.resolve(__dirname, "..", "..");
+// The CLI runs from the project root with the project's own tsx (a runtime dependency). The
+// directory is given relative to the program's working directory: an absolute path would differ
+// between checkouts and runners, and every such difference would re-run the validation.
+const projectRoot = path.relative(process.cwd(), path.resolve(__dirname, "..", "..")) || ".";
 
 export class PreCutoverValidation extends pulumi.ComponentResource {
   /** The report of the last run (stdout of scripts/validate.ts). */

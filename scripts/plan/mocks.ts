@@ -83,6 +83,11 @@ export function createPlanMocks(options: PlanMocksOptions): pulumi.runtime.Mocks
     "oci:Core/instance:Instance": (args) => ({ privateIp: mockPrivateIp(args.name), state: "RUNNING" }),
     "oci:LoadBalancer/loadBalancer:LoadBalancer": (args) => ({ ipAddressDetails: [{ ipAddress: mockPrivateIp(args.name), isPublic: args.inputs.isPrivate === false }] }),
     "oci:ObjectStorage/bucket:Bucket": (args) => ({ bucketId: `ocid1.bucket.oc1..${digest(args.name)}` }),
+    // IAM ARNs as AWS forms them (account 123456789012 is AWS's documentation example).
+    "aws:iam/role:Role": (args) => ({ arn: `arn:aws:iam::123456789012:role/${args.inputs.name ?? args.name}` }),
+    "aws:iam/policy:Policy": (args) => ({ arn: `arn:aws:iam::123456789012:policy/${args.inputs.name ?? args.name}` }),
+    // Offline, a referenced stack has no outputs (the AWS-side stack reads the OCI stack's).
+    "pulumi:pulumi:StackReference": () => ({ outputs: {} }),
     ...options.outputs,
   };
 

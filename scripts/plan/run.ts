@@ -5,7 +5,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
 import { createPlanMocks, type PlanMocksOptions } from "./mocks";
-import { runTenantStack } from "../../stacks/program";
+import { runStack } from "../../stacks/roles";
 
 export const PROJECT = "tundra-replatform";
 export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
@@ -25,8 +25,8 @@ export interface Plan {
 
 export type Program = () => Promise<Record<string, unknown>>;
 
-/** The real tenant program: the function stacks/index.ts exports to Pulumi. */
-export const tenantStackProgram: Program = runTenantStack;
+/** The real program: the function stacks/index.ts exports to Pulumi (it dispatches on `tundra:role`). */
+export const tenantStackProgram: Program = runStack;
 
 export function stackConfigPath(stack: string, root = PROJECT_ROOT): string {
   return path.join(root, `Pulumi.${stack}.yaml`);

@@ -17,13 +17,26 @@ const KEY_INPUTS: Record<string, string[]> = {
   "oci:LoadBalancer/backendSet:BackendSet": ["policy", "healthChecker"],
   "oci:LoadBalancer/listener:Listener": ["port", "protocol"],
   "oci:LoadBalancer/backend:Backend": ["ipAddress", "port"],
+  "oci:ObjectStorage/storageObject:StorageObject": ["bucket", "object", "contentMd5"],
+  "command:local:Command": ["create", "dir"],
+  "pulumi-nodejs:dynamic:Resource": ["recordName", "targetOciPercent", "steps", "bake"],
+  "pulumi-nodejs:dynamic/datasync:DataSync": ["source", "destination", "generation"],
+  "pulumi-nodejs:dynamic/hydration:Hydration": ["nodes", "bucket", "prefix", "generation"],
 };
+
+/** Long values (an embedded bundle, a policy document) are cut in the tree; --json keeps them whole. */
+const MAX_VALUE_CHARS = 240;
+
+function shown(value: unknown): string {
+  const text = JSON.stringify(value);
+  return text.length <= MAX_VALUE_CHARS ? text : `${text.slice(0, MAX_VALUE_CHARS)}... (${text.length} chars)`;
+}
 
 function summary(r: PlannedResource): string {
   const keys = KEY_INPUTS[r.type] ?? Object.keys(r.inputs).filter((k) => typeof r.inputs[k] !== "object").slice(0, 3);
   return keys
     .filter((k) => r.inputs[k] !== undefined)
-    .map((k) => `${k}=${JSON.stringify(r.inputs[k])}`)
+    .map((k) => `${k}=${shown(r.inputs[k])}`)
     .join(" ");
 }
 

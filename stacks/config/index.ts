@@ -16,6 +16,11 @@ import { identitySchema } from "./identity";
 import { tagsSchema } from "./tags";
 import { drSchema } from "./dr";
 import { relocationsSchema } from "./relocations";
+import { roleSchema } from "./role";
+import { dataSyncSchema } from "./data-sync";
+import { hydrationSchema } from "./hydration";
+import { cutoverSchema } from "./cutover";
+import { validationSchema } from "./validation";
 import { CONFIG_RULES } from "./rules";
 import { findCredentials, isCredentialKey } from "./credentials";
 
@@ -32,6 +37,11 @@ export const SECTIONS = {
   tags: tagsSchema,
   dr: drSchema,
   relocations: relocationsSchema,
+  role: roleSchema,
+  dataSync: dataSyncSchema,
+  hydration: hydrationSchema,
+  validation: validationSchema,
+  cutover: cutoverSchema,
 } satisfies Record<string, z.ZodType>;
 
 export type SectionName = keyof typeof SECTIONS;
@@ -46,7 +56,8 @@ export interface ConfigIssue {
 /** What the cross-key rules see: every field that parsed on its own, even in a failed section. */
 export type PartialConfig = { [K in SectionName]?: Partial<TenantConfig[K]> };
 
-export type ParseResult = { ok: true; config: TenantConfig } | { ok: false; issues: ConfigIssue[] };
+export type ParseResultOf<T> = { ok: true; config: T } | { ok: false; issues: ConfigIssue[] };
+export type ParseResult = ParseResultOf<TenantConfig>;
 
 /** Raw config: section name -> value as written in the stack file (objects, strings, numbers). */
 export type RawConfig = Record<string, unknown>;
@@ -56,11 +67,11 @@ function withPath(base: string, path: ReadonlyArray<PropertyKey>): string {
   return base + path.map((segment) => (typeof segment === "number" ? `[${segment}]` : `.${String(segment)}`)).join("");
 }
 
-function keyOf(section: string, path: ReadonlyArray<PropertyKey>): string {
+export function keyOf(section: string, path: ReadonlyArray<PropertyKey>): string {
   return withPath(`${CONFIG_NAMESPACE}:${section}`, path);
 }
 
-function zodIssues(section: string, error: z.ZodError): ConfigIssue[] {
+export function zodIssues(section: string, error: z.ZodError): ConfigIssue[] {
   return error.issues.flatMap((issue): ConfigIssue[] => {
     if (issue.code === "unrecognized_keys") {
       return issue.keys.map((k) => ({
@@ -117,7 +128,7 @@ function validFields(schema: z.ZodType, value: unknown): Record<string, unknown>
   return fields;
 }
 
-function dedupe(issues: ConfigIssue[]): ConfigIssue[] {
+export function dedupe(issues: ConfigIssue[]): ConfigIssue[] {
   const seen = new Set<string>();
   return issues.filter((i) => {
     const id = `${i.key}\u0000${i.message}`;
@@ -138,6 +149,11 @@ export function formatIssues(issues: ConfigIssue[]): string {
  * providers never read `oci:privateKey` and the like, so such a value is only a leak).
  */
 export function parseStackConfig(all: Record<string, string>): ParseResult {
+  return parseStackConfigWith(all, parseTenantConfig);
+}
+
+/** The same checks for any role's parser (e.g. the AWS-side stack's, stacks/config/aws-side.ts). */
+export function parseStackConfigWith<T>(all: Record<string, string>, parse: (raw: RawConfig) => ParseResultOf<T>): ParseResultOf<T> {
   const foreign: ConfigIssue[] = Object.entries(all)
     .filter(([key]) => !key.startsWith(`${CONFIG_NAMESPACE}:`))
     .flatMap(([key, text]) => {
@@ -145,7 +161,7 @@ export function parseStackConfig(all: Record<string, string>): ParseResult {
       const findings = isCredentialKey(name) ? [{ path: [], reason: "credentials never go in stack config (see docs/foundation.md, \"Authentication\")" }] : findCredentials(parseConfigValue(text));
       return findings.map((f) => ({ key: withPath(key, f.path), message: f.reason }));
     });
-  const result = parseTenantConfig(rawConfigFromPulumi(all));
+  const result = parse(rawConfigFromPulumi(all));
   if (foreign.length === 0) return result;
   return { ok: false, issues: [...foreign, ...(result.ok ? [] : result.issues)] };
 }

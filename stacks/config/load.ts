@@ -1,10 +1,25 @@
 // Reads the `tundra:*` stack config through Pulumi and validates it. An invalid config stops
 // the program with the full report before any resource is declared.
 import * as pulumi from "@pulumi/pulumi";
-import { formatIssues, parseStackConfig, type TenantConfig } from "./index";
+import { formatIssues, parseStackConfig, parseStackConfigWith, rawConfigFromPulumi, type TenantConfig } from "./index";
+import { parseAwsSideConfig, type AwsSideConfig } from "./aws-side";
+import { roleSchema, type StackRole } from "./role";
 
 export function loadTenantConfig(): TenantConfig {
   const result = parseStackConfig(pulumi.runtime.allConfig());
   if (!result.ok) throw new pulumi.RunError(formatIssues(result.issues));
   return result.config;
+}
+
+export function loadAwsSideConfig(): AwsSideConfig {
+  const result = parseStackConfigWith(pulumi.runtime.allConfig(), parseAwsSideConfig);
+  if (!result.ok) throw new pulumi.RunError(formatIssues(result.issues));
+  return result.config;
+}
+
+/** `tundra:role`: which program this stack runs (default: the OCI tenant program). */
+export function loadStackRole(): StackRole {
+  const result = roleSchema.safeParse(rawConfigFromPulumi(pulumi.runtime.allConfig()).role);
+  if (!result.success) throw new pulumi.RunError(formatIssues([{ key: "tundra:role", message: result.error.issues[0].message }]));
+  return result.data;
 }

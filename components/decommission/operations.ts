@@ -1,0 +1,261 @@
+// What the DecommissionGuard dynamic provider does, as plain functions (no Pulumi import).
+// provider.ts loads this module inside each method, in the provider host process.
+//
+// Facts come from the engines, never from a second implementation: the live Route53 weights from
+// the cutover engine (PairRecords.readGroup + liveWeights), the final data comparison from the
+// transfer engine's planner (what a sync would still copy), and the OCI stack's facts from the
+// inputs (the program reads them through a StackReference). assessDecommission decides.
+import { assessDecommission, type Assessment, type DecommissionFacts } from "./assess";
+import { checkGuardInputs, isUnknown, unknownPaths, type CheckedGuardInputs } from "./spec";
+import type { DataSyncInputs, DataSyncSettings } from "../datasync/logic";
+
+export const SCHEMA_VERSION = 1;
+
+/** Provider settings (stack config or environment): never inputs, so nothing here lands in the state. */
+export interface GuardSettings {
+  /** Route53 endpoint override (tests). Config `tundra-replatform:route53Endpoint`, env TUNDRA_ROUTE53_ENDPOINT. */
+  route53Endpoint?: string;
+  /** OCI authentication for listing the destination: the DataSync provider's settings. */
+  data: DataSyncSettings;
+}
+
+/** How long each way of running may spend gathering facts. */
+export const TIME_LIMITS = {
+  /** check runs in every preview: a bounded look, reported as a blocker when it runs out. */
+  check: { route53Ms: 15_000, dataMs: 120_000 },
+  /** create/update/read record the assessment. */
+  record: { route53Ms: 30_000, dataMs: 15 * 60_000 },
+  /** delete is the decision itself: it waits for the whole comparison. */
+  delete: { route53Ms: 60_000, dataMs: 6 * 60 * 60_000 },
+};
+type Limits = (typeof TIME_LIMITS)[keyof typeof TIME_LIMITS];
+
+type Props = Record<string, any>;
+
+/** Computed, readable fields check adds to the inputs (what `pulumi preview --diff` shows). */
+export interface AssessmentFields {
+  safe: boolean;
+  blockers: string[];
+  /**
+   * Only in checked inputs: blocker kinds whose facts a preview could not gather in time (a very
+   * large bucket). diff ignores them, so a big tenant does not show an update on every preview.
+   */
+  unassessed?: string[];
+  /** One line: "destroy allowed" or "destroy refused: 2 blockers (traffic, data)". */
+  verdict: string;
+}
+
+export function settingsFrom(get: (key: string) => string | undefined, env: NodeJS.ProcessEnv): GuardSettings {
+  const { settingsFrom: dataSettings } = require("../datasync/logic") as typeof import("../datasync/logic");
+  const route53Endpoint = get("tundra-replatform:route53Endpoint") || env.TUNDRA_ROUTE53_ENDPOINT || undefined;
+  return { ...(route53Endpoint ? { route53Endpoint } : {}), data: dataSettings(get, env) };
+}
+
+/** A fact not gathered within its time limit (as opposed to one that failed). */
+class FactTimeout extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "FactTimeout";
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string, onTimeout?: () => void): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise.finally(() => clearTimeout(timer)),
+    new Promise<T>((_, reject) => {
+      timer = setTimeout(() => {
+        onTimeout?.();
+        reject(new FactTimeout(`${what} took longer than ${Math.round(ms / 1000)} s`));
+      }, ms);
+    }),
+  ]);
+}
+
+function firstLine(err: unknown): string {
+  // The OCI SDK rejects with plain objects ({statusCode, serviceCode, message}), not Errors.
+  const e = err as { name?: string; message?: unknown; statusCode?: number; serviceCode?: string };
+  const text =
+    err instanceof Error
+      ? `${e.name && e.name !== "Error" && e.name !== "FactTimeout" ? `${e.name}: ` : ""}${err.message}`
+      : e && typeof e === "object"
+        ? [e.statusCode, e.serviceCode, typeof e.message === "string" ? e.message : JSON.stringify(err)].filter((x) => x !== undefined && x !== "").join(" ")
+        : String(err);
+  const line = text.split("\n")[0];
+  return line.length > 200 ? `${line.slice(0, 197)}...` : line;
+}
+
+type Gathered<K extends keyof DecommissionFacts> = Pick<DecommissionFacts, K> & { timedOut?: true };
+
+async function readTraffic(inputs: CheckedGuardInputs, settings: GuardSettings, ms: number): Promise<Gathered<"liveWeights" | "liveWeightsError" | "otherRecords">> {
+  const { PairRecords, liveWeights, makeRoute53Client } = require("../cutover/records") as typeof import("../cutover/records");
+  const { systemClock } = require("../cutover/clock") as typeof import("../cutover/clock");
+  const records = new PairRecords(makeRoute53Client(settings.route53Endpoint), systemClock, inputs.route53);
+  try {
+    const group = await withTimeout(records.readGroup(), ms, "reading the Route53 records");
+    // No weighted pair: nothing identifies an OCI record carrying traffic (assess blocks on that).
+    const weights = liveWeights(group) ?? { aws: undefined, oci: undefined };
+    const others = [...(group.simple ? [group.simple] : []), ...group.others].map((r) => ({ setIdentifier: r.SetIdentifier ?? null, weight: r.Weight ?? null }));
+    return { liveWeights: weights, ...(others.length > 0 ? { otherRecords: others } : {}) };
+  } catch (err) {
+    return { liveWeightsError: firstLine(err), ...(err instanceof FactTimeout ? { timedOut: true as const } : {}) };
+  }
+}
+
+async function compareData(inputs: CheckedGuardInputs, settings: GuardSettings, ms: number): Promise<Gathered<"dataPending" | "dataError">> {
+  const logic = require("../datasync/logic") as typeof import("../datasync/logic");
+  const { plan } = require("../transfer/sync") as typeof import("../transfer/sync");
+  // The DataSync provider's own store construction, so both read the same places the same way.
+  const stores = { source: inputs.source, destination: inputs.destination } as DataSyncInputs;
+  const controller = new AbortController();
+  try {
+    const p = await withTimeout(
+      plan(logic.sourceStore(stores), logic.destinationStore(stores, settings.data), { signal: controller.signal, retry: { attempts: 3 } }),
+      ms,
+      "comparing the AWS source with the OCI bucket",
+      () => controller.abort(new Error("timeout")),
+    );
+    return {
+      dataPending: {
+        objects: p.copy.length,
+        bytes: p.summary.copyBytes,
+        examples: p.copy.slice(0, 5).map((c) => c.source.key),
+        source: { description: p.summary.source, objects: p.summary.sourceObjects },
+      },
+    };
+  } catch (err) {
+    return { dataError: firstLine(err), ...(err instanceof FactTimeout ? { timedOut: true as const } : {}) };
+  }
+}
+
+/** An assessment, and the blocker kinds whose facts ran out of time (not known, rather than bad). */
+export type GuardAssessment = Assessment & { unassessed: string[] };
+
+/** Gathers every fact (Route53 and data concurrently) and assesses. */
+export async function assess(inputs: CheckedGuardInputs, settings: GuardSettings, limits: Limits, now = new Date()): Promise<GuardAssessment> {
+  const [{ timedOut: trafficTimedOut, ...traffic }, { timedOut: dataTimedOut, ...data }] = await Promise.all([
+    readTraffic(inputs, settings, limits.route53Ms),
+    compareData(inputs, settings, limits.dataMs),
+  ]);
+  const facts: DecommissionFacts = {
+    ...traffic,
+    ...data,
+    ...(inputs.ociStack.ociFullSince ? { ociFullSince: inputs.ociStack.ociFullSince } : {}),
+    ociStackAcknowledged: inputs.ociStack.awsDecommissioned,
+  };
+  const result = assessDecommission(facts, { minDaysOnOci: inputs.minDaysOnOci }, now);
+  // Say why the OCI stack's facts are missing, next to the blockers they cause.
+  if (!result.safe && inputs.ociStack.note) result.blockers.push(`oci stack: ${inputs.ociStack.note} (${inputs.ociStack.name})`);
+  const unassessed = [...(trafficTimedOut ? ["traffic"] : []), ...(dataTimedOut ? ["data"] : [])];
+  return { ...result, unassessed };
+}
+
+/** The blocker kinds ("traffic", "data", ...): what decides a change, not the moving numbers. */
+export function blockerKinds(blockers: readonly string[]): string[] {
+  return [...new Set(blockers.map((b) => b.split(":")[0]))].sort();
+}
+
+export function verdictOf(a: Assessment): string {
+  if (a.safe) return "destroy allowed: every decommission condition holds";
+  const kinds = blockerKinds(a.blockers);
+  return `destroy refused: ${a.blockers.length} blocker${a.blockers.length === 1 ? "" : "s"} (${kinds.join(", ")})`;
+}
+
+function fields(a: Assessment): Omit<AssessmentFields, "unassessed"> {
+  return { safe: a.safe, blockers: a.blockers, verdict: verdictOf(a) };
+}
+
+/** Plain JSON: no undefined anywhere (the host cannot encode it). */
+function plain<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value));
+}
+
+function checkedOf(props: Props): CheckedGuardInputs {
+  return checkGuardInputs(props).inputs;
+}
+
+export function resourceId(inputs: CheckedGuardInputs): string {
+  return `decommission-guard/${inputs.tenant}/${inputs.route53.recordName}`;
+}
+
+export async function checkGuard(_olds: Props, news: Props, settings: GuardSettings) {
+  const { inputs, failures } = checkGuardInputs(news);
+  if (failures.length > 0) return { inputs: news, failures };
+  let assessment: AssessmentFields;
+  if (isUnknown(inputs)) {
+    const paths = unknownPaths(inputs);
+    assessment = { safe: false, blockers: [`not assessed: ${paths.join(", ")} unknown until apply`], verdict: "destroy refused until assessed (inputs unknown until apply)" };
+  } else {
+    const a = await assess(inputs, settings, TIME_LIMITS.check);
+    assessment = { ...fields(a), unassessed: a.unassessed };
+  }
+  return { inputs: plain({ ...inputs, ...assessment }), failures: [] };
+}
+
+const CONFIG_KEYS = ["tenant", "route53", "source", "destination", "minDaysOnOci", "ociStack"] as const;
+
+/**
+ * An update when the configuration changed or the verdict did (safe, or the kinds of blockers).
+ * Moving numbers inside an unchanged verdict (days on OCI, object counts) are no change, so
+ * previews do not churn. Never a replacement: replacing would delete, and delete refuses.
+ */
+export function diffGuard(olds: Props, news: Props) {
+  const changed: string[] = [];
+  const before = checkedOf(olds);
+  for (const key of CONFIG_KEYS) {
+    if (isUnknown(news[key]) || JSON.stringify(before[key]) !== JSON.stringify(checkedOf(news)[key])) changed.push(key);
+  }
+  if (olds.schemaVersion !== SCHEMA_VERSION) changed.push("schemaVersion");
+  // Kinds a preview could not assess in time say nothing new: compare the rest.
+  const unassessed: string[] = Array.isArray(news.unassessed) ? news.unassessed : [];
+  const kinds = (blockers: unknown) => blockerKinds(Array.isArray(blockers) ? blockers : []).filter((k) => !unassessed.includes(k));
+  if (Array.isArray(news.blockers) && JSON.stringify(kinds(news.blockers)) !== JSON.stringify(kinds(olds.blockers))) changed.push("blockers");
+  else if (typeof news.safe === "boolean" && news.safe !== olds.safe && unassessed.length === 0) changed.push("safe");
+  return { changes: changed.length > 0, replaces: [] as string[], deleteBeforeReplace: false, changed };
+}
+
+function outputs(inputs: CheckedGuardInputs, a: Assessment, assessedAt: string): Props {
+  return plain({ ...inputs, schemaVersion: SCHEMA_VERSION, ...fields(a), assessedAt });
+}
+
+export async function createGuard(news: Props, settings: GuardSettings) {
+  const inputs = checkedOf(news);
+  const a = await assess(inputs, settings, TIME_LIMITS.record);
+  return { id: resourceId(inputs), outs: outputs(inputs, a, new Date().toISOString()) };
+}
+
+export async function updateGuard(_olds: Props, news: Props, settings: GuardSettings) {
+  const { outs } = await createGuard(news, settings);
+  return { outs };
+}
+
+/**
+ * `pulumi refresh`: the assessment as it is now (a weight changed by hand in Route53 shows up).
+ * assessedAt moves only when the blockers do, so a refresh that finds nothing new changes nothing.
+ */
+export async function readGuard(id: string, props: Props, settings: GuardSettings) {
+  const inputs = checkedOf(props);
+  const a = await assess(inputs, settings, TIME_LIMITS.record);
+  const unchanged = props.safe === a.safe && JSON.stringify(props.blockers ?? null) === JSON.stringify(a.blockers) && typeof props.assessedAt === "string";
+  return { id, props: outputs(inputs, a, unchanged ? props.assessedAt : new Date().toISOString()) };
+}
+
+/** The error a refused destroy shows: every blocker, with its numbers, and what to do. */
+export function refusal(inputs: CheckedGuardInputs, a: Assessment): Error {
+  return new Error(
+    [
+      `DecommissionGuard: refusing to delete, so \`pulumi destroy\` deletes nothing else in this stack either.`,
+      `Tenant ${inputs.tenant} (${inputs.route53.recordName}) is not ready to leave AWS:`,
+      ...a.blockers.map((b) => `  - ${b}`),
+      "Fix each blocker, then run `pulumi up` on this stack (to record the OCI stack's facts) and `pulumi destroy` again. See docs/decommission.md.",
+    ].join("\n"),
+  );
+}
+
+/** Re-assesses with fresh facts and refuses unless every condition holds. */
+export async function deleteGuard(props: Props, settings: GuardSettings): Promise<string> {
+  const inputs = checkedOf(props);
+  const a = await assess(inputs, settings, TIME_LIMITS.delete);
+  if (!a.safe) throw refusal(inputs, a);
+  return `DecommissionGuard: tenant ${inputs.tenant} is safe to decommission on AWS; releasing the stack for deletion`;
+}

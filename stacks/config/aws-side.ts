@@ -1,0 +1,81 @@
+// `tundra:awsSide`: the AWS-side stack of a tenant (`tundra:role: aws-side`). It holds what the
+// migration owns on AWS (the sync runner's read-only role) behind the decommission guard, and
+// names the facts the guard checks: the Route53 pair, the data source and destination, and the
+// OCI tenant stack whose cutover outputs say when OCI took all traffic.
+import { z } from "zod";
+import { integer, ociRegion, tagMap, text } from "./fields";
+import { tenantSchema } from "./tenant";
+import { findCredentials } from "./credentials";
+import { dedupe, keyOf, zodIssues, type ConfigIssue, type ParseResultOf, type RawConfig } from "./index";
+
+const awsRegion = text(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/, "an AWS region such as us-east-1");
+const iamPrincipalArn = text(/^arn:aws[a-z-]*:iam::\d{12}:(root|role\/[\w+=,.@\/-]+|user\/[\w+=,.@\/-]+)$/, "an IAM role, user or account-root ARN (arn:aws:iam::123456789012:role/name)");
+const prefix = z
+  .string({ error: (iss) => `must be a string: a key prefix such as tenants/acme/ ("" for the whole bucket) (got ${JSON.stringify(iss.input)})` })
+  .refine((p) => !p.startsWith("/"), { error: "must not start with '/' (object keys have no leading slash)" })
+  .default("");
+
+export const awsSideSchema = z.strictObject({
+  tenant: tenantSchema.shape.id,
+  env: tenantSchema.shape.env,
+  /** AWS region of the source bucket; this stack's AWS provider uses it. */
+  region: awsRegion,
+  /** The OCI tenant stack whose cutover outputs the guard reads: <stack>, <project>/<stack> or <org>/<project>/<stack>. */
+  ociStack: text(/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+){0,2}$/, "a stack name: <stack>, <project>/<stack> or <org>/<project>/<stack>"),
+  /** The tenant's data on AWS (the sync source). */
+  source: z.strictObject({
+    bucket: text(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "an S3 bucket name (3-63 lower-case letters, digits, '.' or '-')"),
+    prefix,
+    /** The bucket's SSE-KMS key, when objects are encrypted with one (the role may decrypt through S3 only). */
+    kmsKeyArn: text(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/, "a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)").optional(),
+  }),
+  /** Who runs the sync: the principals that may assume the read-only role. */
+  syncRunner: z.strictObject({
+    trustedPrincipals: z.array(iamPrincipalArn).min(1, { error: "must name at least one principal that runs the sync" }),
+    externalId: text(/^[\w+=,.@:\/-]{2,1224}$/, "2-1224 characters of letters, digits and +=,.@:/-").optional(),
+    maxSessionHours: integer(1, 12).default(1),
+  }),
+  /** The tenant's weighted Route53 pair (as in the OCI stack's tundra:cutover). */
+  route53: z.strictObject({
+    zoneId: text(/^Z[A-Z0-9]{1,32}$/, "a Route53 hosted zone id such as Z0123456789ABCDEFGHIJ"),
+    recordName: text(/^(?=.{1,253}\.?$)([a-z0-9_](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}\.?$/i, "the tenant's DNS name, e.g. acme.analytics.example.com"),
+    recordType: z.enum(["A", "AAAA", "CNAME"], { error: (iss) => `must be A, AAAA or CNAME (got ${JSON.stringify(iss.input)})` }).default("A"),
+    awsSetIdentifier: text(/^.{1,128}$/, "1-128 characters").default("aws"),
+    ociSetIdentifier: text(/^.{1,128}$/, "1-128 characters").default("oci"),
+  }),
+  /** Where the data went in OCI (the sync destination). */
+  destination: z.strictObject({
+    namespace: text(/^[a-z0-9]{1,64}$/, "the Object Storage namespace (`oci os ns get`)"),
+    bucket: text(/^[A-Za-z0-9_.-]{1,256}$/, "an OCI bucket name"),
+    prefix,
+    region: ociRegion,
+  }),
+  /** Days OCI must have carried 100% of the traffic before AWS may go. */
+  minDaysOnOci: integer(0, 365).default(7),
+  /** Extra tags on every AWS resource of the stack. */
+  tags: tagMap.default({}),
+});
+
+export type AwsSideConfig = z.output<typeof awsSideSchema>;
+
+/** The sections an aws-side stack may have. */
+const AWS_SIDE_SECTIONS = ["role", "awsSide"];
+
+/** Validates an aws-side stack's `tundra:*` config. Pure: no Pulumi, no I/O. */
+export function parseAwsSideConfig(raw: RawConfig): ParseResultOf<AwsSideConfig> {
+  const issues: ConfigIssue[] = [];
+  for (const name of Object.keys(raw)) {
+    if (!AWS_SIDE_SECTIONS.includes(name)) {
+      issues.push({ key: keyOf(name, []), message: "is not used by an aws-side stack (tundra:role is aws-side: only tundra:awsSide applies; the tenant sections belong in the OCI stack)" });
+    }
+  }
+  issues.push(...findCredentials(raw).map(({ path, reason }) => ({ key: keyOf(path[0] as string, path.slice(1)), message: reason })));
+  const result = awsSideSchema.safeParse(raw.awsSide);
+  if (raw.awsSide === undefined) {
+    issues.push({ key: keyOf("awsSide", []), message: "is required in an aws-side stack: add a tundra:awsSide object (see docs/decommission.md)" });
+  } else if (!result.success) {
+    issues.push(...zodIssues("awsSide", result.error).map((i) => ({ ...i, message: i.message.replace("docs/foundation.md", "docs/decommission.md") })));
+  }
+  if (issues.length > 0 || !result.success) return { ok: false, issues: dedupe(issues) };
+  return { ok: true, config: result.data };
+}
