@@ -22,7 +22,7 @@ export const validationStage: Stage = (f, prior) => {
           ociUrl: url,
           ...(section.hostHeader ? { hostHeader: section.hostHeader } : {}),
           ...(section.timeoutMs ? { timeoutMs: section.timeoutMs } : {}),
-          queries: section.queries.map((q) => ({ ...q, method: q.method ?? "GET" })),
+          queries: section.queries,
         },
       })),
     },

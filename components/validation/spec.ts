@@ -5,7 +5,8 @@ import { z } from "zod";
 /** The environment variable that carries the spec (JSON) to scripts/validate.ts. */
 export const SPEC_ENV = "TUNDRA_VALIDATION_SPEC";
 
-const parityQuerySchema = z.strictObject({
+/** One query compared on both sides; the stack config uses the same schema. */
+export const parityQuerySchema = z.strictObject({
   name: z.string().min(1),
   path: z.string().startsWith("/", "must be a path starting with /"),
   method: z.enum(["GET", "POST"]).default("GET"),

@@ -1,6 +1,7 @@
 // `tundra:validation` (optional): the pre-cutover checks that run inside `pulumi up` between
 // hydration and cutover. The OCI side is the tenant's load balancer; the AWS side is named here.
 import { z } from "zod";
+import { parityQuerySchema } from "../../components/validation/spec";
 
 export const validationSchema = z
   .strictObject({
@@ -12,14 +13,7 @@ export const validationSchema = z
     timeoutMs: z.number().int().positive().optional(),
     /** Queries whose answers must be identical on AWS and OCI. */
     queries: z
-      .array(
-        z.strictObject({
-          name: z.string().min(1),
-          path: z.string().startsWith("/", "must be a path starting with /"),
-          method: z.enum(["GET", "POST"]).optional(),
-          body: z.string().optional(),
-        }),
-      )
+      .array(parityQuerySchema)
       .min(1, "list at least one query to compare"),
   })
   .optional();
