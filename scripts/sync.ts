@@ -7,7 +7,7 @@
 //     --s3-region us-west-2 --oci-auth config-file --dry-run
 import { parseArgs } from "util";
 import type { SingleBar } from "cli-progress";
-import { LocalDirectoryStore, SyncError, plan, sync, type ObjectStore, type SyncEvent, type SyncOptions } from "../components/transfer";
+import { LocalDirectoryStore, SyncError, TRANSFER_DEFAULTS, plan, sync, type ObjectStore, type SyncEvent, type SyncOptions } from "../components/transfer";
 import { formatBytes } from "../components/transfer/format";
 import { OciStore, type OciAuth } from "../components/transfer/oci-store";
 import { S3Store } from "../components/transfer/s3-store";
@@ -23,7 +23,7 @@ Options:
   --concurrency N              objects at once (16)
   --part-concurrency N         multipart parts at once, across objects (8)
   --part-size-mib N            multipart part size (16)
-  --multipart-threshold-mib N  single PUT up to this size (64)
+  --multipart-threshold-mib N  single PUT up to this size (200)
   --s3-region R                S3 region (default: AWS_REGION / profile)
   --s3-endpoint URL            S3-compatible endpoint; implies path-style addressing
   --s3-etag-not-md5            the S3 bucket uses SSE-KMS/SSE-C: ETags are not MD5s
@@ -104,10 +104,10 @@ async function main(argv: string[]): Promise<number> {
   const source = storeFor(values.from, values, "--from");
   const destination = storeFor(values.to, values, "--to");
   const options: SyncOptions = {
-    concurrency: integer("concurrency", values.concurrency, 16),
-    partConcurrency: integer("part-concurrency", values["part-concurrency"], 8),
-    partSize: integer("part-size-mib", values["part-size-mib"], 16) * MiB,
-    multipartThreshold: integer("multipart-threshold-mib", values["multipart-threshold-mib"], 64) * MiB,
+    concurrency: integer("concurrency", values.concurrency, TRANSFER_DEFAULTS.concurrency),
+    partConcurrency: integer("part-concurrency", values["part-concurrency"], TRANSFER_DEFAULTS.partConcurrency),
+    partSize: integer("part-size-mib", values["part-size-mib"], TRANSFER_DEFAULTS.partSize / MiB) * MiB,
+    multipartThreshold: integer("multipart-threshold-mib", values["multipart-threshold-mib"], TRANSFER_DEFAULTS.multipartThreshold / MiB) * MiB,
     deleteExtraneous: values["delete-extraneous"] === true,
   };
 

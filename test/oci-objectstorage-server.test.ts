@@ -4,7 +4,7 @@ import * as common from "oci-common";
 import * as os from "oci-objectstorage";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OciStore } from "../components/transfer/oci-store";
-import { multipartChecksum } from "../components/transfer/copy";
+import { multipartChecksum } from "../components/transfer/store";
 import { makeOciTestAuth } from "./support/oci-signature";
 import { OciObjectStorageServer } from "./support/oci-objectstorage-server";
 

@@ -61,7 +61,7 @@ describe("destinations that verify MD5s themselves", () => {
     await fsp.writeFile(path.join(src, "b.bin"), "some bytes");
     await new LocalDirectoryStore(src).computeMd5("b.bin");
     const err = await sync(new LocalDirectoryStore(src), new Forgetful(await tempDir()), { retry: { attempts: 1 } }).catch((e) => e);
-    expect(err.message).toContain("verifies MD5s but reported none");
+    expect(err.message).toContain("should report the MD5 of what it stored but reported none");
   });
 
   it("explains a listed MD5 that is not the content's, from the destination's own check", async () => {

@@ -27,7 +27,7 @@ export interface DataSyncArgs {
   concurrency?: pulumi.Input<number>;
   /** Part uploads at once across objects (default 8). */
   partConcurrency?: pulumi.Input<number>;
-  /** Objects above this many MiB use multipart upload (default 64). */
+  /** Objects above this many MiB use multipart upload (default 200, rclone's cutoff). */
   multipartThresholdMiB?: pulumi.Input<number>;
   /** Multipart part size in MiB (default 16). */
   partSizeMiB?: pulumi.Input<number>;

@@ -3,6 +3,7 @@
 // The provider (provider.ts) loads this module inside the provider host and only forwards calls.
 import type { ObjectStore, SyncPlan, SyncResult } from "../transfer";
 import type { OciAuth } from "../transfer/oci-store";
+import { TRANSFER_DEFAULTS } from "../transfer/defaults";
 import { formatBytes } from "../transfer/format";
 
 /** The engine's marker for a value unknown during preview. */
@@ -206,10 +207,10 @@ export function validate(news: Record<string, unknown>): { inputs: DataSyncInput
       endpoint: keep(dst.endpoint, (v: string) => v, ""),
     },
     generation: candidate.generation as string,
-    concurrency: keep(candidate.concurrency, (v: number) => v, 16),
-    partConcurrency: keep(candidate.partConcurrency, (v: number) => v, 8),
-    multipartThresholdMiB: keep(candidate.multipartThresholdMiB, (v: number) => v, 64),
-    partSizeMiB: keep(candidate.partSizeMiB, (v: number) => v, 16),
+    concurrency: keep(candidate.concurrency, (v: number) => v, TRANSFER_DEFAULTS.concurrency),
+    partConcurrency: keep(candidate.partConcurrency, (v: number) => v, TRANSFER_DEFAULTS.partConcurrency),
+    multipartThresholdMiB: keep(candidate.multipartThresholdMiB, (v: number) => v, TRANSFER_DEFAULTS.multipartThreshold / MiB),
+    partSizeMiB: keep(candidate.partSizeMiB, (v: number) => v, TRANSFER_DEFAULTS.partSize / MiB),
     extraneous: keep(candidate.extraneous, (v: "keep" | "delete") => v, "keep"),
     purgeOnDelete: keep(candidate.purgeOnDelete, (v: boolean) => v, false),
     previewPendingWork: keep(candidate.previewPendingWork, (v: boolean) => v, true),

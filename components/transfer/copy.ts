@@ -1,15 +1,24 @@
-// Copies one object and verifies it. Below the multipart threshold: one PUT with Content-MD5
-// (streamed straight through when the source MD5 is known, else buffered within the memory
-// budget to compute it). Above: the engine's own multipart upload, reading the source once in
-// order (resuming with range reads after a dropped connection), uploading parts concurrently with
-// a per-part MD5, and checking the committed multipart checksum against the one computed here.
+// Copies one object and verifies it. The way depends on what is known about the object:
+//  - MD5 known, up to the single-upload cutoff (any size into a store that verifies MD5s itself):
+//    one streamed PUT with Content-MD5. When the store reports the MD5 of what it stored, that
+//    proves the copy and the stream is not hashed here (it is on a retry, to tell a wrong
+//    listing from a corrupted transfer);
+//  - MD5 unknown and no larger than a part: read into memory (within the budget) for its MD5;
+//  - MD5 known and above the cutoff: multipart, reading the source once in order, hashing the
+//    whole object (checked against the source MD5) and each part (Content-MD5 per part);
+//  - MD5 unknown and larger (a multipart source): multipart with ranged reads of the parts in
+//    parallel. When the source's part size is known the layout is the same, so the parts' MD5s
+//    must reproduce the source's multipart checksum, checked before the commit.
 import * as crypto from "crypto";
 import { Readable } from "stream";
 import type { ByteBudget } from "./byte-budget";
 import { hashingPassThrough } from "./hashing";
 import { sourceIdentityMetadata } from "./plan";
-import { httpStatusOf, withRetry, type RetryPolicy } from "./retry";
-import { ContentMd5MismatchError, TransientStoreError, type ObjectInfo, type ObjectStore, type UploadedPart } from "./store";
+import { httpStatusOf, isDigestRejection, withRetry, type RetryPolicy } from "./retry";
+import {
+  ContentMd5MismatchError, multipartChecksum, multipartPartCount, SOURCE_METADATA, TransientStoreError,
+  type MultipartApi, type ObjectInfo, type ObjectStore, type UploadedPart,
+} from "./store";
 
 export interface CopyContext {
   source: ObjectStore;
@@ -59,12 +68,6 @@ export function choosePartSize(size: number, wanted: number, limits: { minPartSi
   if (Math.ceil(size / partSize) > limits.maxParts) partSize = Math.ceil(size / limits.maxParts / mib) * mib;
   if (partSize > limits.maxPartSize) throw new Error(`An object of ${size} bytes needs parts of ${partSize} bytes, above the store's ${limits.maxPartSize}.`);
   return partSize;
-}
-
-/** The canonical multipart checksum: hex(md5(concatenated binary part MD5s)) + "-" + part count. */
-export function multipartChecksum(partMd5s: string[]): string {
-  const digest = crypto.createHash("md5").update(Buffer.concat(partMd5s.map((m) => Buffer.from(m, "hex")))).digest("hex");
-  return `${digest}-${partMd5s.length}`;
 }
 
 /**
@@ -127,21 +130,24 @@ class ResumableReader {
 
 async function copyStreamed(ctx: CopyContext, info: ObjectInfo, md5: string): Promise<CopiedObject> {
   const metadata = sourceIdentityMetadata(info);
-  return withRetry(async () => {
+  // A destination that verifies the MD5 itself (a local directory) or reports the MD5 of what it
+  // stored proves the copy; hashing the stream here as well would cost a second MD5 pass, the
+  // dearest step of a copy on one core. Retries hash, so that a failure can say why it failed.
+  const verifiedThere = ctx.destination.verifiesContentMd5 === true;
+  const reportedThere = verifiedThere || ctx.destination.reportsStoredMd5 === true;
+  return withRetry(async (attempt) => {
     const body = info.size === 0 ? Readable.from([], { objectMode: false }) : await ctx.source.get(info.key, undefined, { ifMatch: info.etag });
     let moved = 0;
-    // A destination that verifies the MD5 itself (a local directory) need not have the stream
-    // hashed here as well: on one core MD5 is the dearest step of a download.
-    const verifiedThere = ctx.destination.verifiesContentMd5 === true;
+    const hashHere = !verifiedThere && (!reportedThere || attempt > 1);
     const hasher = hashingPassThrough((n) => {
       moved += n;
       ctx.onBytes(n);
-    }, !verifiedThere);
+    }, hashHere);
     body.on("error", (err) => hasher.destroy(err));
     body.pipe(hasher);
     // All bytes arrived but hash differently from the listed MD5: the listing was wrong, not the
     // transfer. Retrying cannot help; say why it happens.
-    const listedMd5Wrong = () => !verifiedThere && hasher.bytes() === info.size && hasher.md5() !== md5;
+    const listedMd5Wrong = () => hashHere && hasher.bytes() === info.size && hasher.md5() !== md5;
     const wrongMd5Error = (actual = hasher.md5()) => new VerificationError(
       `${info.key}: its bytes have MD5 ${actual} but the source lists ${md5}: the object changed during the copy, ` +
       `or the source's ETags are not MD5s (S3 SSE-KMS/SSE-C: set etagIsMd5 false, --s3-etag-not-md5).`,
@@ -153,6 +159,8 @@ async function copyStreamed(ctx: CopyContext, info: ObjectInfo, md5: string): Pr
       } catch (err) {
         if (listedMd5Wrong()) throw wrongMd5Error();
         if (err instanceof ContentMd5MismatchError && hasher.bytes() === info.size) throw wrongMd5Error(err.actualMd5);
+        // The store refused the Content-MD5: a corrupted transfer, or (if it persists) a wrong listing.
+        if (isDigestRejection(err)) throw new TransientStoreError(`${info.key}: the destination refused the body's Content-MD5 ${md5}.`, 400, { cause: err });
         throw err;
       }
       // The destination may not check Content-MD5 (s3rver does not): check what went through.
@@ -160,8 +168,8 @@ async function copyStreamed(ctx: CopyContext, info: ObjectInfo, md5: string): Pr
       if (hasher.bytes() !== info.size) {
         throw new TransientStoreError(`${info.key}: sent ${hasher.bytes()} bytes, expected ${info.size}.`);
       }
-      if (verifiedThere && result.md5 === undefined) {
-        throw new VerificationError(`${info.key}: ${ctx.destination.description} verifies MD5s but reported none for what it stored.`);
+      if (reportedThere && result.md5 === undefined) {
+        throw new VerificationError(`${info.key}: ${ctx.destination.description} should report the MD5 of what it stored but reported none (for S3 buckets with SSE-KMS/SSE-C set etagIsMd5 false).`);
       }
       if (result.md5 !== undefined && result.md5 !== md5) {
         throw new TransientStoreError(`${info.key}: the destination stored MD5 ${result.md5}, expected ${md5}.`);
@@ -192,71 +200,188 @@ async function copyBuffered(ctx: CopyContext, info: ObjectInfo): Promise<CopiedO
   }
 }
 
-async function copyMultipart(ctx: CopyContext, info: ObjectInfo): Promise<CopiedObject> {
+/** Multipart upload bookkeeping shared by both multipart ways: create, abort on any failure, commit. */
+async function withUpload<T>(ctx: CopyContext, info: ObjectInfo, partSize: number, run: (uploadId: string) => Promise<T>): Promise<T> {
   const api = ctx.destination.multipart;
-  const partSize = choosePartSize(info.size, ctx.partSize, api);
   const retryNote = (err: unknown, attempt: number) => ctx.onRetry(info.key, err, attempt);
-  const uploadId = await withRetry(() => api.create(info.key, sourceIdentityMetadata(info)), ctx.retry, retryNote, ctx.signal);
-  const reader = new ResumableReader(ctx, info);
-  const whole = crypto.createHash("md5");
-  const uploads: Promise<UploadedPart>[] = [];
-  let failure: unknown;
+  // The part size is recorded so that a later reader (hydration) can check the multipart checksum.
+  const metadata = { ...sourceIdentityMetadata(info), [SOURCE_METADATA.partSize]: String(partSize) };
+  const uploadId = await withRetry(() => api.create(info.key, metadata), ctx.retry, retryNote, ctx.signal);
   try {
-    for (let offset = 0, partNumber = 1; offset < info.size && failure === undefined; offset += partSize, partNumber++) {
-      const size = Math.min(partSize, info.size - offset);
-      await ctx.budget.acquire(size);
-      let data: Buffer;
-      try {
-        data = await reader.read(size);
-      } catch (err) {
-        ctx.budget.release(size);
-        throw err;
-      }
-      whole.update(data);
-      const md5 = md5Hex(data);
-      const number = partNumber;
-      const partOffset = offset;
-      const upload = ctx.partSlot(() =>
-        withRetry(() => api.uploadPart(info.key, uploadId, number, bodyOf(data), { size, md5, offset: partOffset }), ctx.retry, retryNote, ctx.signal),
-      ).then(
-        ({ etag }) => {
-          ctx.onBytes(size);
-          return { partNumber: number, etag, md5, size };
-        },
-        (err) => {
-          failure ??= err;
-          throw err;
-        },
-      ).finally(() => ctx.budget.release(size));
-      upload.catch(() => undefined); // observed below; avoid an unhandled rejection meanwhile
-      uploads.push(upload);
-    }
-    await reader.close();
-    const parts = await Promise.all(uploads);
-    const contentMd5 = whole.digest("hex");
-    if (info.md5 && contentMd5 !== info.md5) {
-      throw new VerificationError(`${info.key}: read content MD5 ${contentMd5}, the source lists ${info.md5} (it changed during the copy?).`);
-    }
-    const expected = multipartChecksum(parts.map((p) => p.md5));
-    const committed = await completeOnce(ctx, info, uploadId, parts, contentMd5, retryNote);
-    if (committed.checksum !== expected && committed.checksum !== contentMd5) {
-      throw new VerificationError(`${info.key}: the destination committed checksum ${committed.checksum ?? "(none)"}, expected ${expected} or ${contentMd5}.`);
-    }
-    return { key: info.key, size: info.size, etag: committed.etag, checksum: committed.checksum, md5: contentMd5, multipart: true };
+    return await run(uploadId);
   } catch (err) {
-    await reader.close();
-    await Promise.allSettled(uploads);
     // Never leave an upload open: it costs storage and blocks nothing but confuses everyone.
     await withRetry(() => api.abort(info.key, uploadId), ctx.retry).catch(() => undefined);
     throw err;
   }
 }
 
+/** Source MD5 known: read once in order, hash the whole object and each part. */
+async function copyMultipartOrdered(ctx: CopyContext, info: ObjectInfo, sourceMd5: string): Promise<CopiedObject> {
+  const api = ctx.destination.multipart;
+  const partSize = choosePartSize(info.size, ctx.partSize, api);
+  const retryNote = (err: unknown, attempt: number) => ctx.onRetry(info.key, err, attempt);
+  return withUpload(ctx, info, partSize, async (uploadId) => {
+    const reader = new ResumableReader(ctx, info);
+    const whole = crypto.createHash("md5");
+    const uploads: Promise<UploadedPart>[] = [];
+    let failure: unknown;
+    try {
+      for (let offset = 0, partNumber = 1; offset < info.size && failure === undefined; offset += partSize, partNumber++) {
+        const size = Math.min(partSize, info.size - offset);
+        await ctx.budget.acquire(size);
+        let data: Buffer;
+        try {
+          data = await reader.read(size);
+        } catch (err) {
+          ctx.budget.release(size);
+          throw err;
+        }
+        whole.update(data);
+        const md5 = md5Hex(data);
+        const number = partNumber;
+        const partOffset = offset;
+        const upload = ctx.partSlot(() =>
+          withRetry(() => api.uploadPart(info.key, uploadId, number, bodyOf(data), { size, md5, offset: partOffset }), ctx.retry, retryNote, ctx.signal),
+        ).then(
+          ({ etag }) => {
+            ctx.onBytes(size);
+            return { partNumber: number, etag, md5, size };
+          },
+          (err) => {
+            failure ??= err;
+            throw err;
+          },
+        ).finally(() => ctx.budget.release(size));
+        upload.catch(() => undefined); // observed below; avoid an unhandled rejection meanwhile
+        uploads.push(upload);
+      }
+    } finally {
+      await reader.close();
+      await Promise.allSettled(uploads);
+    }
+    const parts = await Promise.all(uploads);
+    const contentMd5 = whole.digest("hex");
+    if (contentMd5 !== sourceMd5) {
+      throw new VerificationError(`${info.key}: read content MD5 ${contentMd5}, the source lists ${sourceMd5} (it changed during the copy?).`);
+    }
+    return commit(ctx, info, uploadId, parts, contentMd5);
+  });
+}
+
+/** Reads one byte range completely (retried; If-Match keeps every range on one version). */
+async function readRange(ctx: CopyContext, info: ObjectInfo, start: number, size: number): Promise<Buffer> {
+  return withRetry(async () => {
+    const pieces: Buffer[] = [];
+    let got = 0;
+    for await (const chunk of await ctx.source.get(info.key, { start, end: start + size - 1 }, { ifMatch: info.etag })) {
+      pieces.push(chunk as Buffer);
+      got += (chunk as Buffer).length;
+      if (got > size) throw new VerificationError(`${info.key}: bytes ${start}.. returned more than the ${size} asked for.`);
+    }
+    if (got !== size) throw new TransientStoreError(`${info.key}: bytes ${start}.. returned ${got} of ${size}.`);
+    return Buffer.concat(pieces, size);
+  }, ctx.retry, (err, attempt) => ctx.onRetry(info.key, err, attempt), ctx.signal);
+}
+
+/** The source's own part size when it can be known for sure and the destination accepts it. */
+async function sourceLayout(ctx: CopyContext, info: ObjectInfo, api: MultipartApi): Promise<number | undefined> {
+  const parts = multipartPartCount(info.checksum);
+  if (parts === undefined || !ctx.source.partSizeOf) return undefined;
+  const partSize = await withRetry(() => ctx.source.partSizeOf!(info.key), ctx.retry, undefined, ctx.signal).catch(() => undefined);
+  if (!partSize || Math.ceil(info.size / partSize) !== parts) return undefined;
+  const fits = parts <= api.maxParts && partSize <= api.maxPartSize && (parts === 1 || partSize >= api.minPartSize);
+  return fits ? partSize : undefined;
+}
+
+/** A part not started because another part of the object had failed already. */
+class PartNotStarted extends Error {}
+
+/**
+ * Source MD5 unknown: parts read by range, in parallel. Into a store that hashes parts itself (a
+ * local directory) each range streams straight in; elsewhere each part is buffered for its MD5.
+ */
+async function copyMultipartRanged(ctx: CopyContext, info: ObjectInfo): Promise<CopiedObject> {
+  const api = ctx.destination.multipart;
+  const layout = await sourceLayout(ctx, info, api);
+  const partSize = layout ?? choosePartSize(info.size, ctx.partSize, api);
+  const retryNote = (err: unknown, attempt: number) => ctx.onRetry(info.key, err, attempt);
+  const count = Math.ceil(info.size / partSize);
+  return withUpload(ctx, info, partSize, async (uploadId) => {
+    let failed = false;
+    const whole = api.hashesParts ? undefined : crypto.createHash("md5");
+    const hashedDone: (() => void)[] = [];
+    const hashed = Array.from({ length: count }, (_, i) => new Promise<void>((resolve) => (hashedDone[i] = resolve)));
+    const copyPart = async (index: number): Promise<UploadedPart> => {
+      const offset = index * partSize;
+      const size = Math.min(partSize, info.size - offset);
+      const partNumber = index + 1;
+      if (failed) throw new PartNotStarted();
+      if (api.hashesParts) {
+        return withRetry(async () => {
+          const counter = hashingPassThrough((n) => ctx.onBytes(n), false);
+          const body = await ctx.source.get(info.key, { start: offset, end: offset + size - 1 }, { ifMatch: info.etag });
+          body.on("error", (err) => counter.destroy(err));
+          body.pipe(counter);
+          try {
+            const { etag, md5 } = await api.uploadPart(info.key, uploadId, partNumber, counter, { size, offset });
+            if (!md5) throw new VerificationError(`${info.key}: ${ctx.destination.description} hashes parts but reported no MD5 for part ${partNumber}.`);
+            return { partNumber, etag, md5, size };
+          } catch (err) {
+            ctx.onBytes(-counter.bytes());
+            body.destroy();
+            throw err;
+          }
+        }, ctx.retry, retryNote, ctx.signal);
+      }
+      // Budget before part slot, as in the ordered way: the two never wait on each other crosswise.
+      await ctx.budget.acquire(size);
+      try {
+        if (failed) throw new PartNotStarted();
+        const data = await readRange(ctx, info, offset, size);
+        const md5 = md5Hex(data);
+        // The whole content's MD5 as well, fed in part order (budget is granted in part order, so
+        // part i-1 never waits for part i): some stores report it for a multipart commit.
+        await hashed[index - 1];
+        whole!.update(data);
+        const { etag } = await ctx.partSlot(() => withRetry(() => api.uploadPart(info.key, uploadId, partNumber, bodyOf(data), { size, md5, offset }), ctx.retry, retryNote, ctx.signal));
+        ctx.onBytes(size);
+        return { partNumber, etag, md5, size };
+      } finally {
+        hashedDone[index](); // also on failure, so that no later part waits for ever
+        ctx.budget.release(size);
+      }
+    };
+    const run = (i: number) => (api.hashesParts ? ctx.partSlot(() => copyPart(i)) : copyPart(i));
+    const settled = await Promise.allSettled(Array.from({ length: count }, (_, i) => run(i).catch((err) => {
+      failed = true;
+      throw err;
+    })));
+    const rejected = settled.find((r): r is PromiseRejectedResult => r.status === "rejected" && !(r.reason instanceof PartNotStarted));
+    if (rejected) throw rejected.reason;
+    const parts = settled.map((r) => (r as PromiseFulfilledResult<UploadedPart>).value);
+    if (layout !== undefined && multipartChecksum(parts.map((p) => p.md5)) !== info.checksum) {
+      throw new VerificationError(`${info.key}: the parts read hash to ${multipartChecksum(parts.map((p) => p.md5))}, the source lists ${info.checksum} (it changed during the copy?).`);
+    }
+    return commit(ctx, info, uploadId, parts, whole?.digest("hex"));
+  });
+}
+
+/** Commits and checks the committed checksum against the parts' (or the whole content's) MD5. */
+async function commit(ctx: CopyContext, info: ObjectInfo, uploadId: string, parts: UploadedPart[], contentMd5: string | undefined): Promise<CopiedObject> {
+  const expected = multipartChecksum(parts.map((p) => p.md5));
+  const committed = await completeOnce(ctx, info, uploadId, parts, contentMd5);
+  if (committed.checksum !== expected && (contentMd5 === undefined || committed.checksum !== contentMd5)) {
+    throw new VerificationError(`${info.key}: the destination committed checksum ${committed.checksum ?? "(none)"}, expected ${expected}${contentMd5 ? ` or ${contentMd5}` : ""}.`);
+  }
+  return { key: info.key, size: info.size, etag: committed.etag, checksum: committed.checksum, md5: contentMd5, multipart: true };
+}
+
 /**
  * Commits an upload. If a commit's answer was lost and the retry finds the upload gone, the
  * object may well be committed: a HEAD decides (same size and our recorded source identity).
  */
-async function completeOnce(ctx: CopyContext, info: ObjectInfo, uploadId: string, parts: UploadedPart[], contentMd5: string, retryNote: (err: unknown, attempt: number) => void) {
+async function completeOnce(ctx: CopyContext, info: ObjectInfo, uploadId: string, parts: UploadedPart[], contentMd5: string | undefined) {
   let attempted = false;
   return withRetry(async () => {
     try {
@@ -269,14 +394,12 @@ async function completeOnce(ctx: CopyContext, info: ObjectInfo, uploadId: string
       attempted = true;
       throw err;
     }
-  }, ctx.retry, retryNote, ctx.signal);
+  }, ctx.retry, (err, attempt) => ctx.onRetry(info.key, err, attempt), ctx.signal);
 }
 
 export async function copyObject(ctx: CopyContext, info: ObjectInfo): Promise<CopiedObject> {
-  // A destination that verifies MD5s itself takes any size in one streamed put: parts would only
-  // add two more MD5 passes (per part and whole object). A dropped download restarts the object.
-  if (info.md5 && ctx.destination.verifiesContentMd5) return copyStreamed(ctx, info, info.md5);
-  if (info.size > ctx.multipartThreshold) return copyMultipart(ctx, info);
-  if (info.md5) return copyStreamed(ctx, info, info.md5);
-  return copyBuffered(ctx, info);
+  if (info.md5 && (info.size <= ctx.multipartThreshold || ctx.destination.verifiesContentMd5)) return copyStreamed(ctx, info, info.md5);
+  if (info.md5) return copyMultipartOrdered(ctx, info, info.md5);
+  if (info.size <= ctx.partSize) return copyBuffered(ctx, info);
+  return copyMultipartRanged(ctx, info);
 }

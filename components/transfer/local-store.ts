@@ -10,7 +10,7 @@ import * as path from "path";
 import type { Readable } from "stream";
 import { pipeline } from "stream/promises";
 import { hashingPassThrough } from "./hashing";
-import { compareKeys, ContentMd5MismatchError } from "./store";
+import { compareKeys, ContentMd5MismatchError, multipartChecksum, TransientStoreError } from "./store";
 import type { ByteRange, CompleteResult, MultipartApi, ObjectHead, ObjectInfo, ObjectStore, OpenUpload, PutOptions, PutResult, UploadedPart } from "./store";
 
 const META_DIR = ".tundra-meta";
@@ -21,6 +21,8 @@ interface Sidecar {
   size: number;
   mtimeMs: number;
   md5?: string;
+  /** The canonical multipart checksum, for a file assembled from parts whose MD5s were checked. */
+  checksum?: string;
   metadata: Record<string, string>;
 }
 
@@ -42,6 +44,7 @@ export class LocalDirectoryStore implements ObjectStore {
   readonly multipart: MultipartApi;
   /** put() hashes while writing and refuses a mismatch before the file is renamed into place. */
   readonly verifiesContentMd5 = true;
+  readonly reportsStoredMd5 = true;
 
   constructor(readonly root: string) {
     this.root = path.resolve(root);
@@ -71,12 +74,12 @@ export class LocalDirectoryStore implements ObjectStore {
     }
   }
 
-  async writeSidecar(key: string, md5: string | undefined, metadata: Record<string, string>): Promise<void> {
+  async writeSidecar(key: string, md5: string | undefined, metadata: Record<string, string>, checksum?: string): Promise<void> {
     const stat = await fsp.stat(this.filePath(key));
     const file = this.sidecarPath(key);
     await fsp.mkdir(path.dirname(file), { recursive: true });
     const tmp = `${file}${PARTIAL_MARK}${crypto.randomBytes(4).toString("hex")}`;
-    const sidecar: Sidecar = { size: stat.size, mtimeMs: stat.mtimeMs, md5, metadata };
+    const sidecar: Sidecar = { size: stat.size, mtimeMs: stat.mtimeMs, md5, checksum: md5 ?? checksum, metadata };
     await fsp.writeFile(tmp, JSON.stringify(sidecar));
     await fsp.rename(tmp, file);
   }
@@ -86,7 +89,7 @@ export class LocalDirectoryStore implements ObjectStore {
       key,
       size: stat.size,
       md5: sidecar?.md5,
-      checksum: sidecar?.md5,
+      checksum: sidecar?.md5 ?? sidecar?.checksum,
       // size + mtime identify a local file's version well enough for an entity tag.
       etag: `${stat.size.toString(16)}-${Math.round(stat.mtimeMs).toString(16)}`,
       lastModified: Math.round(stat.mtimeMs),
@@ -179,6 +182,7 @@ export class LocalDirectoryStore implements ObjectStore {
  * which `complete` renames into place. The upload's record lives under `.tundra-meta/uploads/`.
  */
 class LocalMultipart implements MultipartApi {
+  readonly hashesParts = true;
   readonly minPartSize = 1;
   readonly maxPartSize = Number.MAX_SAFE_INTEGER;
   readonly maxParts = 1_000_000;
@@ -204,15 +208,18 @@ class LocalMultipart implements MultipartApi {
     return uploadId;
   }
 
-  async uploadPart(key: string, uploadId: string, partNumber: number, body: Readable, opts: { size: number; md5: string; offset: number }): Promise<{ etag: string }> {
+  async uploadPart(key: string, uploadId: string, partNumber: number, body: Readable, opts: { size: number; md5?: string; offset: number }): Promise<{ etag: string; md5: string }> {
     const record = await this.record(uploadId);
     if (record.key !== key) throw new Error(`Upload ${uploadId} belongs to ${record.key}, not ${key}.`);
     const counter = hashingPassThrough();
     await pipeline(body, counter, fs.createWriteStream(this.dataPath(uploadId), { flags: "r+", start: opts.offset }));
-    if (counter.bytes() !== opts.size || counter.md5() !== opts.md5.toLowerCase()) {
-      throw new Error(`${key} part ${partNumber}: received ${counter.bytes()} bytes with MD5 ${counter.md5()}, expected ${opts.size} bytes with MD5 ${opts.md5}.`);
+    if (counter.bytes() !== opts.size) {
+      throw new TransientStoreError(`${key} part ${partNumber}: received ${counter.bytes()} bytes, expected ${opts.size}.`);
     }
-    return { etag: counter.md5() };
+    if (opts.md5 !== undefined && counter.md5() !== opts.md5.toLowerCase()) {
+      throw new ContentMd5MismatchError(`${key} part ${partNumber}: content MD5 ${counter.md5()} does not match the expected ${opts.md5}.`, counter.md5());
+    }
+    return { etag: counter.md5(), md5: counter.md5() };
   }
 
   async complete(key: string, uploadId: string, parts: UploadedPart[], opts?: { contentMd5?: string }): Promise<CompleteResult> {
@@ -226,9 +233,10 @@ class LocalMultipart implements MultipartApi {
     await fsp.mkdir(path.dirname(file), { recursive: true });
     await fsp.rename(data, file);
     await fsp.rm(path.join(this.store.uploadsDir(), `${uploadId}.json`), { force: true });
-    await this.store.writeSidecar(key, opts?.contentMd5, record.metadata);
+    const checksum = opts?.contentMd5 ?? multipartChecksum(parts.map((p) => p.md5));
+    await this.store.writeSidecar(key, opts?.contentMd5, record.metadata, checksum);
     const after = await fsp.stat(file);
-    return { etag: `${after.size.toString(16)}-${Math.round(after.mtimeMs).toString(16)}`, checksum: opts?.contentMd5 };
+    return { etag: `${after.size.toString(16)}-${Math.round(after.mtimeMs).toString(16)}`, checksum };
   }
 
   async abort(_key: string, uploadId: string): Promise<void> {

@@ -11,7 +11,7 @@ import { Readable } from "stream";
 import type * as ociCommon from "oci-common";
 import type * as ociObjectStorage from "oci-objectstorage";
 import {
-  isPlainMd5Hex, joinKey, md5Base64ToHex, md5HexToBase64, normalisePrefix,
+  isPlainMd5Hex, joinKey, md5Base64ToHex, md5HexToBase64, normalisePrefix, SOURCE_METADATA,
   type ByteRange, type CompleteResult, type MultipartApi, type ObjectHead, type ObjectInfo, type ObjectStore, type OpenUpload, type PutOptions, type PutResult, type UploadedPart,
 } from "./store";
 
@@ -81,6 +81,8 @@ function stripMetaPrefix(meta: Record<string, string> | undefined): Record<strin
 export class OciStore implements ObjectStore {
   readonly description: string;
   readonly multipart: MultipartApi;
+  /** PutObject answers opc-content-md5, the MD5 of what the service stored. */
+  readonly reportsStoredMd5 = true;
   private readonly prefix: string;
   private clientPromise: Promise<ociObjectStorage.ObjectStorageClient> | undefined;
   private namespacePromise: Promise<string> | undefined;
@@ -175,6 +177,13 @@ export class OciStore implements ObjectStore {
     }
   }
 
+  /** OCI has no part-level HEAD: the part size is known only when the engine recorded it in the metadata. */
+  async partSizeOf(key: string): Promise<number | undefined> {
+    const recorded = (await this.head(key))?.metadata[SOURCE_METADATA.partSize];
+    const partSize = recorded === undefined ? Number.NaN : Number(recorded);
+    return Number.isSafeInteger(partSize) && partSize > 0 ? partSize : undefined;
+  }
+
   async get(key: string, range?: ByteRange, opts?: { ifMatch?: string }): Promise<Readable> {
     const common: typeof ociCommon = require("oci-common");
     const { client, namespaceName, bucketName } = await this.base();
@@ -226,14 +235,14 @@ class OciMultipart implements MultipartApi {
     return r.multipartUpload.uploadId;
   }
 
-  async uploadPart(key: string, uploadId: string, partNumber: number, body: Readable, opts: { size: number; md5: string }): Promise<{ etag: string }> {
+  async uploadPart(key: string, uploadId: string, partNumber: number, body: Readable, opts: { size: number; md5?: string }): Promise<{ etag: string }> {
     const { client, namespaceName, bucketName } = await this.store.base();
     const r = await client.uploadPart({
       namespaceName, bucketName, objectName: this.store.fullName(key),
       uploadId, uploadPartNum: partNumber,
       uploadPartBody: body,
       contentLength: opts.size,
-      contentMD5: md5HexToBase64(opts.md5),
+      contentMD5: opts.md5 ? md5HexToBase64(opts.md5) : undefined,
     });
     return { etag: r.eTag };
   }

@@ -4,10 +4,10 @@
 // metadata when it copied it (a multipart ETag is never taken for an MD5).
 import pLimit from "p-limit";
 import { withRetry, type RetryPolicy } from "./retry";
-import { SOURCE_METADATA, type ObjectHead, type ObjectInfo, type ObjectStore } from "./store";
+import { multipartPartCount, SOURCE_METADATA, type ObjectHead, type ObjectInfo, type ObjectStore } from "./store";
 
 export type CopyReason = "missing" | "size-differs" | "md5-differs" | "source-changed" | "identity-unknown";
-export type SkipReason = "md5-equal" | "recorded-source" | "hashed-equal";
+export type SkipReason = "md5-equal" | "checksum-equal" | "recorded-source" | "hashed-equal";
 
 export interface PlannedCopy {
   source: ObjectInfo;
@@ -119,6 +119,10 @@ export async function planSync(source: ObjectStore, destination: ObjectStore, op
     } else if (src.md5 && dst.md5) {
       if (src.md5 === dst.md5) skip.push({ source: src, destination: dst, reason: "md5-equal" });
       else copy.push({ source: src, reason: "md5-differs", existing: dst });
+    } else if (multipartPartCount(src.checksum) !== undefined && src.checksum === dst.checksum) {
+      // Same multipart checksum (MD5 of the part MD5s, same layout): the same bytes. A different
+      // one proves nothing (another part size), so that case asks the destination below.
+      skip.push({ source: src, destination: dst, reason: "checksum-equal" });
     } else {
       // Sizes match but the listing cannot prove the content: ask the destination.
       deferred.push(check(async () => {

@@ -42,6 +42,17 @@ export function isTransient(err: unknown): boolean {
   return e?.cause !== undefined && e.cause !== err ? isTransient(e.cause) : false;
 }
 
+/**
+ * A store refused an upload because its bytes do not hash to the Content-MD5 sent (S3 BadDigest,
+ * OCI "Unmatched Content MD5"): a corrupted transfer or a wrong expected MD5, never a bad request.
+ */
+export function isDigestRejection(err: unknown): boolean {
+  if (httpStatusOf(err) !== 400) return false;
+  const e = err as { name?: unknown; code?: unknown; serviceCode?: unknown; Code?: unknown; message?: unknown };
+  const text = [e?.name, e?.code, e?.serviceCode, e?.Code, e?.message].filter((v) => typeof v === "string").join(" ");
+  return /BadDigest|InvalidDigest|Unmatched ?Content ?MD5|Content-MD5/i.test(text);
+}
+
 /** Runs `fn` until it succeeds, a non-transient error occurs, or the attempts run out. */
 export async function withRetry<T>(
   fn: (attempt: number) => Promise<T>,

@@ -41,6 +41,8 @@ function unquote(etag: string | undefined): string {
 export class S3Store implements ObjectStore {
   readonly description: string;
   readonly multipart: MultipartApi;
+  /** A single PUT's ETag is the MD5 of what S3 stored, unless the bucket encrypts with SSE-KMS/SSE-C. */
+  readonly reportsStoredMd5: boolean;
   private readonly prefix: string;
   private clientInstance: s3.S3Client | undefined;
 
@@ -51,6 +53,7 @@ export class S3Store implements ObjectStore {
     this.prefix = normalisePrefix(options.prefix);
     this.description = `s3://${options.bucket}/${this.prefix}`;
     this.multipart = new S3Multipart(this);
+    this.reportsStoredMd5 = options.etagIsMd5 !== false;
   }
 
   get bucket(): string {
@@ -128,6 +131,13 @@ export class S3Store implements ObjectStore {
     }
   }
 
+  /** HEAD with partNumber=1 answers the first part's length and the part count of a multipart object. */
+  async partSizeOf(key: string): Promise<number | undefined> {
+    const { HeadObjectCommand } = this.cmd();
+    const r = await this.client().send(new HeadObjectCommand({ Bucket: this.options.bucket, Key: this.fullKey(key), PartNumber: 1 }));
+    return r.PartsCount !== undefined && r.PartsCount > 1 && r.ContentLength ? r.ContentLength : undefined;
+  }
+
   async get(key: string, range?: ByteRange, opts?: { ifMatch?: string }): Promise<Readable> {
     const { GetObjectCommand } = this.cmd();
     const r = await this.client().send(new GetObjectCommand({
@@ -178,11 +188,11 @@ class S3Multipart implements MultipartApi {
     return r.UploadId;
   }
 
-  async uploadPart(key: string, uploadId: string, partNumber: number, body: Readable, opts: { size: number; md5: string }): Promise<{ etag: string }> {
+  async uploadPart(key: string, uploadId: string, partNumber: number, body: Readable, opts: { size: number; md5?: string }): Promise<{ etag: string }> {
     const { UploadPartCommand } = this.cmd();
     const r = await this.store.client().send(new UploadPartCommand({
       Bucket: this.store.bucket, Key: this.store.fullKey(key), UploadId: uploadId, PartNumber: partNumber,
-      Body: body, ContentLength: opts.size, ContentMD5: md5HexToBase64(opts.md5),
+      Body: body, ContentLength: opts.size, ContentMD5: opts.md5 ? md5HexToBase64(opts.md5) : undefined,
     }));
     return { etag: unquote(r.ETag) };
   }

@@ -4,6 +4,7 @@
 //
 // Keys are always relative to the store's root (bucket + prefix, or directory) and use "/" as
 // separator. Listings are in ascending key order by UTF-8 bytes (what S3 and OCI return).
+import * as crypto from "crypto";
 import type { Readable } from "stream";
 
 /** One object as a listing describes it. */
@@ -85,12 +86,20 @@ export interface OpenUpload {
 
 /** Multipart primitives; the engine decides part sizes, concurrency, retries and abort. */
 export interface MultipartApi {
+  /**
+   * True when uploadPart() hashes the part while it writes and returns its MD5 (a local
+   * directory): the engine then streams ranged reads straight in, without buffering or hashing.
+   */
+  readonly hashesParts?: boolean;
   readonly minPartSize: number;
   readonly maxPartSize: number;
   readonly maxParts: number;
   create(key: string, metadata: Record<string, string>): Promise<string>;
-  /** `offset` is the part's first byte in the object (a local directory writes there). */
-  uploadPart(key: string, uploadId: string, partNumber: number, body: Readable, opts: { size: number; md5: string; offset: number }): Promise<{ etag: string }>;
+  /**
+   * `offset` is the part's first byte in the object (a local directory writes there). `md5` is
+   * required unless `hashesParts`; the answer carries the part's MD5 when the store computed it.
+   */
+  uploadPart(key: string, uploadId: string, partNumber: number, body: Readable, opts: { size: number; md5?: string; offset: number }): Promise<{ etag: string; md5?: string }>;
   /** `contentMd5` is the whole object's hex MD5 when the engine computed it while reading. */
   complete(key: string, uploadId: string, parts: UploadedPart[], opts?: { contentMd5?: string }): Promise<CompleteResult>;
   abort(key: string, uploadId: string): Promise<void>;
@@ -125,6 +134,19 @@ export interface ObjectStore {
    * stream a second time: on one core, MD5 is the most expensive step of a local copy.
    */
   readonly verifiesContentMd5?: boolean;
+  /**
+   * True when put() answers with the MD5 the store computed over what it stored (S3's ETag of a
+   * single PUT without SSE-KMS/SSE-C, OCI's opc-content-md5, a local directory). Comparing that
+   * with the source's MD5 verifies the copy end to end, so the engine need not hash the stream.
+   */
+  readonly reportsStoredMd5?: boolean;
+  /**
+   * The part size a multipart object was uploaded with, when the store can tell for sure (S3:
+   * HEAD with partNumber=1; OCI: the part size the engine recorded in the object's metadata).
+   * Knowing it, the engine reads the object part by part and checks each part's MD5 against
+   * the object's multipart checksum. undefined when unknown.
+   */
+  partSizeOf?(key: string): Promise<number | undefined>;
 }
 
 /** Metadata keys the engine writes on every object it copies (the recorded source identity). */
@@ -137,6 +159,8 @@ export const SOURCE_METADATA = {
   version: "tundra-source-version",
   /** Hex MD5 of the content when the engine knew it before upload. */
   md5: "tundra-content-md5",
+  /** Part size of a multipart upload the engine made (so a reader can check its multipart checksum). */
+  partSize: "tundra-part-size",
 } as const;
 
 /** An error whose retry makes sense (throttling, 5xx, dropped connection, corrupted transfer). */
@@ -162,6 +186,18 @@ export function md5HexToBase64(hex: string): string {
 
 export function md5Base64ToHex(b64: string): string {
   return Buffer.from(b64, "base64").toString("hex");
+}
+
+/** The canonical multipart checksum: hex(md5(concatenated binary part MD5s)) + "-" + part count. */
+export function multipartChecksum(partMd5s: string[]): string {
+  const digest = crypto.createHash("md5").update(Buffer.concat(partMd5s.map((m) => Buffer.from(m, "hex")))).digest("hex");
+  return `${digest}-${partMd5s.length}`;
+}
+
+/** The part count of a canonical multipart checksum ("hex-N"), else undefined. */
+export function multipartPartCount(checksum: string | undefined): number | undefined {
+  const m = checksum === undefined ? null : /^[0-9a-f]{32}-(\d+)$/i.exec(checksum);
+  return m ? Number(m[1]) : undefined;
 }
 
 /** True for a 32-digit hex MD5 (not a multipart "-N" ETag). */

@@ -7,23 +7,23 @@ import { ByteBudget } from "./byte-budget";
 import { copyObject, type CopiedObject, type CopyContext } from "./copy";
 import { manifestDigest, type ManifestEntry } from "./digest";
 import { planSync, type PlanSummary, type SyncPlan } from "./plan";
+import { TRANSFER_DEFAULTS } from "./defaults";
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from "./retry";
 import type { ObjectStore } from "./store";
 
-const MiB = 1024 * 1024;
 
 export interface SyncOptions {
-  /** Objects copied at once (default 16). */
+  /** Objects copied at once (default 16; defaults in TRANSFER_DEFAULTS). */
   concurrency?: number;
   /** Part uploads at once, across all objects (default 8). */
   partConcurrency?: number;
   /** Concurrent destination checks while planning (default 16). */
   checkers?: number;
-  /** Objects larger than this use multipart upload (default 64 MiB). */
+  /** Objects larger than this use multipart upload (default 200 MiB). Objects whose MD5 is unknown use it above one part size. */
   multipartThreshold?: number;
   /** Multipart part size (default 16 MiB; grown automatically for objects that need too many parts). */
   partSize?: number;
-  /** Bytes held in memory at once for part buffers and hashed small objects (default 160 MiB). */
+  /** Bytes held in memory at once for part buffers and hashed small objects (default 96 MiB, at least one part). */
   memoryBudget?: number;
   /** Delete destination objects that have no source counterpart (default false: only report them). */
   deleteExtraneous?: boolean;
@@ -96,15 +96,17 @@ function errorText(err: unknown): string {
 }
 
 function resolved(opts: SyncOptions) {
-  const partSize = opts.partSize ?? 16 * MiB;
-  const multipartThreshold = opts.multipartThreshold ?? 64 * MiB;
-  const positive = { concurrency: opts.concurrency ?? 16, partConcurrency: opts.partConcurrency ?? 8, checkers: opts.checkers ?? 16, partSize, multipartThreshold };
+  const d = TRANSFER_DEFAULTS;
+  const partSize = opts.partSize ?? d.partSize;
+  const multipartThreshold = opts.multipartThreshold ?? d.multipartThreshold;
+  const positive = { concurrency: opts.concurrency ?? d.concurrency, partConcurrency: opts.partConcurrency ?? d.partConcurrency, checkers: opts.checkers ?? d.checkers, partSize, multipartThreshold };
   for (const [name, value] of Object.entries(positive)) {
     if (!Number.isInteger(value) || value < 1) throw new Error(`Sync option ${name} must be a positive integer, got ${value}.`);
   }
   return {
     ...positive,
-    memoryBudget: Math.max(opts.memoryBudget ?? 160 * MiB, partSize, multipartThreshold),
+    // Streamed copies hold no body; only parts and small objects of unknown MD5 (at most a part) are buffered.
+    memoryBudget: Math.max(opts.memoryBudget ?? d.memoryBudget, partSize),
     retry: { ...DEFAULT_RETRY, ...opts.retry },
   };
 }

@@ -37,6 +37,10 @@ export class ManifestSource implements ObjectStore {
     return this.bucket.head(key);
   }
 
+  partSizeOf(key: string): Promise<number | undefined> {
+    return this.bucket.partSizeOf?.(key) ?? Promise.resolve(undefined);
+  }
+
   get(key: string, range?: ByteRange, opts?: { ifMatch?: string }): Promise<Readable> {
     return this.bucket.get(key, range, opts);
   }
