@@ -88,16 +88,36 @@ describe("InstanceRelocation dynamic provider (through the provider host)", () =
     target.calls.length = 0;
   }
 
+  /** What a preview may call: the read-only lookups of check's progress discovery. */
+  const LOOKUPS = new Set(["ListImages", "ListInstances", "GetNamespace", "ListObjects"]);
+  function callsOtherThanLookups() {
+    return [...source.calls, ...target.calls].filter((c) => !LOOKUPS.has(c.op)).map((c) => c.op);
+  }
+
+  /**
+   * `pulumi up` of a new relocation that fails partway, as the engine runs it: check, then create;
+   * the state it records holds the checked inputs (with the run id check chose) and the partial outputs.
+   */
+  async function failedCreate(raw: Record<string, unknown>): Promise<{ err: ProviderCallError; state: ResourceState }> {
+    const { inputs: checked, failures } = await host.check({}, { ...raw, __provider: provider });
+    expect(failures).toEqual([]);
+    const err: unknown = await host.create(checked).then(() => new Error("the create succeeded"), (e) => e);
+    if (!(err instanceof ProviderCallError)) throw err;
+    return { err, state: partialState(err, checked) };
+  }
+
   it("serializes without any absolute path, SDK client or schema (the state works from another checkout)", () => {
     expect(provider).toContain("components/region/relocation-runtime");
     expect(provider).not.toContain(path.resolve(__dirname, ".."));
     expect(provider).not.toMatch(/oci-core|zod/);
   });
 
-  it("preview is the dry run: it lists every step and calls no OCI API", async () => {
+  it("preview of a new relocation is the dry run: it lists every step as remaining and calls no OCI API", async () => {
     clearCallLogs();
     const preview = await up(host, provider, undefined, inputs("preview-only"), { preview: true });
     expect(preview.op).toBe("create");
+    expect(preview.checked.plan).toBe("remaining: createImage, exportImage, importImage, launchInstance, cleanup (a new relocation: nothing done yet)");
+    expect(preview.checked.runId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     expect(preview.checked.steps).toEqual([
       expect.stringMatching(/^1\. create a custom image of ocid1\.instance\.\S+ in us-ashburn-1 \(OCI stops a running instance for several minutes while imaging\)$/),
       "2. export the image (OCI format) to bucket migration in us-ashburn-1",
@@ -114,12 +134,14 @@ describe("InstanceRelocation dynamic provider (through the provider host)", () =
     const preview = await up(host, provider, undefined, { ...raw, target: { ...raw.target, subnetId: UNKNOWN } }, { preview: true });
     expect(preview.checked.steps).toContain("4. launch unknown-subnet as VM.Standard.E4.Flex (2 OCPUs, 32 GB) in Uocm:SA-BOGOTA-1-AD-1, subnet (known after apply)");
     expect((preview.checked.target as Record<string, unknown>).subnetId).toBe(UNKNOWN);
+    expect(preview.checked.plan).toBe("remaining: createImage, exportImage, importImage, launchInstance, cleanup (a new relocation: nothing done yet)");
   });
 
   it("preview with a whole section unknown says when the steps will be known, and validates nothing yet", async () => {
     clearCallLogs();
     const preview = await up(host, provider, undefined, { ...inputs("unknown-target"), target: UNKNOWN }, { preview: true });
     expect(preview.checked.steps).toEqual(["(steps are listed once target is known)"]);
+    expect(preview.checked.plan).toBe("remaining: listed once target is known");
     expect(target.calls).toEqual([]);
   });
 
@@ -151,7 +173,8 @@ describe("InstanceRelocation dynamic provider (through the provider host)", () =
     expect(outs.completedSteps).toEqual(["createImage", "exportImage", "importImage", "launchInstance", "cleanup"]);
     const instance = target.instances.get(outs.targetInstanceId as string)!;
     expect(instance).toMatchObject({ lifecycleState: "RUNNING", shape: "VM.Standard.E4.Flex", shapeConfig: { ocpus: 2, memoryInGBs: 32 }, subnetId: SUBNET, nsgIds: [nsg], imageId: outs.targetImageId });
-    expect(instance.freeformTags).toEqual({ "tundra-relocation": "full-move" });
+    expect(instance.freeformTags).toEqual({ "tundra-relocation": "full-move", "tundra-relocation-run": outs.runId });
+    expect(created.checked.runId).toBe(outs.runId);
     expect(outs.exportedObject).toBe("");
     expect(creations()).toEqual({ CreateImage: 1, ExportImage: 1, ImportImage: 1, LaunchInstance: 1 });
     // The import read the export through a PAR; the PAR is gone once the image is in.
@@ -160,6 +183,13 @@ describe("InstanceRelocation dynamic provider (through the provider host)", () =
 
     const again = await up(host, provider, created.state, raw);
     expect(again.op).toBe("same");
+    // Check looked the run up in OCI: nothing remains; cleanup left neither the source image nor the object.
+    expect(again.checked.runId).toBe(outs.runId);
+    expect(again.checked.plan).toBe(
+      "remaining: none (found in OCI: createImage done (a later step is); exportImage done (a later step is); " +
+      `importImage done: image ${outs.targetImageId} AVAILABLE; launchInstance done: instance ${outs.targetInstanceId} RUNNING; ` +
+      "cleanup done: no source image or exported object of this run is left)",
+    );
     expect(creations()).toEqual({ CreateImage: 1, ExportImage: 1, ImportImage: 1, LaunchInstance: 1 });
 
     await destroy(host, again.state!);
@@ -171,6 +201,7 @@ describe("InstanceRelocation dynamic provider (through the provider host)", () =
     const again2 = await up(host, provider, undefined, raw);
     expect(again2.state!.outputs.complete).toBe(true);
     expect(again2.state!.outputs.targetInstanceId).not.toBe(outs.targetInstanceId);
+    expect(again2.state!.outputs.runId).not.toBe(outs.runId);
     expect(creations()).toEqual({ CreateImage: 2, ExportImage: 2, ImportImage: 2, LaunchInstance: 2 });
     await destroy(host, again2.state!);
   });
@@ -185,13 +216,20 @@ describe("InstanceRelocation dynamic provider (through the provider host)", () =
     const preview = await up(host, provider, created.state, { ...raw, cleanup: true }, { preview: true });
     expect(preview.op).toBe("update");
     expect((preview.checked.steps as string[]).at(-1)).toBe("5. delete the source-region image and the exported object in us-ashburn-1");
-    expect(source.calls).toEqual([]);
+    const outs = created.state!.outputs;
+    expect(preview.checked.plan).toBe(
+      `remaining: cleanup (found in OCI: createImage done: image ${outs.sourceImageId} AVAILABLE; exportImage done: object ${outs.exportedObject}; ` +
+      `importImage done: image ${outs.targetImageId} AVAILABLE; launchInstance done: instance ${outs.targetInstanceId} RUNNING)`,
+    );
+    expect(callsOtherThanLookups()).toEqual([]);
+    clearCallLogs();
 
     const updated = await up(host, provider, created.state, { ...raw, cleanup: true });
     expect(updated.op).toBe("update");
-    expect(source.calls.map((c) => c.op)).toEqual(["DeleteImage", "DeleteObject"]);
-    expect(target.calls).toEqual([]);
+    // Besides check's lookups, the update only deletes the source-region copies.
+    expect(callsOtherThanLookups()).toEqual(["DeleteImage", "DeleteObject"]);
     expect(updated.state!.outputs.exportedObject).toBe("");
+    expect(updated.state!.outputs.plan).toBe("remaining: none (recorded in the state: createImage, exportImage, importImage, launchInstance, cleanup done)");
 
     // Refresh sees the moved instance; once it is terminated outside Pulumi, the relocation is gone.
     expect(await refresh(host, updated.state!)).toMatchObject({ id: updated.state!.id });
@@ -208,13 +246,29 @@ describe("InstanceRelocation dynamic provider (through the provider host)", () =
     { step: "cleanup", op: "DeleteObject", server: "source", failure: { kind: "http", status: 409, code: "Conflict", message: "object is locked by a retention rule" }, message: "object is locked by a retention rule" },
   ];
 
+  /** What check finds in OCI after a failure at each step: the `plan` line preview shows. */
+  function planAfterFailure(step: string, outs: Record<string, any>): string {
+    const createImage = `createImage done: image ${outs.sourceImageId} AVAILABLE`;
+    const exportImage = `exportImage done: object migration/${outs.progress.objectName}`;
+    const importImage = `importImage done: image ${outs.targetImageId} AVAILABLE`;
+    const launchInstance = `launchInstance done: instance ${outs.targetInstanceId} RUNNING`;
+    switch (step) {
+      // The failed work request left the image DELETED: nothing of this run is done.
+      case "createImage": return "remaining: createImage, exportImage, importImage, launchInstance, cleanup (found in OCI: nothing of this run yet)";
+      case "exportImage": return `remaining: exportImage, importImage, launchInstance, cleanup (found in OCI: ${createImage})`;
+      case "importImage": return `remaining: importImage, launchInstance, cleanup (found in OCI: ${createImage}; ${exportImage})`;
+      case "launchInstance": return `remaining: launchInstance, cleanup (found in OCI: ${createImage}; ${exportImage}; ${importImage})`;
+      // Cleanup deleted the source image, then the object delete failed: the object is what is left.
+      default: return `remaining: cleanup (found in OCI: createImage done (a later step is); ${exportImage}; ${importImage}; ${launchInstance})`;
+    }
+  }
+
   for (const { step, op, server, failure, message } of failures) {
-    it(`a failure in ${step} keeps partial state; the next up resumes there without repeating finished steps`, async () => {
+    it(`a failure in ${step} keeps partial state; preview shows exactly the steps that remain; the next up resumes there without repeating finished steps`, async () => {
       clearCallLogs();
       const raw = inputs(`fail-${step.toLowerCase()}`);
       (server === "source" ? source : target).inject(op, failure);
-      const err: ProviderCallError = await up(host, provider, undefined, raw).catch((e) => e);
-      expect(err).toBeInstanceOf(ProviderCallError);
+      const { err, state: partial } = await failedCreate(raw);
       expect(err.message).toContain(`relocation step ${step} failed`);
       expect(err.message).toContain(message);
       expect(err.partial!.reasons[0]).toContain(message);
@@ -222,22 +276,34 @@ describe("InstanceRelocation dynamic provider (through the provider host)", () =
       const done = order.slice(0, order.indexOf(step));
       const remaining = order.slice(order.indexOf(step)).join(", ");
       expect(err.message).toContain(`Done: ${done.length > 0 ? done.join(", ") : "nothing"}. Recorded in the state: the next \`pulumi up\` resumes at ${step} (remaining: ${remaining}).`);
-      const partial: ResourceState = partialState(err, raw);
       expect(partial.outputs.completedSteps).toEqual(done);
       expect(partial.outputs.complete).toBe(false);
+      expect(partial.outputs.runId).toBe(partial.inputs.runId);
       const first = creations();
+
+      // The dry run: check finds the run's work in OCI (by its run tag and export prefix) and
+      // lists exactly the steps that remain, with read-only calls.
+      clearCallLogs();
+      const preview = await up(host, provider, partial, raw, { preview: true });
+      expect(preview.op).toBe("update");
+      expect(preview.checked.runId).toBe(partial.inputs.runId);
+      expect(preview.checked.plan).toBe(planAfterFailure(step, partial.outputs));
+      expect(preview.checked.plan).toMatch(new RegExp(`^remaining: ${remaining} \\(`));
+      expect(callsOtherThanLookups()).toEqual([]);
 
       const resumed = await up(host, provider, partial, raw);
       expect(resumed.op).toBe("update");
       expect(resumed.state!.outputs.complete).toBe(true);
+      expect(resumed.state!.outputs.runId).toBe(partial.outputs.runId);
       const total = creations();
       // Each creating call happened once overall, except the failed step's own retry.
       const expected = { CreateImage: 1, ExportImage: 1, ImportImage: 1, LaunchInstance: 1 } as Record<string, number>;
       if (op in expected) expected[op] = 2;
-      expect(total).toEqual(expected);
+      expect({ CreateImage: first.CreateImage + source.count("CreateImage"), ExportImage: first.ExportImage + source.count("ExportImage"),
+        ImportImage: first.ImportImage + target.count("ImportImage"), LaunchInstance: first.LaunchInstance + target.count("LaunchInstance") }).toEqual(expected);
       // The resumed run made none of the calls of the steps that had finished.
       const finishedOps = ["CreateImage", "ExportImage", "ImportImage", "LaunchInstance"].slice(0, order.indexOf(step)) as (keyof typeof first)[];
-      for (const name of finishedOps) expect(total[name] - first[name]).toBe(0);
+      for (const name of finishedOps) expect(total[name]).toBe(0);
       expect(target.instances.get(resumed.state!.outputs.targetInstanceId as string)!.lifecycleState).toBe("RUNNING");
     });
   }
@@ -258,7 +324,7 @@ describe("InstanceRelocation dynamic provider (through the provider host)", () =
     clearCallLogs();
     target.inject("LaunchInstance", { kind: "stall" });
     const raw = inputs("stalled-launch", { waits: { timeoutMinutes: 0.01, pollInitialSeconds: 0.02, pollMaxSeconds: 0.1 } });
-    const err: ProviderCallError = await up(host, provider, undefined, raw).catch((e) => e);
+    const { err, state: partial } = await failedCreate(raw);
     expect(err.message).toMatch(/relocation step launchInstance failed: timed out after 1 s waiting for launchInstance .* \(last seen: IN_PROGRESS \d+%\)/);
     const progress = err.partial!.properties.progress as { steps: Record<string, { status: string; workRequestId: string }> };
     expect(progress.steps.launchInstance.workRequestId).toMatch(/^ocid1\.coreservicesworkrequest\./);
@@ -266,8 +332,12 @@ describe("InstanceRelocation dynamic provider (through the provider host)", () =
     expect(err.partial!.properties.targetInstanceId).toMatch(/^ocid1\.instance\.oc1\.sa-bogota-1\./);
 
     // Once the work request finishes, the next up waits on the same one: no second launch.
+    // Preview sees the launch under way (the instance is PROVISIONING).
+    const preview = await up(host, provider, partial, raw, { preview: true });
+    expect(preview.checked.plan).toContain(`launchInstance under way: instance ${err.partial!.properties.targetInstanceId} PROVISIONING`);
+    expect(preview.checked.plan).toMatch(/^remaining: launchInstance, cleanup \(/);
     target.releaseStalled();
-    const resumed = await up(host, provider, partialState(err, raw), raw);
+    const resumed = await up(host, provider, partial, raw);
     expect(resumed.state!.outputs.complete).toBe(true);
     expect(target.count("LaunchInstance")).toBe(1);
     expect(resumed.state!.outputs.targetInstanceId).toBe(err.partial!.properties.targetInstanceId);

@@ -10,7 +10,7 @@
 import * as crypto from "crypto";
 import type * as core from "oci-core";
 import { describeOciError, isNotFound, RegionClients } from "./oci-clients";
-import { exportObjectName, RelocationSpec, retryToken, STEP_NAMES, StepName } from "./relocation-spec";
+import { exportObjectName, RELOCATION_TAG, RelocationSpec, retryToken, RUN_TAG, STEP_NAMES, StepName } from "./relocation-spec";
 import { Clock, OperationFailedError, waitForLifecycle, waitForWorkRequest, WaitSettings } from "./wait";
 
 export interface StepRecord {
@@ -39,10 +39,11 @@ export interface RelocationProgress {
   steps: Record<StepName, StepRecord>;
 }
 
-export function emptyProgress(): RelocationProgress {
+/** A new run's progress; `runId` is the one check chose (a fresh one when none is given). */
+export function emptyProgress(runId: string = crypto.randomUUID()): RelocationProgress {
   const step = (): StepRecord => ({ status: "pending", attempt: 0, workRequestId: "", resourceId: "", error: "" });
   return {
-    schemaVersion: 1, runId: crypto.randomUUID(), namespace: "", objectName: "", parId: "",
+    schemaVersion: 1, runId, namespace: "", objectName: "", parId: "",
     steps: { createImage: step(), exportImage: step(), importImage: step(), launchInstance: step(), cleanup: step() },
   };
 }
@@ -109,7 +110,8 @@ class Relocation {
 
   constructor(private readonly spec: RelocationSpec, private readonly progress: RelocationProgress, private readonly deps: EngineDeps) {
     this.settings = waitSettings(spec);
-    this.tags = { ...spec.freeformTags, "tundra-relocation": spec.name };
+    // The run tag is how check finds this run's images and instance in OCI (preview shows what remains).
+    this.tags = { ...spec.freeformTags, [RELOCATION_TAG]: spec.name, [RUN_TAG]: progress.runId };
   }
 
   private get source() {
@@ -248,7 +250,7 @@ class Relocation {
       region: spec.source.region,
       issue: async (attempt) => {
         const namespaceName = await this.namespace();
-        progress.objectName = exportObjectName(spec, imageId);
+        progress.objectName = exportObjectName(spec, progress.runId, imageId);
         const details = {
           destinationType: "objectStorageTuple",
           namespaceName,
