@@ -23,6 +23,8 @@ describe("InstanceRelocation dynamic provider (through the provider host)", () =
   let target: OciComputeServer;
   let host: ProviderHost;
   let provider: string;
+  /** The host's environment: the OCI config file (DEFAULT: a key the servers reject; TUNDRA: a good one) and the endpoints. */
+  let hostEnv: NodeJS.ProcessEnv;
 
   beforeAll(async () => {
     source = await startOciComputeServer({ region: "us-ashburn-1", keys, buckets: ["migration"], durationsMs: FAST });
@@ -39,14 +41,15 @@ describe("InstanceRelocation dynamic provider (through the provider host)", () =
     const configFile = path.join(dir, "config");
     fs.writeFileSync(configFile, [...profile("DEFAULT", stranger), ...profile("TUNDRA", auth), ""].join("\n"));
     provider = await serializeProvider("components/region/relocation-provider.ts", "instanceRelocationProvider");
+    hostEnv = {
+      OCI_CLI_CONFIG_FILE: configFile,
+      TUNDRA_OCI_ENDPOINTS: JSON.stringify({
+        "us-ashburn-1": { iaas: source.endpoint, objectstorage: source.endpoint },
+        "sa-bogota-1": { iaas: target.endpoint, objectstorage: target.endpoint },
+      }),
+    };
     host = await startProviderHost({
-      env: {
-        OCI_CLI_CONFIG_FILE: configFile,
-        TUNDRA_OCI_ENDPOINTS: JSON.stringify({
-          "us-ashburn-1": { iaas: source.endpoint, objectstorage: source.endpoint },
-          "sa-bogota-1": { iaas: target.endpoint, objectstorage: target.endpoint },
-        }),
-      },
+      env: hostEnv,
       config: { "tundra:oci": JSON.stringify({ auth: "ApiKey", configFileProfile: "TUNDRA" }) },
       deadlineMs: 60_000,
     });
@@ -307,6 +310,75 @@ describe("InstanceRelocation dynamic provider (through the provider host)", () =
       expect(target.instances.get(resumed.state!.outputs.targetInstanceId as string)!.lifecycleState).toBe("RUNNING");
     });
   }
+
+  /** A relocation whose launch failed: what the engine recorded, and the plan preview then shows. */
+  async function underWay(name: string, raw = inputs(name)) {
+    target.inject("LaunchInstance", { kind: "http", status: 400, code: "LimitExceeded", message: "standard-e4-core-count limit exceeded" });
+    const { state } = await failedCreate(raw);
+    return { raw, state, plan: planAfterFailure("launchInstance", state.outputs) };
+  }
+
+  it("preview with unknown inputs on a relocation under way: an unknown knob is said and the lookup still runs; an unknown target is a possible replacement, looked up nowhere", async () => {
+    const { raw, state: partial, plan } = await underWay("unknown-under-way");
+
+    clearCallLogs();
+    const knobs = await up(host, provider, partial, { ...raw, waits: UNKNOWN }, { preview: true });
+    expect(knobs.op).toBe("update");
+    expect(knobs.checked.waits).toBe(UNKNOWN);
+    expect(knobs.checked.runId).toBe(partial.inputs.runId);
+    expect(knobs.checked.plan).toBe(plan.replace(/\)$/, "; waits known after apply)"));
+    expect(callsOtherThanLookups()).toEqual([]);
+
+    clearCallLogs();
+    const subnet = await up(host, provider, partial, { ...raw, target: { ...raw.target, subnetId: UNKNOWN } }, { preview: true });
+    expect(subnet.op).toBe("replace");
+    expect(subnet.checked.runId).not.toBe(partial.inputs.runId);
+    expect(subnet.checked.plan).toBe("remaining: createImage, exportImage, importImage, launchInstance, cleanup (a new relocation if target changed (known after apply): it would replace the recorded one)");
+    expect((subnet.checked.steps as string[])[3]).toMatch(/subnet \(known after apply\)$/);
+
+    const whole = await up(host, provider, partial, { ...raw, target: UNKNOWN }, { preview: true });
+    expect(whole.op).toBe("replace");
+    expect(whole.checked.plan).toBe("remaining: listed once target is known (a different target would be a new relocation replacing the recorded one)");
+    expect([...source.calls, ...target.calls]).toEqual([]);
+  });
+
+  it("stack config reaches configure through the real host as the engine sends it (every key namespaced, a secret wrapped) and check uses it; without usable credentials the plan says so and check does not fail", async () => {
+    const { raw, state: partial, plan } = await underWay("config-proof");
+    // Pulumi CLI >= 3.139 (pkg/resource/deploy/target.go) gives a dynamic provider's Configure every
+    // stack config key with its namespace, each value as a string (objects as JSON text); a
+    // secret value arrives wrapped, and the host unwraps it before provider.configure sees it.
+    const otherKeys = { "tundra:tenant": JSON.stringify({ id: "acme", env: "staging" }), "aws:region": "us-east-1" };
+    const tundraOci = JSON.stringify({ auth: "ApiKey", configFileProfile: "TUNDRA" });
+    const secret = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value: tundraOci };
+    const previewWith = async (config: Record<string, unknown>, env: NodeJS.ProcessEnv = hostEnv) => {
+      const other = await startProviderHost({ env, config, deadlineMs: 60_000 });
+      try {
+        return (await up(other, provider, partial, raw, { preview: true })).checked.plan as string;
+      } finally {
+        await other.stop();
+      }
+    };
+    expect(await previewWith({ ...otherKeys, "tundra:oci": secret })).toBe(plan);
+    // Without tundra:oci the DEFAULT profile signs, with a key the servers do not know.
+    expect(await previewWith(otherKeys)).toMatch(/^remaining: not looked up in OCI \(401 NotAuthenticated: No public key is registered for keyId .+\); `pulumi up` resumes from the progress recorded in the state$/);
+    expect(await previewWith({ ...otherKeys, "tundra:oci": tundraOci }, { ...hostEnv, OCI_CLI_CONFIG_FILE: path.join(dir, "missing-config") }))
+      .toMatch(/^remaining: not looked up in OCI \(.*missing-config.*\); `pulumi up` resumes from the progress recorded in the state$/);
+  });
+
+  it("a relocation recorded before the run id was an input: preview says it cannot look it up, and up resumes from the recorded progress", async () => {
+    const { raw, state: partial } = await underWay("legacy-state");
+    const { runId: _inputRunId, plan: _inputPlan, ...inputsBefore } = partial.inputs;
+    const { runId: _outputRunId, plan: _outputPlan, ...outputsBefore } = partial.outputs;
+    const legacy: ResourceState = { ...partial, inputs: inputsBefore, outputs: outputsBefore };
+    clearCallLogs();
+    const preview = await up(host, provider, legacy, raw, { preview: true });
+    expect(preview.checked.plan).toBe("remaining: not looked up in OCI (recorded by an earlier version without a run id in its inputs); `pulumi up` resumes from the progress recorded in the state");
+    expect([...source.calls, ...target.calls]).toEqual([]);
+    const resumed = await up(host, provider, legacy, raw);
+    expect(resumed.state!.outputs.complete).toBe(true);
+    expect(resumed.state!.outputs.runId).toBe(partial.outputs.runId);
+    expect(creations()).toEqual({ CreateImage: 0, ExportImage: 0, ImportImage: 0, LaunchInstance: 1 });
+  });
 
   it("a FAILED work request stops the up with the service's message from ListWorkRequestErrors", async () => {
     clearCallLogs();

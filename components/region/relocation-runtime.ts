@@ -84,7 +84,14 @@ async function planLine(spec: RelocationSpec, run: ReturnType<typeof runIdFor>, 
   const all = stepsToRun(spec).join(", ");
   const notes = unknown.map((k) => `${k} known after apply`);
   const about = (first: string) => [first, ...notes].join("; ");
-  if (run.replaced.length > 0) return `remaining: ${all} (${about(`a new relocation: ${run.replaced.join(", ")} changed, so it replaces the recorded one`)})`;
+  if (run.replaced.length > 0) {
+    // A key that holds an unknown value may turn out unchanged: the real up's check then keeps the run.
+    const unsure = run.replaced.filter((k) => JSON.stringify(spec[k as keyof RelocationSpec]).includes(UNKNOWN));
+    const why = unsure.length > 0
+      ? `a new relocation if ${run.replaced.join(" or ")} changed (known after apply): it would replace the recorded one`
+      : `a new relocation: ${run.replaced.join(", ")} changed, so it replaces the recorded one`;
+    return `remaining: ${all} (${about(why)})`;
+  }
   if (!run.carried && run.runId !== "") return `remaining: ${all} (${about("a new relocation: nothing done yet")})`;
   const resumes = "`pulumi up` resumes from the progress recorded in the state";
   if (run.runId === "") return `remaining: not looked up in OCI (recorded by an earlier version without a run id in its inputs); ${resumes}`;
@@ -106,8 +113,8 @@ export async function check(olds: Props, news: Props, host: HostSettings = {}): 
     // What is moved where is not known yet: nothing to validate or look up, and no placeholder invented.
     const { runId, replaced } = runIdFor(olds, raw);
     const known = `once ${unknown.join(", ")} ${unknown.length > 1 ? "are" : "is"} known`;
-    const plan = replaced.length > 0 && REPLACE_KEYS.some((k) => olds[k] !== undefined)
-      ? `remaining: listed ${known} (a changed ${unknownIdentity.join(" or ")} is a new relocation that replaces the recorded one)`
+    const plan = replaced.length > 0
+      ? `remaining: listed ${known} (a different ${unknownIdentity.join(" or ")} would be a new relocation replacing the recorded one)`
       : `remaining: listed ${known}`;
     return { inputs: { ...raw, runId, steps: [`(steps are listed ${known})`], plan }, failures: [] };
   }
