@@ -86,21 +86,21 @@ export async function discoverProgress(spec: RelocationSpec, runId: string, clie
     found.push({ step, state, evidence: what });
     evidence.set(step, state);
   };
-  if (sourceImage) {
-    const state = sourceImage.lifecycleState;
-    note("createImage", state === "AVAILABLE" || state === "EXPORTING" ? "done" : "under way", `image ${sourceImage.id} ${state}`);
-  }
+  // Image states: PROVISIONING/IMPORTING while made, AVAILABLE (EXPORTING during an export) once
+  // made; DISABLED proves nothing either way.
+  const imageStep = (state: string): FoundStep["state"] | undefined =>
+    state === "AVAILABLE" || state === "EXPORTING" ? "done" : state === "PROVISIONING" || state === "IMPORTING" ? "under way" : undefined;
+  const sourceState = sourceImage && imageStep(sourceImage.lifecycleState);
+  if (sourceImage && sourceState) note("createImage", sourceState, `image ${sourceImage.id} ${sourceImage.lifecycleState}`);
   // The export's object is named after its source image; once cleanup deleted that image, any
   // object still under the run's prefix is this run's export.
   const objectName = sourceImage ? exportObjectName(spec, runId, sourceImage.id) : exported[0];
   if (sourceImage?.lifecycleState === "EXPORTING") note("exportImage", "under way", `image ${sourceImage.id} EXPORTING`);
   else if (objectName && exported.includes(objectName)) note("exportImage", "done", `object ${spec.source.bucket}/${objectName}`);
-  if (targetImage) {
-    note("importImage", targetImage.lifecycleState === "AVAILABLE" ? "done" : "under way", `image ${targetImage.id} ${targetImage.lifecycleState}`);
-  }
-  if (instance) {
-    note("launchInstance", instance.lifecycleState === "PROVISIONING" ? "under way" : "done", `instance ${instance.id} ${instance.lifecycleState}`);
-  }
+  const targetState = targetImage && imageStep(targetImage.lifecycleState);
+  if (targetImage && targetState) note("importImage", targetState, `image ${targetImage.id} ${targetImage.lifecycleState}`);
+  // An instance past PROVISIONING was launched (stopping or imaging it later does not undo that).
+  if (instance) note("launchInstance", instance.lifecycleState === "PROVISIONING" ? "under way" : "done", `instance ${instance.id} ${instance.lifecycleState}`);
 
   // Steps run in order: evidence of a later step means every earlier one finished, even when
   // cleanup has since deleted what they made.
