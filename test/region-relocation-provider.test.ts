@@ -209,6 +209,26 @@ describe("InstanceRelocation dynamic provider (through the provider host)", () =
     await destroy(host, again2.state!);
   });
 
+  it("a forced replacement (`pulumi up --replace`) keeps the run id yet replays none of the replaced run's answers: a new instance survives the old one's delete", async () => {
+    const raw = inputs("forced-replace");
+    const old = (await up(host, provider, undefined, raw)).state!;
+    clearCallLogs();
+    // What the engine does for --replace: check with the old inputs (so the run id carries over),
+    // create the replacement, then delete the replaced resource.
+    const { inputs: checked } = await host.check(old.inputs, { ...raw, __provider: provider });
+    expect(checked.runId).toBe(old.inputs.runId);
+    const created = await host.create(checked);
+    expect(creations()).toEqual({ CreateImage: 1, ExportImage: 1, ImportImage: 1, LaunchInstance: 1 });
+    expect(created.outs.targetInstanceId).not.toBe(old.outputs.targetInstanceId);
+    await destroy(host, old);
+    expect(target.instances.get(created.outs.targetInstanceId as string)!.lifecycleState).toBe("RUNNING");
+    expect(target.images.get(created.outs.targetImageId as string)!.lifecycleState).toBe("AVAILABLE");
+    // The replaced run's work is gone from OCI, so preview sees the new run's.
+    const preview = await up(host, provider, { id: created.id, inputs: checked, outputs: created.outs }, raw, { preview: true });
+    expect(preview.checked.plan).toContain(`launchInstance done: instance ${created.outs.targetInstanceId} RUNNING`);
+    await destroy(host, { id: created.id, inputs: checked, outputs: created.outs });
+  });
+
   it("turning cleanup on later runs only the cleanup step, and preview shows it", async () => {
     const raw = inputs("late-cleanup", { cleanup: false });
     const created = await up(host, provider, undefined, raw);

@@ -167,12 +167,12 @@ export function relocationId(spec: RelocationSpec): string {
 }
 
 /**
- * opc-retry-token for one attempt of one step of one run: a lost response retried with it
- * creates nothing twice, and a relocation destroyed and created again (new run id) never
- * replays the answers OCI kept for the previous one.
+ * opc-retry-token for one attempt of one step of one create: a lost response retried with it
+ * creates nothing twice, and a relocation created again (destroyed, or replaced, even with
+ * `--replace`) gets a new seed and never replays the answers OCI kept for the previous one.
  */
-export function retryToken(spec: RelocationSpec, runId: string, step: StepName, attempt: number): string {
-  return crypto.createHash("sha256").update(`${relocationId(spec)}|${runId}|${step}|${attempt}`).digest("hex").slice(0, 48);
+export function retryToken(spec: RelocationSpec, seed: string, step: StepName, attempt: number): string {
+  return crypto.createHash("sha256").update(`${relocationId(spec)}|${seed}|${step}|${attempt}`).digest("hex").slice(0, 48);
 }
 
 const show = (v: unknown) => (v === UNKNOWN ? "(known after apply)" : String(v));
