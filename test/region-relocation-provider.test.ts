@@ -245,6 +245,8 @@ describe("InstanceRelocation dynamic provider (through the provider host)", () =
       `importImage done: image ${outs.targetImageId} AVAILABLE; launchInstance done: instance ${outs.targetInstanceId} RUNNING)`,
     );
     expect(callsOtherThanLookups()).toEqual([]);
+    // One list of images per region, the instances, the namespace and the run's exports.
+    expect([...source.calls, ...target.calls].map((c) => c.op).sort()).toEqual(["GetNamespace", "ListImages", "ListImages", "ListInstances", "ListObjects"]);
     clearCallLogs();
 
     const updated = await up(host, provider, created.state, { ...raw, cleanup: true });

@@ -96,8 +96,9 @@ async function planLine(spec: RelocationSpec, run: ReturnType<typeof runIdFor>, 
   const resumes = "`pulumi up` resumes from the progress recorded in the state";
   if (run.runId === "") return `remaining: not looked up in OCI (recorded by an earlier version without a run id in its inputs); ${resumes}`;
   try {
-    const deps = await engineDeps(host, { requestTimeoutMs: 15_000, maxAttempts: 2 });
-    const found = await withDeadline(discoverProgress(spec, run.runId, deps.clients), DISCOVERY_BUDGET_MS, "looking up the run's progress");
+    // The deadline covers authentication too: instance principals ask the metadata service first.
+    const lookup = async () => discoverProgress(spec, run.runId, (await engineDeps(host, { requestTimeoutMs: 15_000, maxAttempts: 2 })).clients);
+    const found = await withDeadline(lookup(), DISCOVERY_BUDGET_MS, "looking up the run's progress");
     return describeDiscovery(found, notes);
   } catch (err) {
     return `remaining: not looked up in OCI (${describeOciError(err)}); ${resumes}`;
