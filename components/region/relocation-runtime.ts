@@ -38,11 +38,6 @@ function specFrom(props: Props): RelocationSpec {
 /** How long `check` may spend looking up a run's progress before preview goes on without it. */
 const DISCOVERY_BUDGET_MS = 45_000;
 
-/** Deep equality whatever the key order (values that crossed the host's protobuf Structs come back sorted). */
-function sameValue(a: unknown, b: unknown): boolean {
-  return isDeepStrictEqual(a, b);
-}
-
 /** Top-level inputs that are wholly unknown in preview (an Output not yet resolved). */
 function unknownKeys(raw: Props): string[] {
   return Object.keys(raw).filter((k) => raw[k] === UNKNOWN);
@@ -55,7 +50,8 @@ function unknownKeys(raw: Props): string[] {
  */
 function runIdFor(olds: Props, normalized: Props): { runId: string; carried: boolean; replaced: string[] } {
   const prior = REPLACE_KEYS.some((k) => olds[k] !== undefined);
-  const replaced = prior ? REPLACE_KEYS.filter((k) => !sameValue(olds[k], normalized[k])) : [];
+  // Deep equality whatever the key order: the old inputs crossed the host's protobuf Structs, which sort keys.
+  const replaced = prior ? REPLACE_KEYS.filter((k) => !isDeepStrictEqual(olds[k], normalized[k])) : [];
   if (prior && replaced.length === 0) {
     return typeof olds.runId === "string" ? { runId: olds.runId, carried: olds.runId !== "", replaced } : { runId: "", carried: false, replaced };
   }
