@@ -103,4 +103,49 @@ describe("OCI compute test server with the real SDK clients", () => {
     await clients.objectStorage.deletePreauthenticatedRequest({ namespaceName, bucketName: "b", parId: par.id });
     expect((await fetch(`${server.endpoint}${par.accessUri}`)).status).toBe(404);
   });
+  it("lists images and instances by compartment, exact display name and state, newest first, a page at a time; tags are returned, not filtered on", async () => {
+    const compartment = "ocid1.compartment.oc1..aaaalistcompartment";
+    const instance = server.addInstance({ compartmentId: compartment, shape: "VM.Standard.E4.Flex", displayName: "lister" });
+    const made: string[] = [];
+    for (const tag of ["a", "b", "c"]) {
+      const { image } = await clients.compute.createImage({ createImageDetails: { compartmentId: compartment, instanceId: instance.id, displayName: "listed", freeformTags: { run: tag } } });
+      made.push(image.id);
+      now += 2000;
+    }
+    await clients.compute.createImage({ createImageDetails: { compartmentId: compartment, instanceId: instance.id, displayName: "other" } });
+    server.images.get(made[0])!.lifecycleState = "DELETED";
+
+    const first = await clients.compute.listImages({ compartmentId: compartment, displayName: "listed", limit: 2 });
+    expect(first.items.map((i) => i.id)).toEqual([made[2], made[1]]);
+    expect(first.items[0].freeformTags).toEqual({ run: "c" });
+    expect(first.opcNextPage).toEqual(expect.any(String));
+    const second = await clients.compute.listImages({ compartmentId: compartment, displayName: "listed", limit: 2, page: first.opcNextPage });
+    expect(second.items.map((i) => i.id)).toEqual([made[0]]);
+    expect(second.items[0].lifecycleState).toBe("DELETED");
+    expect(second.opcNextPage).toBeUndefined();
+    const available = await clients.compute.listImages({ compartmentId: compartment, displayName: "listed", lifecycleState: "available" });
+    expect(available.items.map((i) => i.id)).toEqual([made[2], made[1]]);
+    const oldestFirst = await clients.compute.listImages({ compartmentId: compartment, displayName: "listed", sortOrder: core.requests.ListImagesRequest.SortOrder.Asc });
+    expect(oldestFirst.items.map((i) => i.id)).toEqual(made);
+
+    const instances = await clients.compute.listInstances({ compartmentId: compartment, displayName: "lister" });
+    expect(instances.items.map((i) => i.id)).toEqual([instance.id]);
+    expect((await clients.compute.listInstances({ compartmentId: compartment, lifecycleState: "TERMINATED" })).items).toEqual([]);
+    const missing = await clients.compute.listInstances({ compartmentId: "" }).catch((e) => e);
+    expect(missing.message).toMatch(/compartmentId/);
+  });
+
+  it("lists objects under a prefix in name order, `limit` at a time with nextStartWith", async () => {
+    for (const name of ["run/2.oci", "run/1.oci", "run/3.oci", "other/1.oci"]) server.objects.set(`b/${name}`, Buffer.from(name));
+    const namespaceName = (await clients.objectStorage.getNamespace({})).value;
+    const page1 = await clients.objectStorage.listObjects({ namespaceName, bucketName: "b", prefix: "run/", limit: 2, fields: "name,size" });
+    expect(page1.listObjects.objects).toEqual([{ name: "run/1.oci", size: 9 }, { name: "run/2.oci", size: 9 }]);
+    expect(page1.listObjects.nextStartWith).toBe("run/3.oci");
+    const page2 = await clients.objectStorage.listObjects({ namespaceName, bucketName: "b", prefix: "run/", start: page1.listObjects.nextStartWith, fields: "name" });
+    expect(page2.listObjects.objects).toEqual([{ name: "run/3.oci" }]);
+    expect(page2.listObjects.nextStartWith).toBeUndefined();
+    const gone = await clients.objectStorage.listObjects({ namespaceName, bucketName: "nope" }).catch((e) => e);
+    expect(gone.statusCode).toBe(404);
+    expect(gone.serviceCode).toBe("BucketNotFound");
+  });
 });

@@ -4,9 +4,10 @@ import * as os from "os";
 import * as path from "path";
 import { authFromEnvironment, endpointOverrides, regionClientFactory } from "../components/region/oci-clients";
 import { emptyProgress, relocate, RelocationStepError } from "../components/region/relocation-engine";
-import { parseRelocationSpec, RelocationSpec } from "../components/region/relocation-spec";
+import { describeDiscovery, discoverProgress } from "../components/region/relocation-discovery";
+import { exportObjectName, parseRelocationSpec, RelocationSpec } from "../components/region/relocation-spec";
 import { Clock, pollUntil, realClock, WaitTimeoutError } from "../components/region/wait";
-import { Failure, OciComputeServer, startOciComputeServer } from "./support/oci-compute-server";
+import { Failure, ImageRecord, OciComputeServer, startOciComputeServer } from "./support/oci-compute-server";
 import { makeOciTestAuth } from "./support/oci-signature";
 
 const COMPARTMENT = "ocid1.compartment.oc1..aaaatestcompartment";
@@ -51,6 +52,42 @@ describe("relocation engine against the OCI compute test servers (real SDK clien
     if (!parsed.spec) throw new Error(JSON.stringify(parsed.failures));
     return parsed.spec;
   }
+
+  it("discovery finds only its own run's work by the run tag, through every page of the lists, and reads states as done, under way or neither", async () => {
+    const s = spec("discover", { cleanup: false });
+    const image = (fields: Partial<ImageRecord> & { id: string; timeCreated: string; freeformTags: Record<string, string> }): ImageRecord => ({
+      compartmentId: COMPARTMENT, displayName: "discover-source", lifecycleState: "AVAILABLE", operatingSystem: "Oracle Linux",
+      operatingSystemVersion: "9", launchMode: "PARAVIRTUALIZED", sizeInMBs: 1024, ...fields,
+    });
+    // 150 newer images of the same name from other runs: the run's own image is on the second page.
+    for (let i = 0; i < 150; i++) {
+      const id = `ocid1.image.oc1.us-ashburn-1.aaaaotherrun${i}`;
+      source.images.set(id, image({ id, timeCreated: new Date(Date.UTC(2026, 10, 23, 12, 0, i)).toISOString(), freeformTags: { "tundra-relocation-run": "run-b" } }));
+    }
+    const own = image({ id: "ocid1.image.oc1.us-ashburn-1.aaaaownrun", timeCreated: "2026-11-23T11:00:00.000Z", lifecycleState: "PROVISIONING", freeformTags: { "tundra-relocation-run": "run-a" } });
+    source.images.set(own.id, own);
+    const look = async () => describeDiscovery(await discoverProgress(s, "run-a", deps().clients));
+
+    expect(await look()).toBe(`remaining: createImage, exportImage, importImage, launchInstance (found in OCI: createImage under way: image ${own.id} PROVISIONING)`);
+    own.lifecycleState = "AVAILABLE";
+    source.objects.set(`migration/${exportObjectName(s, "run-a", own.id)}`, Buffer.from("OCI-EXPORT"));
+    // Another run's export under the same relocation name is not this run's.
+    source.objects.set(`migration/${exportObjectName(s, "run-b", "ocid1.image.oc1.us-ashburn-1.aaaaotherrun1")}`, Buffer.from("OCI-EXPORT"));
+    const imported = image({ id: "ocid1.image.oc1.sa-bogota-1.aaaaimported", displayName: "discover-target", timeCreated: "2026-11-23T13:00:00.000Z", lifecycleState: "IMPORTING", freeformTags: { "tundra-relocation-run": "run-a" } });
+    target.images.set(imported.id, imported);
+    expect(await look()).toBe(
+      `remaining: importImage, launchInstance (found in OCI: createImage done: image ${own.id} AVAILABLE; ` +
+      `exportImage done: object migration/tundra-relocation/discover/run-a/${own.id}.oci; importImage under way: image ${imported.id} IMPORTING)`,
+    );
+    // A disabled image proves nothing; an export in progress shows as under way.
+    imported.lifecycleState = "DISABLED";
+    own.lifecycleState = "EXPORTING";
+    expect(await look()).toBe(`remaining: exportImage, importImage, launchInstance (found in OCI: createImage done: image ${own.id} EXPORTING; exportImage under way: image ${own.id} EXPORTING)`);
+    // Another run's instance of the same name is not this run's launch.
+    target.addInstance({ compartmentId: COMPARTMENT, shape: "VM.Standard.E4.Flex", displayName: "discover", freeformTags: { "tundra-relocation-run": "run-b" } });
+    expect(await look()).toMatch(/^remaining: exportImage, importImage, launchInstance \(/);
+    source.objects.clear();
+  });
 
   it("moves an instance: image, export, import through a PAR, Flex launch, cleanup", async () => {
     const s = spec("full-move");

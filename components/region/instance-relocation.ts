@@ -1,5 +1,5 @@
 // InstanceRelocation: moves an OCI compute instance to another region as one declarative,
-// resumable resource. `pulumi preview` lists the steps (the `steps` input); a failed `pulumi up`
+// resumable resource. `pulumi preview` lists the steps (`steps`) and those that remain (`plan`); a failed `pulumi up`
 // keeps what it finished in the state and the next `up` continues from the first unfinished step;
 // `pulumi destroy` terminates the moved instance and deletes every intermediate (never the source).
 import * as pulumi from "@pulumi/pulumi";
@@ -41,6 +41,13 @@ export interface InstanceRelocationArgs {
 export class InstanceRelocation extends pulumi.dynamic.Resource {
   /** One readable line per step this relocation runs (also shown by `pulumi preview --diff`). */
   declare readonly steps: pulumi.Output<string[]>;
+  /**
+   * Which steps remain, e.g. `remaining: importImage, launchInstance, cleanup (found in OCI: ...)`.
+   * In preview it is what OCI shows the run has done; after an up, what the state records.
+   */
+  declare readonly plan: pulumi.Output<string>;
+  /** The run this relocation's images, instance and exported object are tagged or named with. */
+  declare readonly runId: pulumi.Output<string>;
   declare readonly sourceImageId: pulumi.Output<string>;
   /** `<bucket>/<object>` of the exported image in the source region ("" once cleaned up or before export). */
   declare readonly exportedObject: pulumi.Output<string>;
@@ -63,6 +70,8 @@ export class InstanceRelocation extends pulumi.dynamic.Resource {
         waits: args.waits,
         freeformTags: args.freeformTags,
         steps: undefined,
+        plan: undefined,
+        runId: undefined,
         sourceImageId: undefined,
         exportedObject: undefined,
         targetImageId: undefined,

@@ -93,6 +93,8 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
 
 export interface ClientOptions {
   requestTimeoutMs?: number;
+  /** Attempts per call, the first included (default 4). */
+  maxAttempts?: number;
 }
 
 // Throttling, 5xx and network errors (a timed-out request included) are retried a few times with
@@ -110,7 +112,7 @@ function clientConfiguration(options: ClientOptions): common.ClientConfiguration
       },
     },
     retryConfiguration: {
-      terminationStrategy: new common.MaxAttemptsTerminationStrategy(4),
+      terminationStrategy: new common.MaxAttemptsTerminationStrategy(options.maxAttempts ?? 4),
       delayStrategy: new common.ExponentialBackoffDelayStrategy(20),
       retryCondition: common.OciSdkDefaultRetryConfiguration.retryCondition,
     },

@@ -10,7 +10,7 @@
 import * as crypto from "crypto";
 import type * as core from "oci-core";
 import { describeOciError, isNotFound, RegionClients } from "./oci-clients";
-import { exportObjectName, RelocationSpec, retryToken, STEP_NAMES, StepName } from "./relocation-spec";
+import { exportObjectName, RELOCATION_TAG, RelocationSpec, retryToken, RUN_TAG, STEP_NAMES, StepName } from "./relocation-spec";
 import { Clock, OperationFailedError, waitForLifecycle, waitForWorkRequest, WaitSettings } from "./wait";
 
 export interface StepRecord {
@@ -30,8 +30,17 @@ export interface StepRecord {
 
 export interface RelocationProgress {
   schemaVersion: 1;
-  /** Random id of this relocation's run, part of every retry token. */
+  /**
+   * Id of this relocation's run: the run tag on its images and instance and its export prefix,
+   * chosen by check (so a later check finds the run's work in OCI).
+   */
   runId: string;
+  /**
+   * Random per create call, part of every retry token. Not the run id: a forced replacement
+   * (`pulumi up --replace`) keeps the run id, and must not replay the replaced run's answers.
+   * Absent in progress recorded before it existed (the run id was the seed then).
+   */
+  tokenSeed?: string;
   namespace: string;
   objectName: string;
   /** Id of the pre-authenticated request the import reads through, until it is deleted. */
@@ -39,10 +48,11 @@ export interface RelocationProgress {
   steps: Record<StepName, StepRecord>;
 }
 
-export function emptyProgress(): RelocationProgress {
+/** A new run's progress; `runId` is the one check chose (a fresh one when none is given). */
+export function emptyProgress(runId: string = crypto.randomUUID()): RelocationProgress {
   const step = (): StepRecord => ({ status: "pending", attempt: 0, workRequestId: "", resourceId: "", error: "" });
   return {
-    schemaVersion: 1, runId: crypto.randomUUID(), namespace: "", objectName: "", parId: "",
+    schemaVersion: 1, runId, tokenSeed: crypto.randomUUID(), namespace: "", objectName: "", parId: "",
     steps: { createImage: step(), exportImage: step(), importImage: step(), launchInstance: step(), cleanup: step() },
   };
 }
@@ -109,7 +119,12 @@ class Relocation {
 
   constructor(private readonly spec: RelocationSpec, private readonly progress: RelocationProgress, private readonly deps: EngineDeps) {
     this.settings = waitSettings(spec);
-    this.tags = { ...spec.freeformTags, "tundra-relocation": spec.name };
+    // The run tag is how check finds this run's images and instance in OCI (preview shows what remains).
+    this.tags = { ...spec.freeformTags, [RELOCATION_TAG]: spec.name, [RUN_TAG]: progress.runId };
+  }
+
+  private get tokenSeed(): string {
+    return this.progress.tokenSeed ?? this.progress.runId;
   }
 
   private get source() {
@@ -230,7 +245,7 @@ class Relocation {
             displayName: `${spec.name}-source`,
             freeformTags: this.tags,
           },
-          opcRetryToken: retryToken(spec, this.progress.runId, "createImage", attempt),
+          opcRetryToken: retryToken(spec, this.tokenSeed, "createImage", attempt),
         });
         return { resourceId: response.image.id, workRequestId: requireWorkRequest(response.opcWorkRequestId, "CreateImage") };
       },
@@ -248,7 +263,7 @@ class Relocation {
       region: spec.source.region,
       issue: async (attempt) => {
         const namespaceName = await this.namespace();
-        progress.objectName = exportObjectName(spec, imageId);
+        progress.objectName = exportObjectName(spec, progress.runId, imageId);
         const details = {
           destinationType: "objectStorageTuple",
           namespaceName,
@@ -257,7 +272,7 @@ class Relocation {
           exportFormat: "OCI",
         } as core.models.ExportImageViaObjectStorageTupleDetails;
         const response = await this.source.compute.exportImage({
-          imageId, exportImageDetails: details, opcRetryToken: retryToken(spec, this.progress.runId, "exportImage", attempt),
+          imageId, exportImageDetails: details, opcRetryToken: retryToken(spec, this.tokenSeed, "exportImage", attempt),
         });
         return { resourceId: imageId, workRequestId: requireWorkRequest(response.opcWorkRequestId, "ExportImage") };
       },
@@ -323,7 +338,7 @@ class Relocation {
               sourceUri: `${this.source.objectStorage.endpoint}${par.accessUri}`,
             } as core.models.ImageSourceViaObjectStorageUriDetails,
           },
-          opcRetryToken: retryToken(spec, this.progress.runId, "importImage", attempt),
+          opcRetryToken: retryToken(spec, this.tokenSeed, "importImage", attempt),
         });
         return { resourceId: response.image.id, workRequestId: requireWorkRequest(response.opcWorkRequestId, "CreateImage (import)") };
       },
@@ -358,7 +373,7 @@ class Relocation {
             },
             freeformTags: this.tags,
           },
-          opcRetryToken: retryToken(spec, this.progress.runId, "launchInstance", attempt),
+          opcRetryToken: retryToken(spec, this.tokenSeed, "launchInstance", attempt),
         });
         return { resourceId: response.instance.id, workRequestId: requireWorkRequest(response.opcWorkRequestId, "LaunchInstance") };
       },

@@ -22,7 +22,7 @@ export const instanceRelocationProvider: RelocationProvider = {
     this.host = { stackOci: req.config.get("tundra:oci") };
   },
   async check(olds, news) {
-    return runtime().check(olds, news);
+    return runtime().check(olds, news, this.host);
   },
   async diff(_id, olds, news) {
     return runtime().diff(olds, news);

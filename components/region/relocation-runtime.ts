@@ -1,7 +1,10 @@
 // What the InstanceRelocation dynamic provider does, as plain functions over plain JSON. The
 // provider object (relocation-provider.ts) loads this module inside each method, in the provider
 // host process, so nothing here is serialized into the Pulumi state.
-import { authFromEnvironment, endpointOverrides, parseStackOci, regionClientFactory } from "./oci-clients";
+import * as crypto from "crypto";
+import { isDeepStrictEqual } from "util";
+import { authFromEnvironment, ClientOptions, describeOciError, endpointOverrides, parseStackOci, regionClientFactory } from "./oci-clients";
+import { describeDiscovery, discoverProgress } from "./relocation-discovery";
 import { emptyProgress, relocate, RelocationProgress, RelocationStepError, remainingSteps, stepsToRun, teardownRelocation } from "./relocation-engine";
 import { describeSteps, parseRelocationSpec, relocationId, RelocationSpec, SpecFailure, UNKNOWN } from "./relocation-spec";
 import { realClock } from "./wait";
@@ -32,18 +35,104 @@ function specFrom(props: Props): RelocationSpec {
   return spec;
 }
 
-export function check(_olds: Props, news: Props): { inputs: Props; failures: SpecFailure[] } {
-  const { [PROVIDER_KEY]: _provider, steps: _steps, ...raw } = news;
-  const unknownSections = Object.keys(raw).filter((k) => raw[k] === UNKNOWN);
-  if (unknownSections.length > 0) {
-    // Whole sections unknown in preview: nothing to validate yet, and no placeholder ids invented.
-    return { inputs: { ...raw, steps: [`(steps are listed once ${unknownSections.join(", ")} ${unknownSections.length > 1 ? "are" : "is"} known)`] }, failures: [] };
+/** How long `check` may spend looking up a run's progress before preview goes on without it. */
+const DISCOVERY_BUDGET_MS = 45_000;
+
+/** Top-level inputs that are wholly unknown in preview (an Output not yet resolved). */
+function unknownKeys(raw: Props): string[] {
+  return Object.keys(raw).filter((k) => raw[k] === UNKNOWN);
+}
+
+/**
+ * The run id: carried over from the previous inputs while the relocation stays the same (same
+ * name, source and target), a new one for a new relocation or a replacement. "" for a state
+ * written before the run id was an input (its run is then known only to the recorded progress).
+ */
+function runIdFor(olds: Props, normalized: Props): { runId: string; carried: boolean; replaced: string[] } {
+  const prior = REPLACE_KEYS.some((k) => olds[k] !== undefined);
+  // Deep equality whatever the key order: the old inputs crossed the host's protobuf Structs, which sort keys.
+  const replaced = prior ? REPLACE_KEYS.filter((k) => !isDeepStrictEqual(olds[k], normalized[k])) : [];
+  if (prior && replaced.length === 0) {
+    return typeof olds.runId === "string" ? { runId: olds.runId, carried: olds.runId !== "", replaced } : { runId: "", carried: false, replaced };
   }
-  const parsed = parseRelocationSpec(raw);
+  return { runId: crypto.randomUUID(), carried: false, replaced };
+}
+
+async function withDeadline<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms / 1000} s`)), ms);
+    timer.unref();
+  });
+  try {
+    return await Promise.race([work, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * The `plan` line: which steps remain. For a relocation already under way, OCI is asked what its
+ * run has done (the recorded progress is invisible to check); any failure to ask is said, never
+ * fatal, since `pulumi up` resumes from the recorded progress whatever preview could see.
+ */
+async function planLine(spec: RelocationSpec, run: ReturnType<typeof runIdFor>, unknown: string[], host: HostSettings): Promise<string> {
+  const all = stepsToRun(spec).join(", ");
+  const notes = unknown.map((k) => `${k} known after apply`);
+  const about = (first: string) => [first, ...notes].join("; ");
+  if (run.replaced.length > 0) {
+    // A key that holds an unknown value may turn out unchanged: the real up's check then keeps the run.
+    const unsure = run.replaced.filter((k) => JSON.stringify(spec[k as keyof RelocationSpec]).includes(UNKNOWN));
+    const why = unsure.length > 0
+      ? `a new relocation if ${run.replaced.join(" or ")} changed (known after apply): it would replace the recorded one`
+      : `a new relocation: ${run.replaced.join(", ")} changed, so it replaces the recorded one`;
+    return `remaining: ${all} (${about(why)})`;
+  }
+  if (!run.carried && run.runId !== "") return `remaining: ${all} (${about("a new relocation: nothing done yet")})`;
+  const resumes = "`pulumi up` resumes from the progress recorded in the state";
+  if (run.runId === "") return `remaining: not looked up in OCI (recorded by an earlier version without a run id in its inputs); ${resumes}`;
+  try {
+    // The deadline covers authentication too: instance principals ask the metadata service first.
+    const lookup = async () => discoverProgress(spec, run.runId, (await engineDeps(host, { requestTimeoutMs: 15_000, maxAttempts: 2 })).clients);
+    const found = await withDeadline(lookup(), DISCOVERY_BUDGET_MS, "looking up the run's progress");
+    return describeDiscovery(found, notes);
+  } catch (err) {
+    return `remaining: not looked up in OCI (${describeOciError(err)}); ${resumes}`;
+  }
+}
+
+export async function check(olds: Props, news: Props, host: HostSettings = {}): Promise<{ inputs: Props; failures: SpecFailure[] }> {
+  // runId and plan are computed here, never taken from the program.
+  const { [PROVIDER_KEY]: _provider, steps: _steps, plan: _plan, runId: _runId, ...raw } = news;
+  const unknown = unknownKeys(raw);
+  const unknownIdentity = unknown.filter((k) => (REPLACE_KEYS as readonly string[]).includes(k));
+  if (unknownIdentity.length > 0) {
+    // What is moved where is not known yet: nothing to validate or look up, and no placeholder invented.
+    const { runId, replaced } = runIdFor(olds, raw);
+    const known = `once ${unknown.join(", ")} ${unknown.length > 1 ? "are" : "is"} known`;
+    const plan = replaced.length > 0
+      ? `remaining: listed ${known} (a different ${unknownIdentity.join(" or ")} would be a new relocation replacing the recorded one)`
+      : `remaining: listed ${known}`;
+    return { inputs: { ...raw, runId, steps: [`(steps are listed ${known})`], plan }, failures: [] };
+  }
+  // Unknown operating knobs (cleanup, waits, ...) are validated once known; the rest is checked now.
+  const knownRaw = Object.fromEntries(Object.entries(raw).filter(([k]) => !unknown.includes(k)));
+  const parsed = parseRelocationSpec(knownRaw);
   if (!parsed.spec) return { inputs: news, failures: parsed.failures };
-  // `steps` is a checked input so that `pulumi preview --diff` shows, line by line, what the
-  // relocation will do (the host passes no detailed diff through).
-  return { inputs: { ...specInputs(parsed.spec), steps: describeSteps(parsed.spec) }, failures: [] };
+  const spec = { ...parsed.spec, ...Object.fromEntries(unknown.map((k) => [k, UNKNOWN])) } as RelocationSpec;
+  const normalized = specInputs(spec);
+  const run = runIdFor(olds, normalized);
+  // `steps` and `plan` are checked inputs so that `pulumi preview --diff` shows them (the host
+  // passes no detailed diff through): every step line by line, and which of them remain.
+  const plan = await planLine(spec, run, unknown, host);
+  return { inputs: { ...normalized, runId: run.runId, steps: describeSteps(spec), plan }, failures: [] };
+}
+
+/** The `plan` line from the recorded progress (what `update` resumes from). */
+function recordedPlan(spec: RelocationSpec, progress: RelocationProgress): string {
+  const remaining = remainingSteps(spec, progress);
+  const done = stepsToRun(spec).filter((s) => !remaining.includes(s));
+  return `remaining: ${remaining.length > 0 ? remaining.join(", ") : "none"} (recorded in the state: ${done.length > 0 ? `${done.join(", ")} done` : "nothing done yet"})`;
 }
 
 export function outputs(spec: RelocationSpec, progress: RelocationProgress): Props {
@@ -51,7 +140,9 @@ export function outputs(spec: RelocationSpec, progress: RelocationProgress): Pro
   return {
     schemaVersion: SCHEMA_VERSION,
     ...specInputs(spec),
+    runId: progress.runId,
     steps: describeSteps(spec),
+    plan: recordedPlan(spec, progress),
     progress,
     sourceImageId: progress.steps.createImage.resourceId,
     exportedObject: progress.objectName && progress.steps.cleanup.status !== "done" ? `${spec.source.bucket}/${progress.objectName}` : "",
@@ -76,10 +167,10 @@ export function diff(olds: Props, news: Props): { changes: boolean; replaces: st
   return { changes: wantsCleanup || unfinished, replaces: [], deleteBeforeReplace: false };
 }
 
-async function engineDeps(host: HostSettings) {
+async function engineDeps(host: HostSettings, options: ClientOptions = {}) {
   const auth = await authFromEnvironment(process.env, parseStackOci(host.stackOci));
   return {
-    clients: regionClientFactory(auth, endpointOverrides()),
+    clients: regionClientFactory(auth, endpointOverrides(), options),
     clock: realClock,
     log: (line: string) => process.stderr.write(`[tundra:region] ${line}\n`),
   };
@@ -106,7 +197,9 @@ async function run(spec: RelocationSpec, progress: RelocationProgress, provider:
 
 export async function create(inputs: Props, host: HostSettings): Promise<{ id: string; outs: Props }> {
   const spec = specFrom(inputs);
-  return { id: relocationId(spec), outs: await run(spec, emptyProgress(), inputs[PROVIDER_KEY], host) };
+  // The run id check chose: what this run creates is tagged with it, so a later check finds it.
+  const runId = typeof inputs.runId === "string" && inputs.runId !== "" ? inputs.runId : undefined;
+  return { id: relocationId(spec), outs: await run(spec, emptyProgress(runId), inputs[PROVIDER_KEY], host) };
 }
 
 export async function update(olds: Props, news: Props, host: HostSettings): Promise<{ outs: Props }> {

@@ -147,9 +147,18 @@ export function parseRelocationSpec(raw: unknown): { spec: RelocationSpec; failu
   };
 }
 
-/** Object name of the exported image: tied to the source image so a re-created image never reuses it. */
-export function exportObjectName(spec: RelocationSpec, sourceImageId: string): string {
-  return `tundra-relocation/${spec.name}/${sourceImageId}.oci`;
+/** Freeform tags on what a relocation creates: its name, and the run that created it (check finds a run's work by it). */
+export const RELOCATION_TAG = "tundra-relocation";
+export const RUN_TAG = "tundra-relocation-run";
+
+/** Where one run of a relocation exports its images: a prefix no other run shares. */
+export function exportPrefix(spec: RelocationSpec, runId: string): string {
+  return `tundra-relocation/${spec.name}/${runId}/`;
+}
+
+/** Object name of the exported image: tied to the run and to the source image, so a re-created image never reuses it. */
+export function exportObjectName(spec: RelocationSpec, runId: string, sourceImageId: string): string {
+  return `${exportPrefix(spec, runId)}${sourceImageId}.oci`;
 }
 
 /** A stable id for the relocation: the same source moved to the same region is the same resource. */
@@ -158,12 +167,12 @@ export function relocationId(spec: RelocationSpec): string {
 }
 
 /**
- * opc-retry-token for one attempt of one step of one run: a lost response retried with it
- * creates nothing twice, and a relocation destroyed and created again (new run id) never
- * replays the answers OCI kept for the previous one.
+ * opc-retry-token for one attempt of one step of one create: a lost response retried with it
+ * creates nothing twice, and a relocation created again (destroyed, or replaced, even with
+ * `--replace`) gets a new seed and never replays the answers OCI kept for the previous one.
  */
-export function retryToken(spec: RelocationSpec, runId: string, step: StepName, attempt: number): string {
-  return crypto.createHash("sha256").update(`${relocationId(spec)}|${runId}|${step}|${attempt}`).digest("hex").slice(0, 48);
+export function retryToken(spec: RelocationSpec, seed: string, step: StepName, attempt: number): string {
+  return crypto.createHash("sha256").update(`${relocationId(spec)}|${seed}|${step}|${attempt}`).digest("hex").slice(0, 48);
 }
 
 const show = (v: unknown) => (v === UNKNOWN ? "(known after apply)" : String(v));
@@ -175,11 +184,11 @@ export function describeSteps(spec: RelocationSpec, steps: readonly StepName[] =
     // Oracle: imaging a running instance shuts it down for several minutes; a reviewer must see that.
     createImage: `create a custom image of ${show(source.instanceId)} in ${show(source.region)} (OCI stops a running instance for several minutes while imaging)`,
     exportImage: `export the image (OCI format) to bucket ${show(source.bucket)} in ${show(source.region)}`,
-    importImage: `import the image into ${show(target.region)} through a ${spec.parTtlHours} h read-only pre-authenticated request`,
+    importImage: `import the image into ${show(target.region)} through a ${show(spec.parTtlHours)} h read-only pre-authenticated request`,
     launchInstance:
       `launch ${show(target.displayName)} as ${show(target.shape)} (${show(target.ocpus)} OCPUs, ${show(target.memoryInGBs)} GB) ` +
       `in ${show(target.availabilityDomain)}, subnet ${show(target.subnetId)}`,
-    cleanup: `delete the source-region image and the exported object in ${show(source.region)}`,
+    cleanup: `delete the source-region image and the exported object in ${show(source.region)}${spec.cleanup === true ? "" : " (if cleanup is true: known after apply)"}`,
   };
   return steps.filter((s) => s !== "cleanup" || spec.cleanup).map((s, i) => `${i + 1}. ${lines[s]}`);
 }

@@ -12,8 +12,8 @@ import { verifyOciRequest } from "./oci-signature";
 export type AsyncOp = "CreateImage" | "ExportImage" | "ImportImage" | "LaunchInstance" | "TerminateInstance";
 export type Op =
   | AsyncOp
-  | "GetImage" | "DeleteImage" | "GetInstance" | "GetWorkRequest" | "ListWorkRequestErrors"
-  | "GetNamespace" | "HeadObject" | "DeleteObject" | "CreatePreauthenticatedRequest"
+  | "GetImage" | "ListImages" | "DeleteImage" | "GetInstance" | "ListInstances" | "GetWorkRequest" | "ListWorkRequestErrors"
+  | "GetNamespace" | "HeadObject" | "ListObjects" | "DeleteObject" | "CreatePreauthenticatedRequest"
   | "DeletePreauthenticatedRequest" | "ParRead";
 
 /** What an injected failure does to the next call of an operation. */
@@ -269,6 +269,35 @@ export async function startOciComputeServer(opts: OciComputeServerOptions): Prom
     if (!buckets.has(bucket)) throw new ApiError(404, "BucketNotFound", `Either the bucket named '${bucket}' does not exist in the namespace '${ns}' or you are not authorized to access it`);
   }
 
+  // OCI list pagination: `limit` items per page, and an opaque `opc-next-page` token while more remain.
+  function page<T>(items: T[], url: URL): { status: number; body: T[]; headers: Record<string, string> } {
+    const limit = Number(url.searchParams.get("limit") ?? 100);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new ApiError(400, "InvalidParameter", "limit must be an integer from 1 to 1000");
+    const token = url.searchParams.get("page");
+    const start = token ? Number(Buffer.from(token, "base64url").toString()) : 0;
+    if (!Number.isInteger(start) || start < 0) throw new ApiError(400, "InvalidParameter", `Invalid page token ${token}`);
+    const next: Record<string, string> = start + limit < items.length ? { "opc-next-page": Buffer.from(String(start + limit)).toString("base64url") } : {};
+    return { status: 200, body: items.slice(start, start + limit), headers: next };
+  }
+
+  /** The list filters every OCI Compute list shares: compartment (required), exact display name, lifecycle state (any case). */
+  function listFilter(url: URL): (r: { compartmentId: string; displayName: string; lifecycleState: string }) => boolean {
+    const compartmentId = url.searchParams.get("compartmentId");
+    if (!compartmentId) throw new ApiError(400, "MissingParameter", "Missing required parameter compartmentId");
+    const displayName = url.searchParams.get("displayName");
+    const state = url.searchParams.get("lifecycleState")?.toUpperCase();
+    return (r) => r.compartmentId === compartmentId && (displayName === null || r.displayName === displayName) && (!state || r.lifecycleState === state);
+  }
+
+  /** sortBy TIMECREATED (default, newest first) or DISPLAYNAME (A-Z first); sortOrder overrides the direction. */
+  function sorted<T extends { timeCreated: string; displayName: string }>(items: T[], url: URL): T[] {
+    const by = url.searchParams.get("sortBy") ?? "TIMECREATED";
+    if (by !== "TIMECREATED" && by !== "DISPLAYNAME") throw new ApiError(400, "InvalidParameter", `sortBy must be TIMECREATED or DISPLAYNAME`);
+    const order = url.searchParams.get("sortOrder") ?? (by === "TIMECREATED" ? "DESC" : "ASC");
+    const key = (x: T) => (by === "TIMECREATED" ? x.timeCreated : x.displayName.toLowerCase());
+    return [...items].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0) * (order === "DESC" ? -1 : 1));
+  }
+
   async function readSourceUri(uri: string): Promise<string | undefined> {
     try {
       const response = await fetch(uri, { method: "GET", signal: AbortSignal.timeout(5_000) });
@@ -340,6 +369,14 @@ export async function startOciComputeServer(opts: OciComputeServerOptions): Prom
     return { status: 200, body: imageJson(image), headers: { "opc-work-request-id": wr.id, etag: crypto.randomUUID() } };
   }
 
+  // ListImages: no tag filter exists (Oracle: "The list does not support filtering based on image tags").
+  route("GET", /^\/20160918\/images$/, "ListImages", async (_req, _body, _m, url) => {
+    const failure = takeFailure("ListImages");
+    if (failure?.kind === "http") throw new ApiError(failure.status, failure.code, failure.message);
+    const keep = listFilter(url);
+    return page(sorted([...images.values()].filter(keep), url).map(imageJson), url);
+  });
+
   route("GET", /^\/20160918\/images\/([^/]+)$/, "GetImage", async (_req, _body, m) => ({ status: 200, body: imageJson(findImage(m[1])) }));
 
   route("POST", /^\/20160918\/images\/([^/]+)\/actions\/export$/, "ExportImage", async (_req, body, m) => {
@@ -409,6 +446,12 @@ export async function startOciComputeServer(opts: OciComputeServerOptions): Prom
     return { status: 200, body: instanceJson(instance), headers: { "opc-work-request-id": wr.id, etag: crypto.randomUUID() } };
   });
 
+  route("GET", /^\/20160918\/instances$/, "ListInstances", async (_req, _body, _m, url) => {
+    const keep = listFilter(url);
+    const ad = url.searchParams.get("availabilityDomain");
+    return page(sorted([...instances.values()].filter((i) => keep(i) && (!ad || i.availabilityDomain === ad)), url).map(instanceJson), url);
+  });
+
   route("GET", /^\/20160918\/instances\/([^/]+)$/, "GetInstance", async (_req, _body, m) => ({ status: 200, body: instanceJson(findInstance(m[1])) }));
 
   route("DELETE", /^\/20160918\/instances\/([^/]+)$/, "TerminateInstance", async (_req, _body, m) => {
@@ -448,6 +491,22 @@ export async function startOciComputeServer(opts: OciComputeServerOptions): Prom
     if (!data) throw new ApiError(404, "ObjectNotFound", `The object '${decodeURIComponent(m[3])}' was not found in the bucket '${m[2]}'`);
     const md5 = crypto.createHash("md5").update(data).digest("base64");
     return { status: 200, headers: { "content-length": String(data.length), "content-md5": md5, etag: md5 } };
+  });
+
+  // ListObjects: names in order from `start`, `limit` per page (default 1000), `nextStartWith` while more remain.
+  route("GET", /^\/n\/([^/]+)\/b\/([^/]+)\/o\/?$/, "ListObjects", async (_req, _body, m, url) => {
+    requireBucket(m[1], m[2]);
+    const prefix = url.searchParams.get("prefix") ?? "";
+    const start = url.searchParams.get("start") ?? "";
+    const limit = Number(url.searchParams.get("limit") ?? 1000);
+    const fields = new Set((url.searchParams.get("fields") ?? "").split(",").filter(Boolean));
+    const names = [...objects.keys()].filter((k) => k.startsWith(`${m[2]}/`)).map((k) => k.slice(m[2].length + 1))
+      .filter((n) => n.startsWith(prefix) && n >= start).sort();
+    const shown = names.slice(0, limit).map((name) => {
+      const data = objects.get(`${m[2]}/${name}`)!;
+      return { name, ...(fields.has("size") ? { size: data.length } : {}), ...(fields.has("md5") ? { md5: crypto.createHash("md5").update(data).digest("base64") } : {}) };
+    });
+    return { status: 200, body: { objects: shown, prefixes: [], ...(names.length > limit ? { nextStartWith: names[limit] } : {}) } };
   });
 
   route("DELETE", /^\/n\/([^/]+)\/b\/([^/]+)\/o\/(.+)$/, "DeleteObject", async (_req, _body, m) => {
