@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import type { Plan } from "../scripts/plan/run";
 import { AGENT_PLUGINS } from "../components/oci/cluster";
-import { T, ofType, planJson, runPlanCli } from "./support/scripts";
+import { T, inputsContaining, ofType, planJson, runPlanCli } from "./support/scripts";
 
 const ROOT = path.resolve(__dirname, "..");
 const plans: Record<string, Plan> = {};
@@ -146,11 +146,26 @@ describe.each(["staging", "prod"])("invariants of the %s stack", (stack) => {
     expect(text).not.toMatch(/PRIVATE KEY|"privateKey|"fingerprint"|"password"/);
   });
 
+  it("never plans the text \"undefined\" into an input (outputs of dynamic resources read as known after apply)", () => {
+    expect(inputsContaining(plan(), "undefined")).toEqual([]);
+  });
+
   it("parents every OCI resource under a tundra component", () => {
     const components = new Set(plan().resources.filter((r) => r.type.startsWith("tundra:")).map((r) => r.name));
     for (const r of plan().resources) {
       if (r.type.startsWith("oci:")) expect(components.has(r.parent ?? ""), `${r.type} ${r.name}`).toBe(true);
     }
+  });
+});
+
+describe("values only `pulumi up` knows, in the staging plan", () => {
+  it("shows the data generation hydration and validation wait for as known after apply, naming its source", () => {
+    const generation = "(known after apply: acme-data-sync.manifestDigest)";
+    const [hydration] = ofType(plans.staging, "pulumi-nodejs:dynamic/hydration:Hydration");
+    expect(hydration.inputs.generation).toBe(generation);
+    const [validation] = ofType(plans.staging, "command:local:Command");
+    const spec = JSON.parse((validation.inputs.environment as Record<string, string>).TUNDRA_VALIDATION_SPEC);
+    expect(spec.generation).toBe(generation);
   });
 });
 
