@@ -1,7 +1,8 @@
 // What the InstanceRelocation dynamic provider does, as plain functions over plain JSON. The
 // provider object (relocation-provider.ts) loads this module inside each method, in the provider
 // host process, so nothing here is serialized into the Pulumi state.
-import { authFromEnvironment, endpointOverrides, parseStackOci, regionClientFactory } from "./oci-clients";
+import { authenticationProvider, ociAuthFromStack, STACK_OCI_KEY } from "../oci-auth";
+import { endpointOverrides, regionClientFactory } from "./oci-clients";
 import { emptyProgress, relocate, RelocationProgress, RelocationStepError, remainingSteps, stepsToRun, teardownRelocation } from "./relocation-engine";
 import { describeSteps, parseRelocationSpec, relocationId, RelocationSpec, SpecFailure, UNKNOWN } from "./relocation-spec";
 import { realClock } from "./wait";
@@ -77,7 +78,7 @@ export function diff(olds: Props, news: Props): { changes: boolean; replaces: st
 }
 
 async function engineDeps(host: HostSettings) {
-  const auth = await authFromEnvironment(process.env, parseStackOci(host.stackOci));
+  const auth = await authenticationProvider(ociAuthFromStack((key) => (key === STACK_OCI_KEY ? host.stackOci : undefined), process.env));
   return {
     clients: regionClientFactory(auth, endpointOverrides()),
     clock: realClock,
