@@ -3,12 +3,12 @@
 // with a real config file and the SDK's own providers: the key id a provider signs with shows
 // which profile was used.
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { authenticationProvider, ociAuthFromFlags, ociAuthFromStack } from "../components/oci-auth";
 import type { OciAuth } from "../components/transfer/oci-store";
 import { makeOciTestAuth } from "./support/oci-signature";
+import { useTempDir } from "./support/temp-dir";
 
 const stack = (section: Record<string, unknown> | string | undefined) => (key: string) =>
   key === "tundra:oci" && section !== undefined ? (typeof section === "string" ? section : JSON.stringify(section)) : undefined;
@@ -69,20 +69,18 @@ describe("ociAuthFromFlags (scripts): flags, then OCI_CLI_*, then api_key with D
 
 describe("authenticationProvider: the SDK provider for an OciAuth", () => {
   const identity = makeOciTestAuth();
-  let dir: string;
+  const dir = useTempDir("oci-auth");
   let file: string;
 
   beforeAll(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "oci-auth-"));
-    const keyFile = path.join(dir, "key.pem");
+    const keyFile = path.join(dir(), "key.pem");
     fs.writeFileSync(keyFile, identity.provider.getPrivateKey(), { mode: 0o600 });
-    file = path.join(dir, "config");
+    file = path.join(dir(), "config");
     fs.writeFileSync(file, [
       "[DEFAULT]", "region=us-ashburn-1", "user=ocid1.user.oc1..default", "fingerprint=aa", "tenancy=ocid1.tenancy.oc1..default", `key_file=${keyFile}`,
       "[MIGRATION]", "region=sa-bogota-1", `user=${identity.provider.getUser()}`, `fingerprint=${identity.provider.getFingerprint()}`, `tenancy=${identity.provider.getTenantId()}`, `key_file=${keyFile}`, "",
     ].join("\n"));
   });
-  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   const keyIdOf = async (auth: OciAuth) => (await authenticationProvider(auth)).getKeyId();
 

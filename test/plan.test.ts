@@ -2,12 +2,12 @@
 // what the real program declares under the mocks, plus the CLI contract (one JSON document,
 // deterministic, non-zero exit with the report on bad config or a failed preflight).
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import type { Plan } from "../scripts/plan/run";
 import { AGENT_PLUGINS } from "../components/oci/cluster";
+import { useTempDir } from "./support/temp-dir";
 import { T, inputsContaining, ofType, planJson, runPlanCli } from "./support/scripts";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -170,11 +170,7 @@ describe("values only `pulumi up` knows, in the staging plan", () => {
 });
 
 describe("plan CLI", () => {
-  let dir: string;
-  beforeAll(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "tundra-plan-"));
-  });
-  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const dir = useTempDir("tundra-plan");
 
   it("--json prints exactly one JSON document, the same on every run", () => {
     const first = runPlanCli(["--stack", "prod", "--json"]);
@@ -199,7 +195,7 @@ describe("plan CLI", () => {
     const config = stackConfig("prod");
     config["tundra:cluster"] = { ...config["tundra:cluster"], nodeCount: 2, dataVolume: { sizeInGbs: 1000, vpusPerGb: 20 } };
     config["tundra:tenant"] = { ...config["tundra:tenant"], region: "us-west-2" };
-    const file = path.join(dir, "Pulumi.bad.yaml");
+    const file = path.join(dir(), "Pulumi.bad.yaml");
     fs.writeFileSync(file, stringifyYaml({ config }));
     const r = runPlanCli(["--stack", "bad", "--json", "--config", file]);
     expect(r.code).not.toBe(0);
