@@ -39,7 +39,7 @@ export function knownAfterApply(resourceName: string, output: string): string {
 }
 
 /** Type tokens of dynamic resources: `pulumi-nodejs:dynamic:Resource` or `pulumi-nodejs:dynamic/<module>:<Type>`. */
-const isDynamicType = (type: string) => /^pulumi-nodejs:dynamic[:/]/.test(type);
+export const isDynamicType = (type: string) => /^pulumi-nodejs:dynamic[:/]/.test(type);
 
 export function digest(text: string, length = 24): string {
   return createHash("sha256").update(text).digest("hex").slice(0, length);
@@ -115,9 +115,7 @@ export function createPlanMocks(options: PlanMocksOptions): PlanMocks {
 
   const dynamicOutputs = new Map<string, string[]>();
   const placeholders = (args: pulumi.runtime.MockResourceArgs): Record<string, string> =>
-    isDynamicType(args.type)
-      ? Object.fromEntries((dynamicOutputs.get(`${args.type}::${args.name}`) ?? []).filter((k) => !(k in args.inputs)).map((k) => [k, knownAfterApply(args.name, k)]))
-      : {};
+    Object.fromEntries((dynamicOutputs.get(`${args.type}::${args.name}`) ?? []).filter((k) => !(k in args.inputs)).map((k) => [k, knownAfterApply(args.name, k)]));
 
   return {
     records,

@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
-import { createPlanMocks, type PlanMocksOptions } from "./mocks";
+import { createPlanMocks, isDynamicType, type PlanMocksOptions } from "./mocks";
 import { recordRegistrations, type Registration } from "./registrations";
 import { runStack } from "../../stacks/roles";
 
@@ -112,8 +112,9 @@ export async function planProgram(
         const deps = args.opts.dependsOn;
         if (Array.isArray(deps) && deps.length > 0) dependsOn[args.name] = deps.map((d) => names.get(d as pulumi.Resource) ?? "?");
         // A dynamic resource passes its outputs as undefined props: the mocks answer them as unknown.
-        const outputNames = Object.keys(args.props).filter((k) => args.props[k] === undefined);
-        if (outputNames.length > 0) mocks.dynamicOutputs.set(`${args.type}::${args.name}`, outputNames);
+        if (isDynamicType(args.type)) {
+          mocks.dynamicOutputs.set(`${args.type}::${args.name}`, Object.keys(args.props).filter((k) => args.props[k] === undefined));
+        }
         return undefined;
       });
       return program();
