@@ -3,10 +3,12 @@
 // the mock monitor, scripts/plan/registrations.ts), not from the program's own bookkeeping.
 // DataSync -> Hydration -> PreCutoverValidation (a local command) -> Cutover: a failed stage
 // fails its registration, and nothing that waits for it is ever created.
+import { spawnSync } from "child_process";
 import * as path from "path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { PROJECT_ROOT, planProgram, readStackConfig, tenantStackProgram, type PlanDetails } from "../scripts/plan/run";
 import { registrationOf, waitsFor, type Registration } from "../scripts/plan/registrations";
+import { VALIDATION_FAILURE } from "./fixtures/failed-validation-plan";
 
 const TYPES = {
   dataSync: "pulumi-nodejs:dynamic/datasync:DataSync",
@@ -71,5 +73,21 @@ describe("stage order of the staging stack, as the engine would receive it", () 
     const nodes = [...registrations.values()].filter((r) => r.type === "oci:Core/instance:Instance");
     expect(nodes.length).toBe(2);
     for (const node of nodes) expect(stage.hydration.dependencies).toContain(node.urn);
+  });
+});
+
+describe("a failed validation", () => {
+  it("stops the update before the cutover: the program never asks for the Cutover, and ends with the validation's error", () => {
+    // In its own process: the SDK leaves the promises of everything waiting for the failed
+    // command rejected, which a vitest worker would report as unhandled.
+    const r = spawnSync(process.execPath, ["--import", "tsx", "test/fixtures/failed-validation-plan.ts"], { cwd: PROJECT_ROOT, encoding: "utf8", timeout: 60_000 });
+    // (Its exit code is 1 either way: Pulumi's runtime flags the rejected promises left at exit.)
+    expect(r.stdout, r.stderr).toMatch(/^\{"requested":/);
+    const { requested, error } = JSON.parse(r.stdout) as { requested: string[]; error: string };
+    expect(error).toContain(`failed to register new resource acme-validation-run [command:local:Command]: ${VALIDATION_FAILURE}`);
+    expect(requested).toEqual(expect.arrayContaining([`${TYPES.dataSync} acme-data-sync`, `${TYPES.hydration} hydration`, `${TYPES.command} acme-validation-run`]));
+    expect(requested).not.toContain(`${TYPES.cutover} acme-cutover`);
+    // Everything else of the stack was still declared: only what waits for the validation is held back.
+    expect(requested.length).toBe(registrations.size - 1); // every registration of the passing run but the Cutover
   });
 });
