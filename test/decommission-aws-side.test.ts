@@ -11,7 +11,7 @@ import { parseStackConfigWith, rawConfigFromPulumi } from "../stacks/config";
 import { roleSchema } from "../stacks/config/role";
 import type { PolicyDocument } from "../components/aws/policies";
 import { partitionOf, syncSourceReadPolicy } from "../components/aws/policies";
-import { ofType, runPlanCli } from "./support/scripts";
+import { inputsContaining, ofType, runPlanCli } from "./support/scripts";
 
 const ROOT = path.resolve(__dirname, "..");
 const GUARD = "acme-decommission-guard";
@@ -106,6 +106,11 @@ describe("the aws-side stack", () => {
     expect(one("pulumi:providers:aws").inputs.defaultTags).toBe(
       JSON.stringify({ tags: { "cost-center": "analytics", tenant: "acme", env: "prod", "managed-by": "tundra-replatform", "tundra-role": "aws-side" } }),
     );
+  });
+
+  it("plans no input with the text \"undefined\" (the guard's outputs read as known after apply)", () => {
+    expect(inputsContaining(plan, "undefined")).toEqual([]);
+    expect(plan.outputs.decommission).toMatchObject({ verdict: `(known after apply: ${GUARD}.verdict)` });
   });
 
   it("exports the guard's verdict and the role ARN", () => {
