@@ -4,12 +4,13 @@
 // is missing or different.
 //
 //   npm run sync -- --from s3://tundra-prod/tenants/acme/ --to oci://axaxnpcrorw5/acme-data/ \
-//     --s3-region us-west-2 --oci-auth config-file --dry-run
+//     --s3-region us-west-2 --oci-auth api_key --dry-run
 import { parseArgs } from "util";
 import type { SingleBar } from "cli-progress";
 import { LocalDirectoryStore, SyncError, TRANSFER_DEFAULTS, plan, sync, type ObjectStore, type SyncEvent, type SyncOptions } from "../components/transfer";
 import { formatBytes } from "../components/transfer/format";
-import { OciStore, type OciAuth } from "../components/transfer/oci-store";
+import { ociAuthFromFlags } from "../components/oci-auth";
+import { OciStore } from "../components/transfer/oci-store";
 import { S3Store } from "../components/transfer/s3-store";
 
 const MiB = 1024 * 1024;
@@ -27,14 +28,16 @@ Options:
   --s3-region R                S3 region (default: AWS_REGION / profile)
   --s3-endpoint URL            S3-compatible endpoint; implies path-style addressing
   --s3-etag-not-md5            the S3 bucket uses SSE-KMS/SSE-C: ETags are not MD5s
-  --oci-auth KIND              instance-principal (default) | config-file | session-token
-  --oci-config FILE            OCI config file (~/.oci/config)
-  --oci-profile NAME           OCI config profile (DEFAULT)
+  --oci-auth METHOD            api_key | security_token | instance_principal | resource_principal |
+                               oke_workload_identity (default: OCI_CLI_AUTH, else api_key)
+  --oci-config FILE            OCI config file (default: OCI_CLI_CONFIG_FILE, else ~/.oci/config)
+  --oci-profile NAME           OCI config profile (default: OCI_CLI_PROFILE, else DEFAULT)
   --oci-region R               OCI region (default: the auth's region)
   --oci-endpoint URL           OCI Object Storage endpoint override
   --json                       print the result as one JSON line at the end
   --no-progress                no progress bar (logs instead)
-Credentials: S3 uses the AWS default chain (env, profile, SSO, role); OCI uses --oci-auth.`;
+Credentials: S3 uses the AWS default chain (env, profile, SSO, role); OCI uses the --oci-* flags,
+then the OCI CLI's variables (OCI_CLI_AUTH, OCI_CLI_PROFILE, OCI_CLI_CONFIG_FILE), as the OCI CLI does.`;
 
 class UsageError extends Error {}
 
@@ -65,11 +68,16 @@ export function storeFor(location: string, values: Values, role: "--from" | "--t
   }
   if (scheme === "oci") {
     if (!parts[0] || !parts[1]) throw new UsageError(`${role} ${location}: expected oci://namespace/bucket/prefix.`);
-    const kind = (values["oci-auth"] as string | undefined) ?? "instance-principal";
-    let auth: OciAuth;
-    if (kind === "instance-principal") auth = { kind };
-    else if (kind === "config-file" || kind === "session-token") auth = { kind, file: values["oci-config"] as string | undefined, profile: values["oci-profile"] as string | undefined };
-    else throw new UsageError(`--oci-auth must be instance-principal, config-file or session-token, got ${JSON.stringify(kind)}.`);
+    let auth;
+    try {
+      auth = ociAuthFromFlags(
+        { auth: values["oci-auth"] as string | undefined, configFile: values["oci-config"] as string | undefined, profile: values["oci-profile"] as string | undefined },
+        process.env,
+        (notice) => process.stderr.write(`${notice}\n`),
+      );
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
     return new OciStore({
       namespace: parts[0],
       bucket: parts[1],

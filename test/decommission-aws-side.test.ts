@@ -4,19 +4,20 @@
 // tenant's prefix. Config errors name their keys.
 import * as path from "path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { planProgram, readStackConfig, tenantStackProgram, type Plan, type PlannedResource } from "../scripts/plan/run";
+import { planProgram, readStackConfig, tenantStackProgram, type Plan, type PlanDetails, type PlannedResource } from "../scripts/plan/run";
+import { registrationOf, waitsFor } from "../scripts/plan/registrations";
 import { parseAwsSideConfig } from "../stacks/config/aws-side";
 import { parseStackConfigWith, rawConfigFromPulumi } from "../stacks/config";
 import { roleSchema } from "../stacks/config/role";
 import type { PolicyDocument } from "../components/aws/policies";
 import { partitionOf, syncSourceReadPolicy } from "../components/aws/policies";
-import { ofType, runPlanCli } from "./support/scripts";
+import { inputsContaining, ofType, runPlanCli } from "./support/scripts";
 
 const ROOT = path.resolve(__dirname, "..");
 const GUARD = "acme-decommission-guard";
 const config = readStackConfig(path.join(ROOT, "Pulumi.prod-aws.yaml"));
 
-let plan: Plan & { outputs: Record<string, unknown>; dependsOn: Record<string, string[]> };
+let plan: Plan & PlanDetails;
 
 function one(type: string): PlannedResource {
   const found = ofType(plan, type);
@@ -49,6 +50,19 @@ describe("the aws-side stack", () => {
     expect([...plan.dependsOn[GUARD]].sort()).toEqual(others);
     // And nothing depends on the guard (it would then be deleted before it).
     for (const [name, deps] of Object.entries(plan.dependsOn)) if (name !== GUARD) expect(deps).not.toContain(GUARD);
+  });
+
+  it("sends the engine the guard's dependency on every other custom resource, the sync runner component's children included", () => {
+    // What the engine orders `destroy` by: the URNs in the guard's RegisterResource request.
+    // Components reach it as their custom children; the stack reference is read, not registered.
+    const all = [...plan.registrations.values()];
+    const guard = registrationOf(all, GUARD);
+    const others = all.filter((r) => r.custom && r.urn !== guard.urn);
+    expect(others.map((r) => r.name).sort()).toEqual(["acme-oci-stack", "acme-sync-runner-attachment", "acme-sync-runner-policy", "acme-sync-runner-role", "aws"]);
+    expect([...guard.dependencies].sort()).toEqual(others.map((r) => r.urn).sort());
+    const runner = registrationOf(all, "acme-sync-runner");
+    for (const child of all.filter((r) => r.parent === runner.urn)) expect(guard.dependencies).toContain(child.urn);
+    for (const r of all) if (r !== guard) expect(waitsFor(plan.registrations, r.urn).has(guard.urn), r.name).toBe(false);
   });
 
   it("passes the guard its facts: the Route53 pair, source and destination from config, the OCI stack's facts from the reference", () => {
@@ -92,6 +106,11 @@ describe("the aws-side stack", () => {
     expect(one("pulumi:providers:aws").inputs.defaultTags).toBe(
       JSON.stringify({ tags: { "cost-center": "analytics", tenant: "acme", env: "prod", "managed-by": "tundra-replatform", "tundra-role": "aws-side" } }),
     );
+  });
+
+  it("plans no input with the text \"undefined\" (the guard's outputs read as known after apply)", () => {
+    expect(inputsContaining(plan, "undefined")).toEqual([]);
+    expect(plan.outputs.decommission).toMatchObject({ verdict: `(known after apply: ${GUARD}.verdict)` });
   });
 
   it("exports the guard's verdict and the role ARN", () => {

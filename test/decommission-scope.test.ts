@@ -5,7 +5,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { beginDecommissionScope } from "../components/decommission/guard-scope";
-import { planProgram, type Plan } from "../scripts/plan/run";
+import { planProgram, type Plan, type PlanDetails } from "../scripts/plan/run";
 
 class LegacyService extends pulumi.ComponentResource {
   constructor(name: string, opts?: pulumi.ComponentResourceOptions) {
@@ -24,7 +24,7 @@ const guardArgs = {
   ociStack: { name: "acme-org/tundra-replatform/prod", ociFullSince: "", awsDecommissioned: false },
 };
 
-let plan: Plan & { outputs: Record<string, unknown>; dependsOn: Record<string, string[]> };
+let plan: Plan & PlanDetails;
 
 beforeAll(async () => {
   plan = await planProgram("legacy-prod", {}, async () => {

@@ -1,12 +1,12 @@
 // scripts/new-tenant.ts: writes a stack file that the parser and the plan accept, validates
 // before writing, and never overwrites.
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { parseTenantConfig, rawConfigFromPulumi } from "../stacks/config";
 import { readStackConfig } from "../scripts/plan/run";
+import { useTempDir } from "./support/temp-dir";
 import { T, ofType, planJson, runScript } from "./support/scripts";
 
 const newTenant = (args: string[]) => runScript("scripts/new-tenant.ts", args);
@@ -17,17 +17,13 @@ const REQUIRED = [
 ];
 
 describe("new-tenant", () => {
-  let dir: string;
-  beforeAll(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "tundra-new-tenant-"));
-  });
-  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const dir = useTempDir("tundra-new-tenant");
 
   it("writes Pulumi.<tenant>-<env>.yaml that validates and plans", () => {
-    const r = newTenant([...REQUIRED, "--vcn-cidr", "10.90.0.0/16", "--operator-group", "ops", "--dir", dir]);
+    const r = newTenant([...REQUIRED, "--vcn-cidr", "10.90.0.0/16", "--operator-group", "ops", "--dir", dir()]);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
-    const file = path.join(dir, "Pulumi.hooli-prod.yaml");
+    const file = path.join(dir(), "Pulumi.hooli-prod.yaml");
     const doc = parseYaml(fs.readFileSync(file, "utf8")).config;
     expect(doc["tundra:network"]).toMatchObject({ vcnCidr: "10.90.0.0/16", nodeSubnetCidr: "10.90.1.0/24", lbSubnetCidr: "10.90.2.0/24" });
     expect(doc["tundra:cluster"]).toMatchObject({ nodeCount: 3, dataVolume: { vpusPerGb: 60 } });
@@ -38,9 +34,9 @@ describe("new-tenant", () => {
   });
 
   it("refuses to overwrite an existing stack file", () => {
-    const file = path.join(dir, "Pulumi.hooli-prod.yaml");
+    const file = path.join(dir(), "Pulumi.hooli-prod.yaml");
     const before = fs.readFileSync(file, "utf8");
-    const r = newTenant([...REQUIRED, "--nodes", "5", "--dir", dir]);
+    const r = newTenant([...REQUIRED, "--nodes", "5", "--dir", dir()]);
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/already exists; not overwriting/);
     expect(fs.readFileSync(file, "utf8")).toBe(before);
@@ -48,16 +44,16 @@ describe("new-tenant", () => {
 
   it("writes nothing for an invalid config and names every problem by key", () => {
     const args = REQUIRED.map((a) => (a === "us-phoenix-1" ? "us-east-1" : a));
-    const r = newTenant([...args, "--tenant", "initrode", "--nodes", "2", "--vpus", "20", "--dir", dir]);
+    const r = newTenant([...args, "--tenant", "initrode", "--nodes", "2", "--vpus", "20", "--dir", dir()]);
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain('tundra:tenant.region: "us-east-1" is an AWS region');
     expect(r.stderr).toContain("tundra:cluster.nodeCount: must be at least 3 in prod (got 2)");
     expect(r.stderr).toContain("tundra:cluster.dataVolume.vpusPerGb");
-    expect(fs.existsSync(path.join(dir, "Pulumi.initrode-prod.yaml"))).toBe(false);
+    expect(fs.existsSync(path.join(dir(), "Pulumi.initrode-prod.yaml"))).toBe(false);
   });
 
   it("names missing required flags", () => {
-    const r = newTenant(["--tenant", "x", "--dir", dir]);
+    const r = newTenant(["--tenant", "x", "--dir", dir()]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/missing --env, --compartment, --tenancy, --region, --home-region, --image, --allowed-cidr/);
   });

@@ -2,13 +2,13 @@
 // what the real program declares under the mocks, plus the CLI contract (one JSON document,
 // deterministic, non-zero exit with the report on bad config or a failed preflight).
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import type { Plan } from "../scripts/plan/run";
 import { AGENT_PLUGINS } from "../components/oci/cluster";
-import { T, ofType, planJson, runPlanCli } from "./support/scripts";
+import { useTempDir } from "./support/temp-dir";
+import { T, inputsContaining, ofType, planJson, runPlanCli } from "./support/scripts";
 
 const ROOT = path.resolve(__dirname, "..");
 const plans: Record<string, Plan> = {};
@@ -146,6 +146,10 @@ describe.each(["staging", "prod"])("invariants of the %s stack", (stack) => {
     expect(text).not.toMatch(/PRIVATE KEY|"privateKey|"fingerprint"|"password"/);
   });
 
+  it("never plans the text \"undefined\" into an input (outputs of dynamic resources read as known after apply)", () => {
+    expect(inputsContaining(plan(), "undefined")).toEqual([]);
+  });
+
   it("parents every OCI resource under a tundra component", () => {
     const components = new Set(plan().resources.filter((r) => r.type.startsWith("tundra:")).map((r) => r.name));
     for (const r of plan().resources) {
@@ -154,12 +158,19 @@ describe.each(["staging", "prod"])("invariants of the %s stack", (stack) => {
   });
 });
 
-describe("plan CLI", () => {
-  let dir: string;
-  beforeAll(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "tundra-plan-"));
+describe("values only `pulumi up` knows, in the staging plan", () => {
+  it("shows the data generation hydration and validation wait for as known after apply, naming its source", () => {
+    const generation = "(known after apply: acme-data-sync.manifestDigest)";
+    const [hydration] = ofType(plans.staging, "pulumi-nodejs:dynamic/hydration:Hydration");
+    expect(hydration.inputs.generation).toBe(generation);
+    const [validation] = ofType(plans.staging, "command:local:Command");
+    const spec = JSON.parse((validation.inputs.environment as Record<string, string>).TUNDRA_VALIDATION_SPEC);
+    expect(spec.generation).toBe(generation);
   });
-  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+});
+
+describe("plan CLI", () => {
+  const dir = useTempDir("tundra-plan");
 
   it("--json prints exactly one JSON document, the same on every run", () => {
     const first = runPlanCli(["--stack", "prod", "--json"]);
@@ -184,7 +195,7 @@ describe("plan CLI", () => {
     const config = stackConfig("prod");
     config["tundra:cluster"] = { ...config["tundra:cluster"], nodeCount: 2, dataVolume: { sizeInGbs: 1000, vpusPerGb: 20 } };
     config["tundra:tenant"] = { ...config["tundra:tenant"], region: "us-west-2" };
-    const file = path.join(dir, "Pulumi.bad.yaml");
+    const file = path.join(dir(), "Pulumi.bad.yaml");
     fs.writeFileSync(file, stringifyYaml({ config }));
     const r = runPlanCli(["--stack", "bad", "--json", "--config", file]);
     expect(r.code).not.toBe(0);

@@ -1,8 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
-import { authFromEnvironment, endpointOverrides, regionClientFactory } from "../components/region/oci-clients";
+import { endpointOverrides, regionClientFactory } from "../components/region/oci-clients";
 import { emptyProgress, relocate, RelocationStepError } from "../components/region/relocation-engine";
 import { describeDiscovery, discoverProgress } from "../components/region/relocation-discovery";
 import { exportObjectName, parseRelocationSpec, RelocationSpec } from "../components/region/relocation-spec";
@@ -188,28 +185,8 @@ describe("pollUntil", () => {
   });
 });
 
-describe("credentials and endpoints from the environment", () => {
-  it("reads an API key profile named by OCI_CLI_PROFILE or the stack's tundra:oci, and refuses an unknown method by name", async () => {
-    const auth = makeOciTestAuth();
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "oci-config-"));
-    try {
-      fs.writeFileSync(path.join(dir, "key.pem"), auth.provider.getPrivateKey());
-      fs.writeFileSync(path.join(dir, "config"), [
-        "[DEFAULT]", "region=us-ashburn-1", "user=ocid1.user.oc1..default", "fingerprint=aa", "tenancy=ocid1.tenancy.oc1..default", `key_file=${path.join(dir, "key.pem")}`,
-        "[MIGRATION]", "region=sa-bogota-1", `user=${auth.provider.getUser()}`, `fingerprint=${auth.provider.getFingerprint()}`, `tenancy=${auth.provider.getTenantId()}`, `key_file=${path.join(dir, "key.pem")}`, "",
-      ].join("\n"));
-      const file = { OCI_CLI_CONFIG_FILE: path.join(dir, "config") };
-      expect(await (await authFromEnvironment({ ...file, OCI_CLI_PROFILE: "MIGRATION" })).getKeyId()).toBe(auth.keyId);
-      // The stack's tundra:oci names the profile; the OCI CLI's variable wins over it.
-      expect(await (await authFromEnvironment(file, { auth: "ApiKey", configFileProfile: "MIGRATION" })).getKeyId()).toBe(auth.keyId);
-      expect(await (await authFromEnvironment({ ...file, OCI_CLI_PROFILE: "DEFAULT" }, { configFileProfile: "MIGRATION" })).getKeyId()).toMatch(/^ocid1\.tenancy\.oc1\.\.default\//);
-      await expect(authFromEnvironment({ OCI_CLI_AUTH: "password" })).rejects.toThrow("OCI_CLI_AUTH=password is not supported");
-      await expect(authFromEnvironment({}, { auth: "Password" })).rejects.toThrow("tundra:oci.auth Password is not one of ApiKey, SecurityToken");
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  });
-
+// Credentials: test/oci-auth.test.ts (components/oci-auth.ts decides for every provider).
+describe("endpoints from the environment", () => {
   it("parses endpoint overrides and names the variable when they are not JSON", () => {
     expect(endpointOverrides({ TUNDRA_OCI_ENDPOINTS: '{"sa-bogota-1":{"iaas":"https://iaas.example"}}' })).toEqual({ "sa-bogota-1": { iaas: "https://iaas.example" } });
     expect(endpointOverrides({})).toEqual({});

@@ -1,16 +1,11 @@
 import * as crypto from "crypto";
-import * as fsp from "fs/promises";
-import * as os from "os";
 import * as path from "path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { LocalDirectoryStore, SyncError, sync, type ObjectStore, type SyncEvent } from "../components/transfer";
 import { OciStore } from "../components/transfer/oci-store";
 import { S3Store } from "../components/transfer/s3-store";
-import { writeCorpus } from "./support/corpus";
-import { makeOciTestAuth } from "./support/oci-signature";
-import { OciObjectStorageServer } from "./support/oci-objectstorage-server";
 import { hashAll } from "./support/store-helpers";
-import { startS3rver, type S3rverHandle } from "./support/s3rver";
+import { startTransferRig, type TransferRig } from "./support/transfer-rig";
 
 // Under injected faults a run either completes with every object verified and no multipart upload
 // left open, or fails naming what failed. Never a silent loss.
@@ -19,26 +14,21 @@ const fastRetry = { attempts: 12, baseDelayMs: 10, maxDelayMs: 200 };
 const engine = { multipartThreshold: 8 * MiB, partSize: 5 * MiB, concurrency: 8, retry: fastRetry };
 
 describe("transfer engine under injected faults (S3 proxy and OCI server)", () => {
-  const auth = makeOciTestAuth();
-  let tmp: string;
-  let corpus: Map<string, string>;
-  let s3: S3rverHandle;
-  let oci: OciObjectStorageServer;
+  let rig: TransferRig | undefined;
+  let { tmp, corpus, s3, oci } = {} as TransferRig; // the rig's parts, set in beforeAll
   let source: S3Store;
   let bucketNo = 0;
 
   function freshDestination(): OciStore {
     bucketNo += 1;
     oci.createBucket(`b${bucketNo}`);
-    return new OciStore({ bucket: `b${bucketNo}`, namespace: "testns", endpoint: oci.endpoint, auth: { kind: "provider", provider: auth.provider }, listPageSize: 20 });
+    return rig!.ociStore({ bucket: `b${bucketNo}`, namespace: "testns", listPageSize: 20 });
   }
 
   beforeAll(async () => {
-    tmp = await fsp.mkdtemp(path.join(os.tmpdir(), "transfer-faults-"));
-    corpus = await writeCorpus(path.join(tmp, "corpus"), { small: 50, large: [11 * MiB, 16 * MiB + 3] });
-    s3 = await startS3rver({ buckets: ["source"], withFaultProxy: true });
-    oci = new OciObjectStorageServer({ publicKeys: new Map([[auth.keyId, auth.publicKey]]) });
-    await oci.start();
+    ({ tmp, corpus, s3, oci } = rig = await startTransferRig({
+      name: "transfer-faults", corpus: { small: 50, large: [11 * MiB, 16 * MiB + 3] }, s3: { buckets: ["source"], withFaultProxy: true },
+    }));
     source = new S3Store({ ...s3.clientOptions, bucket: "source", listPageSize: 20 });
     await sync(new LocalDirectoryStore(path.join(tmp, "corpus")), source, engine);
   });
@@ -46,11 +36,7 @@ describe("transfer engine under injected faults (S3 proxy and OCI server)", () =
     s3.faults.configure({});
     oci.faults.configure({});
   });
-  afterAll(async () => {
-    await s3?.close();
-    await oci?.close();
-    await fsp.rm(tmp, { recursive: true, force: true });
-  });
+  afterAll(() => rig?.close());
 
   it("completes with every object verified through 429/503, resets, truncated bodies and slow answers on both sides", async () => {
     const mix = { throttle: 0.04, unavailable: 0.04, reset: 0.04, truncate: 0.04, slow: 0.05, slowMs: 30 };

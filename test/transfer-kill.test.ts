@@ -1,17 +1,12 @@
 import { spawn } from "child_process";
 import * as crypto from "crypto";
-import * as fsp from "fs/promises";
-import * as os from "os";
 import * as path from "path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LocalDirectoryStore, sync, type ObjectStore } from "../components/transfer";
 import { OciStore } from "../components/transfer/oci-store";
 import { S3Store } from "../components/transfer/s3-store";
-import { writeCorpus } from "./support/corpus";
-import { makeOciTestAuth } from "./support/oci-signature";
-import { OciObjectStorageServer } from "./support/oci-objectstorage-server";
 import { hashAll, writeOciConfigFile } from "./support/store-helpers";
-import { startS3rver, type S3rverHandle } from "./support/s3rver";
+import { startTransferRig, type TransferRig } from "./support/transfer-rig";
 
 // `npm run sync` killed with SIGKILL in the middle (a multipart upload open), then run again:
 // the second run completes, aborts the orphaned upload, and rewrites nothing already verified.
@@ -19,29 +14,18 @@ const MiB = 1024 * 1024;
 const root = path.resolve(__dirname, "..");
 
 describe("scripts/sync.ts killed mid-run, then run again", () => {
-  const auth = makeOciTestAuth();
-  let tmp: string;
-  let corpus: Map<string, string>;
-  let s3: S3rverHandle;
-  let oci: OciObjectStorageServer;
+  let rig: TransferRig | undefined;
+  let { tmp, corpus, s3, oci } = {} as TransferRig; // the rig's parts, set in beforeAll
   let configFile: string;
   let dest: OciStore;
 
   beforeAll(async () => {
-    tmp = await fsp.mkdtemp(path.join(os.tmpdir(), "transfer-kill-"));
-    corpus = await writeCorpus(path.join(tmp, "corpus"), { small: 30, large: [22 * MiB] });
-    s3 = await startS3rver({ buckets: ["src"] });
+    ({ tmp, corpus, s3, oci } = rig = await startTransferRig({ name: "transfer-kill", corpus: { small: 30, large: [22 * MiB] }, s3: { buckets: ["src"] }, ociBuckets: ["tenant"] }));
     await sync(new LocalDirectoryStore(path.join(tmp, "corpus")), new S3Store({ ...s3.clientOptions, bucket: "src", prefix: "t1" }));
-    oci = new OciObjectStorageServer({ buckets: ["tenant"], publicKeys: new Map([[auth.keyId, auth.publicKey]]) });
-    await oci.start();
-    dest = new OciStore({ bucket: "tenant", namespace: "testns", prefix: "data", endpoint: oci.endpoint, auth: { kind: "provider", provider: auth.provider } });
-    configFile = await writeOciConfigFile(tmp, auth);
+    dest = rig.ociStore({ bucket: "tenant", namespace: "testns", prefix: "data" });
+    configFile = await writeOciConfigFile(tmp, rig.auth);
   });
-  afterAll(async () => {
-    await s3?.close();
-    await oci?.close();
-    await fsp.rm(tmp, { recursive: true, force: true });
-  });
+  afterAll(() => rig?.close());
 
   function runScript(extra: string[]) {
     return spawn(process.execPath, [

@@ -1,16 +1,12 @@
 import * as crypto from "crypto";
-import * as fsp from "fs/promises";
-import * as os from "os";
 import * as path from "path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LocalDirectoryStore, manifestDigest, sync, type ObjectInfo, type ObjectStore } from "../components/transfer";
 import { OciStore } from "../components/transfer/oci-store";
 import { S3Store } from "../components/transfer/s3-store";
-import { AWKWARD_KEYS, writeCorpus } from "./support/corpus";
-import { makeOciTestAuth } from "./support/oci-signature";
-import { OciObjectStorageServer } from "./support/oci-objectstorage-server";
+import { AWKWARD_KEYS } from "./support/corpus";
 import { hashAll, listAll } from "./support/store-helpers";
-import { startS3rver, type S3rverHandle } from "./support/s3rver";
+import { startTransferRig, type TransferRig } from "./support/transfer-rig";
 
 // The whole path the migration takes: local corpus -> S3 (s3rver) -> OCI (test server, real SDK)
 // -> local again, plus S3 -> S3. Every object is read back and hashed.
@@ -18,28 +14,19 @@ const MiB = 1024 * 1024;
 const engine = { multipartThreshold: 8 * MiB, partSize: 5 * MiB, concurrency: 8 };
 
 describe("transfer engine across S3, OCI and local stores", () => {
-  const auth = makeOciTestAuth();
-  let tmp: string;
-  let corpus: Map<string, string>;
-  let s3: S3rverHandle;
-  let oci: OciObjectStorageServer;
+  let rig: TransferRig | undefined;
+  let { tmp, corpus, s3, oci } = {} as TransferRig; // the rig's parts, set in beforeAll
   let source: S3Store;
   let ociDest: OciStore;
 
   beforeAll(async () => {
-    tmp = await fsp.mkdtemp(path.join(os.tmpdir(), "transfer-stores-"));
-    corpus = await writeCorpus(path.join(tmp, "corpus"), { small: 60, large: [12 * MiB + 7, 9 * MiB] });
-    s3 = await startS3rver({ buckets: ["source", "copy"] });
-    oci = new OciObjectStorageServer({ buckets: ["tenant"], publicKeys: new Map([[auth.keyId, auth.publicKey]]) });
-    await oci.start();
+    ({ tmp, corpus, s3, oci } = rig = await startTransferRig({
+      name: "transfer-stores", corpus: { small: 60, large: [12 * MiB + 7, 9 * MiB] }, s3: { buckets: ["source", "copy"] }, ociBuckets: ["tenant"],
+    }));
     source = new S3Store({ ...s3.clientOptions, bucket: "source", prefix: "tenant-a/", listPageSize: 25 });
-    ociDest = new OciStore({ bucket: "tenant", prefix: "data", endpoint: oci.endpoint, auth: { kind: "provider", provider: auth.provider }, listPageSize: 25 });
+    ociDest = rig.ociStore({ bucket: "tenant", prefix: "data", listPageSize: 25 });
   });
-  afterAll(async () => {
-    await s3?.close();
-    await oci?.close();
-    await fsp.rm(tmp, { recursive: true, force: true });
-  });
+  afterAll(() => rig?.close());
 
   it("local -> S3: every object arrives byte-identical, awkward keys included", async () => {
     const result = await sync(new LocalDirectoryStore(path.join(tmp, "corpus")), source, engine);

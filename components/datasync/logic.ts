@@ -74,9 +74,8 @@ export interface DataSyncOutputs extends DataSyncInputs {
 
 /** Provider settings: credentials are never inputs; they come from here. */
 export interface DataSyncSettings {
-  ociAuth: "instance-principal" | "config-file" | "session-token";
-  ociConfigFile?: string;
-  ociProfile?: string;
+  /** How the destination bucket is reached: components/oci-auth.ts decides (stack config, then OCI CLI env). */
+  oci: OciAuth;
 }
 
 export interface CheckFailure {
@@ -91,40 +90,29 @@ function isUnknown(value: unknown): boolean {
   return false;
 }
 
-/** `tundra:oci.auth` values (the stack's OCI auth method, see docs/foundation.md) -> OciStore auth. */
-const OCI_AUTH_FROM_STACK: Record<string, DataSyncSettings["ociAuth"]> = {
-  ApiKey: "config-file",
-  SecurityToken: "session-token",
-  InstancePrincipal: "instance-principal",
-};
+/**
+ * Settings from the stack's config (`get`, the provider's configure request) and the
+ * environment, with the one precedence of components/oci-auth.ts.
+ */
+export function dataSyncSettingsFrom(get: (key: string) => string | undefined, env: NodeJS.ProcessEnv): DataSyncSettings {
+  const { ociAuthFromStack } = require("../oci-auth") as typeof import("../oci-auth");
+  return { oci: ociAuthFromStack(get, env) };
+}
 
 /**
- * Settings: the stack's `tundra:oci` section (auth, configFileProfile), the same one the OCI
- * provider uses, over the environment (TUNDRA_OCI_AUTH, OCI_CLI_CONFIG_FILE, OCI_CLI_PROFILE).
- * Default: ApiKey with the DEFAULT profile of ~/.oci/config, like the OCI provider.
+ * @deprecated The earlier settings shape, kept only for components/hydration/provider-impl.ts
+ * (`ociAuthFrom`) until it calls `ociAuthFromStack` from components/oci-auth.ts itself. Same
+ * precedence; the methods hydration's shape cannot express are refused by name.
  */
-export function settingsFrom(get: (key: string) => string | undefined, env: NodeJS.ProcessEnv): DataSyncSettings {
-  let section: { auth?: string; configFileProfile?: string } = {};
-  const raw = get("tundra:oci");
-  if (raw) {
-    try {
-      section = JSON.parse(raw);
-    } catch {
-      throw new Error(`tundra:oci must be an object such as {auth: ApiKey, configFileProfile: DEFAULT}, got ${JSON.stringify(raw)}.`);
-    }
+export function settingsFrom(
+  get: (key: string) => string | undefined,
+  env: NodeJS.ProcessEnv,
+): { ociAuth: "instance-principal" | "config-file" | "session-token"; ociConfigFile?: string; ociProfile?: string } {
+  const auth = dataSyncSettingsFrom(get, env).oci;
+  if (auth.kind === "provider") {
+    throw new Error("Hydration supports tundra:oci.auth ApiKey, SecurityToken and InstancePrincipal (OCI_CLI_AUTH api_key, security_token, instance_principal); set one of them.");
   }
-  let auth: string;
-  if (section.auth !== undefined) {
-    const mapped = OCI_AUTH_FROM_STACK[section.auth];
-    if (!mapped) throw new Error(`DataSync supports tundra:oci.auth ${Object.keys(OCI_AUTH_FROM_STACK).join(", ")}; got ${JSON.stringify(section.auth)}.`);
-    auth = mapped;
-  } else {
-    auth = env.TUNDRA_OCI_AUTH ?? "config-file";
-  }
-  if (auth !== "instance-principal" && auth !== "config-file" && auth !== "session-token") {
-    throw new Error(`TUNDRA_OCI_AUTH must be instance-principal, config-file or session-token, got ${JSON.stringify(auth)}.`);
-  }
-  return { ociAuth: auth, ociConfigFile: env.OCI_CLI_CONFIG_FILE, ociProfile: section.configFileProfile ?? env.OCI_CLI_PROFILE };
+  return auth.kind === "instance-principal" ? { ociAuth: auth.kind } : { ociAuth: auth.kind, ociConfigFile: auth.file, ociProfile: auth.profile };
 }
 
 function schema() {
@@ -263,16 +251,13 @@ export function sourceStore(inputs: DataSyncInputs): ObjectStore {
 
 export function destinationStore(inputs: DataSyncInputs, settings: DataSyncSettings): ObjectStore {
   const { OciStore } = require("../transfer/oci-store") as typeof import("../transfer/oci-store");
-  const auth: OciAuth = settings.ociAuth === "instance-principal"
-    ? { kind: "instance-principal" }
-    : { kind: settings.ociAuth, file: settings.ociConfigFile, profile: settings.ociProfile };
   return new OciStore({
     namespace: inputs.destination.namespace,
     bucket: inputs.destination.bucket,
     prefix: inputs.destination.prefix,
     region: inputs.destination.region || undefined,
     endpoint: inputs.destination.endpoint || undefined,
-    auth,
+    auth: settings.oci,
   });
 }
 

@@ -12,13 +12,13 @@ function loadLogic(): typeof Logic {
 
 function settings(logic: typeof Logic): Logic.DataSyncSettings {
   const configured = (globalThis as { __tundraDataSyncSettings?: Logic.DataSyncSettings }).__tundraDataSyncSettings;
-  return configured ?? logic.settingsFrom(() => undefined, process.env);
+  return configured ?? logic.dataSyncSettingsFrom(() => undefined, process.env);
 }
 
 export const dataSyncProvider: pulumi.dynamic.ResourceProvider = {
   async configure(req) {
     const logic = loadLogic();
-    (globalThis as { __tundraDataSyncSettings?: Logic.DataSyncSettings }).__tundraDataSyncSettings = logic.settingsFrom((key) => req.config.get(key), process.env);
+    (globalThis as { __tundraDataSyncSettings?: Logic.DataSyncSettings }).__tundraDataSyncSettings = logic.dataSyncSettingsFrom((key) => req.config.get(key), process.env);
   },
 
   async check(olds, news) {

@@ -46,9 +46,9 @@ export interface AssessmentFields {
 }
 
 export function settingsFrom(get: (key: string) => string | undefined, env: NodeJS.ProcessEnv): GuardSettings {
-  const { settingsFrom: dataSettings } = require("../datasync/logic") as typeof import("../datasync/logic");
+  const { dataSyncSettingsFrom } = require("../datasync/logic") as typeof import("../datasync/logic");
   const route53Endpoint = get("tundra-replatform:route53Endpoint") || env.TUNDRA_ROUTE53_ENDPOINT || undefined;
-  return { ...(route53Endpoint ? { route53Endpoint } : {}), data: dataSettings(get, env) };
+  return { ...(route53Endpoint ? { route53Endpoint } : {}), data: dataSyncSettingsFrom(get, env) };
 }
 
 /** A fact not gathered within its time limit (as opposed to one that failed). */

@@ -1,6 +1,6 @@
 // Per-region OCI SDK clients (Compute, Work Requests, Object Storage) with deliberate retry and
-// circuit-breaker settings. Credentials come from the environment, the way the OCI CLI reads
-// them, never from resource inputs or state.
+// circuit-breaker settings. Credentials come from components/oci-auth.ts (stack config, then the
+// OCI CLI's environment variables), never from resource inputs or state.
 import * as common from "oci-common";
 import * as core from "oci-core";
 import * as objectstorage from "oci-objectstorage";
@@ -16,67 +16,10 @@ export interface RegionClients {
 /** Per-region endpoint overrides: `{ "<region>": { "iaas": url, "objectstorage": url } }`. */
 export type EndpointOverrides = Record<string, { iaas?: string; objectstorage?: string }>;
 
-/** Names of the environment variables read here (documented in docs/region.md). */
+/** Names of the environment variables read here (documented in docs/region.md); credentials: components/oci-auth.ts. */
 export const ENV = {
-  auth: "OCI_CLI_AUTH",
-  configFile: "OCI_CLI_CONFIG_FILE",
-  profile: "OCI_CLI_PROFILE",
   endpoints: "TUNDRA_OCI_ENDPOINTS",
 } as const;
-
-/** `tundra:oci.auth` names (the stack's OCI provider) and the OCI CLI's `OCI_CLI_AUTH` names. */
-const AUTH_METHODS: Record<string, string> = {
-  ApiKey: "api_key", SecurityToken: "security_token", InstancePrincipal: "instance_principal",
-  ResourcePrincipal: "resource_principal", OKEWorkloadIdentity: "oke_workload_identity",
-};
-
-/** The stack's `tundra:oci` section, as the provider host receives it (JSON text). */
-export interface StackOciSettings {
-  auth?: string;
-  configFileProfile?: string;
-}
-
-export function parseStackOci(text: string | undefined): StackOciSettings {
-  if (!text) return {};
-  try {
-    const value = JSON.parse(text) as StackOciSettings;
-    return value && typeof value === "object" ? value : {};
-  } catch {
-    throw new Error(`tundra:oci must be an object such as {"auth":"InstancePrincipal"} (got ${text})`);
-  }
-}
-
-/**
- * How the relocation authenticates: the stack's own `tundra:oci` (the same method and profile as
- * its OCI provider), unless the OCI CLI's variables say otherwise: `OCI_CLI_AUTH` = api_key
- * (default), security_token, instance_principal, resource_principal or oke_workload_identity;
- * api_key and security_token read `OCI_CLI_CONFIG_FILE` (or ~/.oci/config), profile
- * `OCI_CLI_PROFILE` (or `tundra:oci.configFileProfile`, or DEFAULT).
- */
-export async function authFromEnvironment(
-  env: NodeJS.ProcessEnv = process.env,
-  stack: StackOciSettings = {},
-): Promise<common.AuthenticationDetailsProvider> {
-  const stackMethod = stack.auth === undefined ? undefined : AUTH_METHODS[stack.auth];
-  if (stack.auth !== undefined && !stackMethod) throw new Error(`tundra:oci.auth ${stack.auth} is not one of ${Object.keys(AUTH_METHODS).join(", ")}`);
-  const method = (env[ENV.auth] ?? stackMethod ?? "api_key").toLowerCase();
-  const file = env[ENV.configFile] || undefined;
-  const profile = env[ENV.profile] || stack.configFileProfile || "DEFAULT";
-  switch (method) {
-    case "api_key":
-      return new common.ConfigFileAuthenticationDetailsProvider(file, profile);
-    case "security_token":
-      return new common.SessionAuthDetailProvider(file, profile);
-    case "instance_principal":
-      return new common.InstancePrincipalsAuthenticationDetailsProviderBuilder().build();
-    case "resource_principal":
-      return common.ResourcePrincipalAuthenticationDetailsProvider.builder();
-    case "oke_workload_identity":
-      return new common.OkeWorkloadIdentityAuthenticationDetailsProvider.OkeWorkloadIdentityAuthenticationDetailsProviderBuilder().build();
-    default:
-      throw new Error(`${ENV.auth}=${env[ENV.auth]} is not supported; use api_key, security_token, instance_principal, resource_principal or oke_workload_identity`);
-  }
-}
 
 export function endpointOverrides(env: NodeJS.ProcessEnv = process.env): EndpointOverrides {
   const raw = env[ENV.endpoints];

@@ -3,7 +3,8 @@
 // host process, so nothing here is serialized into the Pulumi state.
 import * as crypto from "crypto";
 import { isDeepStrictEqual } from "util";
-import { authFromEnvironment, ClientOptions, describeOciError, endpointOverrides, parseStackOci, regionClientFactory } from "./oci-clients";
+import { authenticationProvider, ociAuthFromStack, STACK_OCI_KEY } from "../oci-auth";
+import { ClientOptions, describeOciError, endpointOverrides, regionClientFactory } from "./oci-clients";
 import { describeDiscovery, discoverProgress } from "./relocation-discovery";
 import { emptyProgress, relocate, RelocationProgress, RelocationStepError, remainingSteps, stepsToRun, teardownRelocation } from "./relocation-engine";
 import { describeSteps, parseRelocationSpec, relocationId, RelocationSpec, SpecFailure, UNKNOWN } from "./relocation-spec";
@@ -168,7 +169,7 @@ export function diff(olds: Props, news: Props): { changes: boolean; replaces: st
 }
 
 async function engineDeps(host: HostSettings, options: ClientOptions = {}) {
-  const auth = await authFromEnvironment(process.env, parseStackOci(host.stackOci));
+  const auth = await authenticationProvider(ociAuthFromStack((key) => (key === STACK_OCI_KEY ? host.stackOci : undefined), process.env));
   return {
     clients: regionClientFactory(auth, endpointOverrides(), options),
     clock: realClock,

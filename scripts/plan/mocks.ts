@@ -29,6 +29,18 @@ export interface PlanMocksOptions {
   outputs?: Record<string, (args: pulumi.runtime.MockResourceArgs) => Record<string, unknown>>;
 }
 
+/**
+ * What an output of a dynamic resource reads as in the plan: the provider computes it during
+ * `pulumi up`, so the plan can only say where it will come from (like Pulumi's own preview, which
+ * shows such values as unknown), never a made-up value.
+ */
+export function knownAfterApply(resourceName: string, output: string): string {
+  return `(known after apply: ${resourceName}.${output})`;
+}
+
+/** Type tokens of dynamic resources: `pulumi-nodejs:dynamic:Resource` or `pulumi-nodejs:dynamic/<module>:<Type>`. */
+export const isDynamicType = (type: string) => /^pulumi-nodejs:dynamic[:/]/.test(type);
+
 export function digest(text: string, length = 24): string {
   return createHash("sha256").update(text).digest("hex").slice(0, length);
 }
@@ -39,7 +51,17 @@ function mockPrivateIp(name: string): string {
   return `10.255.${h[0]}.${(h[1] % 250) + 2}`;
 }
 
-export function createPlanMocks(options: PlanMocksOptions): pulumi.runtime.Mocks & { records: ResourceRecord[] } {
+export interface PlanMocks extends pulumi.runtime.Mocks {
+  records: ResourceRecord[];
+  /**
+   * Output names each dynamic resource declares (the props it passes as `undefined`), by
+   * `type::name`; the offline plan fills them from a stack transformation. The mocks answer each
+   * with `knownAfterApply` instead of leaving it `undefined`.
+   */
+  dynamicOutputs: Map<string, string[]>;
+}
+
+export function createPlanMocks(options: PlanMocksOptions): PlanMocks {
   const knownRegion = options.region === undefined ? undefined : OCI_REGIONS.get(options.region);
   const regional = <T>(answer: (region: OciRegion) => T) => () => {
     if (!knownRegion) throw new Error(`plan mocks: no OCI region to answer for (got ${JSON.stringify(options.region)})`);
@@ -91,14 +113,19 @@ export function createPlanMocks(options: PlanMocksOptions): pulumi.runtime.Mocks
     ...options.outputs,
   };
 
+  const dynamicOutputs = new Map<string, string[]>();
+  const placeholders = (args: pulumi.runtime.MockResourceArgs): Record<string, string> =>
+    Object.fromEntries((dynamicOutputs.get(`${args.type}::${args.name}`) ?? []).filter((k) => !(k in args.inputs)).map((k) => [k, knownAfterApply(args.name, k)]));
+
   return {
     records,
+    dynamicOutputs,
     newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, any> } {
       records.push({ type: args.type, name: args.name, custom: args.custom ?? false, inputs: args.inputs });
       const providerRegion = args.type === "pulumi:providers:oci" ? OCI_REGIONS.get(String(args.inputs.region)) : undefined;
       if (providerRegion) providerRegions.set(args.name, providerRegion);
       const id = args.custom ? `mock-${digest(`${args.type}::${args.name}`)}` : undefined;
-      return { id, state: { ...args.inputs, ...outputs[args.type]?.(args) } };
+      return { id, state: { ...args.inputs, ...placeholders(args), ...outputs[args.type]?.(args) } };
     },
     call(args: pulumi.runtime.MockCallArgs): Record<string, any> {
       const answer = calls[args.token];

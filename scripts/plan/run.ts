@@ -4,7 +4,8 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
-import { createPlanMocks, type PlanMocksOptions } from "./mocks";
+import { createPlanMocks, isDynamicType, type PlanMocksOptions } from "./mocks";
+import { recordRegistrations, type Registration } from "./registrations";
 import { runStack } from "../../stacks/roles";
 
 export const PROJECT = "tundra-replatform";
@@ -67,24 +68,35 @@ export function sortKeys(value: unknown): unknown {
  * once per process (the plan CLI and each vitest file run in their own process).
  */
 export async function planStack(stack: string, config: Record<string, string>, mockOptions: Partial<PlanMocksOptions> = {}): Promise<Plan> {
-  const { outputs: _outputs, dependsOn: _dependsOn, ...plan } = await planProgram(stack, config, tenantStackProgram, mockOptions);
+  const { outputs: _outputs, dependsOn: _dependsOn, registrations: _registrations, ...plan } = await planProgram(stack, config, tenantStackProgram, mockOptions);
   return plan;
 }
 
+/** What planProgram returns beyond the plan document (for tests). */
+export interface PlanDetails {
+  outputs: Record<string, unknown>;
+  /** The `dependsOn` option each resource was declared with, by name (as written in the program). */
+  dependsOn: Record<string, string[]>;
+  /** URN -> what the engine would receive: dependencies, property dependencies, parent. */
+  registrations: Map<string, Registration>;
+}
+
 /**
- * Runs any program under the plan mocks; also returns the stack outputs and the explicit
- * `dependsOn` of each resource by name (for tests; not part of the plan document).
+ * Runs any program under the plan mocks; also returns the stack outputs, the explicit
+ * `dependsOn` of each resource by name and the registrations with their dependency edges (for
+ * tests; not part of the plan document).
  */
 export async function planProgram(
   stack: string,
   config: Record<string, string>,
   program: Program,
   mockOptions: Partial<PlanMocksOptions> = {},
-): Promise<Plan & { outputs: Record<string, unknown>; dependsOn: Record<string, string[]> }> {
+): Promise<Plan & PlanDetails> {
   const region = tenantRegion(config);
   const mocks = createPlanMocks({ region, ...mockOptions });
   pulumi.runtime.setAllConfig(config);
   await pulumi.runtime.setMocks(mocks, PROJECT, stack, false);
+  const registrations = recordRegistrations();
 
   const parents = new Map<string, string | null>();
   const names = new Map<pulumi.Resource, string>();
@@ -99,6 +111,10 @@ export async function planProgram(
         parents.set(`${args.type}::${args.name}`, parentName);
         const deps = args.opts.dependsOn;
         if (Array.isArray(deps) && deps.length > 0) dependsOn[args.name] = deps.map((d) => names.get(d as pulumi.Resource) ?? "?");
+        // A dynamic resource passes its outputs as undefined props: the mocks answer them as unknown.
+        if (isDynamicType(args.type)) {
+          mocks.dynamicOutputs.set(`${args.type}::${args.name}`, Object.keys(args.props).filter((k) => args.props[k] === undefined));
+        }
         return undefined;
       });
       return program();
@@ -115,7 +131,7 @@ export async function planProgram(
       return { type: r.type, name: r.name, parent: parents.get(`${r.type}::${r.name}`) ?? null, inputs: sortKeys(inputs) as Record<string, unknown> };
     })
     .sort((a, b) => (a.name === b.name ? a.type.localeCompare(b.type) : a.name < b.name ? -1 : 1));
-  return { stack, resources, outputs, dependsOn };
+  return { stack, resources, outputs, dependsOn, registrations };
 }
 
 /** The cluster region from `tundra:tenant` (undefined when absent: the program reports it). */

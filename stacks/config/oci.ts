@@ -1,9 +1,11 @@
 // `tundra:oci` (optional): how the OCI provider authenticates. Names of methods and profiles
 // only; key material never goes in stack config (see docs/foundation.md).
 import { z } from "zod";
+import { OCI_AUTH_METHODS as METHOD_NAMES, type StackOciAuthMethod } from "../../components/oci-auth";
 import { text } from "./fields";
 
-export const OCI_AUTH_METHODS = ["ApiKey", "InstancePrincipal", "SecurityToken", "ResourcePrincipal", "OKEWorkloadIdentity"] as const;
+/** The methods the stack's OCI provider and every tundra provider accept (components/oci-auth.ts). */
+export const OCI_AUTH_METHODS = Object.keys(METHOD_NAMES) as [StackOciAuthMethod, ...StackOciAuthMethod[]];
 
 export const ociSchema = z
   .strictObject({

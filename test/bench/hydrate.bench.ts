@@ -84,7 +84,9 @@ async function main(): Promise<void> {
     const common = { bucket: BUCKET, namespace: "testns", region: "us-ashburn-1", endpoint: oci.endpoint };
     const ociData = new OciStore({ ...common, prefix: PREFIX, auth: { kind: "provider", provider: auth.provider } });
     const ociControl = new OciStore({ ...common, prefix: "_tundra/hydration/", auth: { kind: "provider", provider: auth.provider } });
-    const synced = await sync(new LocalDirectoryStore(source), ociData, { concurrency: CONCURRENCY });
+    // The two large files go up multipart (as DataSync stores objects above its cutoff), so the
+    // agent meets both kinds: single-part objects with an MD5, multipart ones with a part layout.
+    const synced = await sync(new LocalDirectoryStore(source), ociData, { concurrency: CONCURRENCY, multipartThreshold: 64 * MiB });
     await sync(new LocalDirectoryStore(source), new S3Store({ bucket: BUCKET, prefix: PREFIX, ...s3.clientOptions }), { concurrency: CONCURRENCY });
     const generation = synced.manifestDigest!;
 

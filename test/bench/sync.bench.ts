@@ -17,7 +17,7 @@ import * as path from "path";
 import { Readable } from "stream";
 import { promisify } from "util";
 import pLimit from "p-limit";
-import { LocalDirectoryStore, sync, type ObjectInfo, type ObjectStore } from "../../components/transfer";
+import { LocalDirectoryStore, sync, TRANSFER_DEFAULTS, type ObjectInfo, type ObjectStore } from "../../components/transfer";
 import { OciStore } from "../../components/transfer/oci-store";
 import { S3Store } from "../../components/transfer/s3-store";
 import { makeOciTestAuth } from "../support/oci-signature";
@@ -33,7 +33,9 @@ const CONCURRENCY = 16;
 /** Size of the RSS case's single object (BENCH_RSS_MIB, default 1024). */
 const rssMiB = Number(process.env.BENCH_RSS_MIB ?? "1024");
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? "2");
-const engineOptions = { concurrency: CONCURRENCY, partConcurrency: 8, partSize: 16 * MiB, multipartThreshold: 64 * MiB };
+// The engine's defaults (TRANSFER_DEFAULTS: 200 MiB single-PUT cutoff, as rclone's), like rclone's own.
+const engineOptions = { concurrency: CONCURRENCY };
+const multipartThreshold = TRANSFER_DEFAULTS.multipartThreshold;
 
 // Quiet the OCI SDK's per-call console warnings (we retry ourselves).
 const warn = console.warn.bind(console);
@@ -186,7 +188,7 @@ async function main(): Promise<void> {
   const auth = makeOciTestAuth();
   const rounds = Array.from({ length: ROUNDS }, (_, i) => i);
   const src = await startS3rver({ buckets: ["source"], directory: path.join(tmp, "s3-src") });
-  const dst = await startS3rver({ buckets: ["raw", "cutoff", ...rounds.map((r) => `engine${r}`), ...rounds.map((r) => `rclone${r}`)], directory: path.join(tmp, "s3-dst") });
+  const dst = await startS3rver({ buckets: ["raw", ...rounds.map((r) => `engine${r}`), ...rounds.map((r) => `rclone${r}`)], directory: path.join(tmp, "s3-dst") });
   const oci = await startOciServerProcess({ buckets: ["raw", "tenant", "rss"], keys: [auth] });
   try {
     const dataDir = path.join(tmp, "data");
@@ -194,7 +196,7 @@ async function main(): Promise<void> {
     const source = new S3Store({ ...src.clientOptions, bucket: "source", prefix: "data" });
     await sync(new LocalDirectoryStore(dataDir), source, engineOptions);
     const objects = await listAll(source);
-    line("data set", `${set.objects} objects, ${(set.bytes / MB).toFixed(1)} MB (${objects.filter((o) => o.size > engineOptions.multipartThreshold).length} multipart-sized)`);
+    line("data set", `${set.objects} objects, ${(set.bytes / MB).toFixed(1)} MB (${objects.filter((o) => o.size > multipartThreshold).length} multipart-sized)`);
     line("machine", `${os.cpus().length} cores, load ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}; servers share them`);
 
     const ociStore = (bucket: string, prefix?: string) => new OciStore({ bucket, prefix, namespace: "testns", endpoint: oci.endpoint, auth: { kind: "provider", provider: auth.provider } });
@@ -218,10 +220,6 @@ async function main(): Promise<void> {
       rcloneRuns.push(rc.mbps);
       line(`  rclone S3->S3 run ${r + 1}`, `${rc.mbps.toFixed(1)} MB/s, ${cpuText({ ...rcCpu, engine: 0, rclone: rc.cpu }, rc.seconds)}`);
     }
-    // Diagnostic, not the headline: the same copy with rclone's default single-PUT cutoff (200 MiB),
-    // to separate the cost of our multipart choice from the engine's per-byte cost.
-    const cutoff = await withCpu(servers, () => timed(() => sync(source, new S3Store({ ...dst.clientOptions, bucket: "cutoff" }), { ...engineOptions, multipartThreshold: 200 * MiB })));
-    line("  engine S3->S3, 200 MiB cutoff", `${(cutoff.value.value.copiedBytes / MB / cutoff.value.seconds).toFixed(1)} MB/s, ${cpuText(cutoff.cpu, cutoff.value.seconds)}`);
     const engineS3MBps = Math.max(...engineRuns);
     const rcloneMBps = Math.max(...rcloneRuns);
     line("engine S3->S3", `${engineS3MBps.toFixed(1)} MB/s (runs: ${engineRuns.map((v) => v.toFixed(1)).join(", ")})`);
@@ -248,7 +246,7 @@ async function main(): Promise<void> {
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
     const noChange = { seconds: median(noChangeTimes) };
     const bare = { seconds: median(bareTimes) };
-    line("no-change re-run S3->OCI", `${noChange.seconds.toFixed(3)} s vs bare listing of both sides ${bare.seconds.toFixed(3)} s (medians of 5; the re-run also HEADs the ${objects.filter((o) => o.size > engineOptions.multipartThreshold).length} multipart objects)`);
+    line("no-change re-run S3->OCI", `${noChange.seconds.toFixed(3)} s vs bare listing of both sides ${bare.seconds.toFixed(3)} s (medians of 5)`);
 
     let rssGrowthMB = Number.NaN;
     if (process.env.BENCH_SKIP_RSS !== "1") {

@@ -34,6 +34,22 @@ export function planJson(stack: string, extraArgs: string[] = [], env: NodeJS.Pr
   return JSON.parse(r.stdout) as Plan;
 }
 
+/** Paths (`type name.input.path`) of every string in the planned inputs that contains `text`. */
+export function inputsContaining(plan: Plan, text: string): string[] {
+  const found: string[] = [];
+  const walk = (value: unknown, at: string) => {
+    if (typeof value === "string") {
+      if (value.includes(text)) found.push(at);
+    } else if (Array.isArray(value)) {
+      value.forEach((v, i) => walk(v, `${at}[${i}]`));
+    } else if (value !== null && typeof value === "object") {
+      for (const [k, v] of Object.entries(value)) walk(v, `${at}.${k}`);
+    }
+  };
+  for (const r of plan.resources) walk(r.inputs, `${r.type} ${r.name}`);
+  return found;
+}
+
 export function ofType(plan: Plan, type: string): PlannedResource[] {
   return plan.resources.filter((r) => r.type === type);
 }
