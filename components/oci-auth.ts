@@ -144,16 +144,4 @@ export function ociAuthFromFlags(flags: OciAuthFlags, env: NodeJS.ProcessEnv = p
 }
 
 /** The SDK's provider object for an OciAuth (region relocation builds its own clients with it). */
-export async function authenticationProvider(auth: OciAuth): Promise<ociCommon.AuthenticationDetailsProvider> {
-  const common: typeof ociCommon = require("oci-common");
-  switch (auth.kind) {
-    case "instance-principal":
-      return new common.InstancePrincipalsAuthenticationDetailsProviderBuilder().build();
-    case "config-file":
-      return new common.ConfigFileAuthenticationDetailsProvider(auth.file, auth.profile);
-    case "session-token":
-      return new common.SessionAuthDetailProvider(auth.file, auth.profile);
-    case "provider":
-      return auth.provider;
-  }
-}
+export { authenticationProvider } from "./transfer/oci-store";

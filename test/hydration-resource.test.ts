@@ -47,7 +47,7 @@ describe("Hydration resource through the provider host, agents as processes", ()
       serializeProvider("components/hydration/provider.ts", "hydrationProvider"),
       // The stack's tundra:oci section wins over the environment (which here would need IMDS).
       startProviderHost({
-        env: { TUNDRA_OCI_AUTH: "instance-principal", OCI_CLI_CONFIG_FILE: fx.ociConfigFile },
+        env: { OCI_CLI_AUTH: "instance_principal", OCI_CLI_CONFIG_FILE: fx.ociConfigFile },
         config: { "tundra:oci": JSON.stringify({ auth: "ApiKey", configFileProfile: "DEFAULT" }) },
       }),
       Promise.all(NODES.map((n) => startAgent(fx, n))),

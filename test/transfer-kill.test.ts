@@ -32,7 +32,7 @@ describe("scripts/sync.ts killed mid-run, then run again", () => {
       "--import", "tsx", path.join(root, "scripts", "sync.ts"),
       "--from", "s3://src/t1", "--to", "oci://testns/tenant/data",
       "--s3-endpoint", s3.endpoint, "--s3-region", "us-east-1",
-      "--oci-auth", "config-file", "--oci-config", configFile, "--oci-endpoint", oci.endpoint,
+      "--oci-auth", "api_key", "--oci-config", configFile, "--oci-endpoint", oci.endpoint,
       "--multipart-threshold-mib", "5", "--part-size-mib", "5", "--no-progress", ...extra,
     ], { cwd: root, env: { ...process.env, AWS_ACCESS_KEY_ID: "S3RVER", AWS_SECRET_ACCESS_KEY: "S3RVER" }, stdio: ["ignore", "pipe", "pipe"] });
   }

@@ -99,21 +99,6 @@ export function dataSyncSettingsFrom(get: (key: string) => string | undefined, e
   return { oci: ociAuthFromStack(get, env) };
 }
 
-/**
- * @deprecated The earlier settings shape, kept only for components/hydration/provider-impl.ts
- * (`ociAuthFrom`) until it calls `ociAuthFromStack` from components/oci-auth.ts itself. Same
- * precedence; the methods hydration's shape cannot express are refused by name.
- */
-export function settingsFrom(
-  get: (key: string) => string | undefined,
-  env: NodeJS.ProcessEnv,
-): { ociAuth: "instance-principal" | "config-file" | "session-token"; ociConfigFile?: string; ociProfile?: string } {
-  const auth = dataSyncSettingsFrom(get, env).oci;
-  if (auth.kind === "provider") {
-    throw new Error("Hydration supports tundra:oci.auth ApiKey, SecurityToken and InstancePrincipal (OCI_CLI_AUTH api_key, security_token, instance_principal); set one of them.");
-  }
-  return auth.kind === "instance-principal" ? { ociAuth: auth.kind } : { ociAuth: auth.kind, ociConfigFile: auth.file, ociProfile: auth.profile };
-}
 
 function schema() {
   const z: typeof import("zod") = require("zod");

@@ -117,16 +117,13 @@ export function diffInputs(olds: Record<string, unknown>, news: Record<string, u
 }
 
 /**
- * Credentials of `pulumi up`, never inputs or state: the same settings as DataSync (the stack's
- * `tundra:oci` section, the one the OCI provider uses, over TUNDRA_OCI_AUTH, OCI_CLI_CONFIG_FILE,
- * OCI_CLI_PROFILE). `get` reads stack config (the provider's configure call), when there is one.
+ * Credentials of `pulumi up`, never inputs or state: the one precedence of components/oci-auth.ts
+ * (the stack's `tundra:oci` section, then OCI_CLI_*, then api_key DEFAULT). `get` reads stack
+ * config (the provider's configure call), when there is one.
  */
 export function ociAuthFrom(get: (key: string) => string | undefined, env: NodeJS.ProcessEnv = process.env): OciAuth {
-  const { settingsFrom } = require("../datasync/logic") as typeof import("../datasync/logic");
-  const settings = settingsFrom(get, env);
-  return settings.ociAuth === "instance-principal"
-    ? { kind: "instance-principal" }
-    : { kind: settings.ociAuth, file: settings.ociConfigFile, profile: settings.ociProfile };
+  const { ociAuthFromStack } = require("../oci-auth") as typeof import("../oci-auth");
+  return ociAuthFromStack(get, env);
 }
 
 function stores(inputs: HydrationInputs, auth: OciAuth): { data: ObjectStore; control: ObjectStore } {

@@ -54,7 +54,8 @@ function checksums(md5Field: string | undefined, multipartHeader?: string): { md
   return isPlainMd5Hex(md5) ? { md5, checksum: md5 } : {};
 }
 
-async function authProvider(auth: OciAuth): Promise<ociCommon.AuthenticationDetailsProvider> {
+/** The SDK's authentication provider for an OciAuth (the one builder; components/oci-auth.ts re-exports it). */
+export async function authenticationProvider(auth: OciAuth): Promise<ociCommon.AuthenticationDetailsProvider> {
   const common: typeof ociCommon = require("oci-common");
   switch (auth.kind) {
     case "instance-principal":
@@ -101,7 +102,7 @@ export class OciStore implements ObjectStore {
     this.clientPromise ??= (async () => {
       const common: typeof ociCommon = require("oci-common");
       const os: typeof ociObjectStorage = require("oci-objectstorage");
-      const provider = await authProvider(this.options.auth ?? { kind: "instance-principal" });
+      const provider = await authenticationProvider(this.options.auth ?? { kind: "instance-principal" });
       const client = new os.ObjectStorageClient(
         { authenticationDetailsProvider: provider },
         {
