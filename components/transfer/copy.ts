@@ -3,10 +3,11 @@
 //    one streamed PUT with Content-MD5. When the store reports the MD5 of what it stored, that
 //    proves the copy and the stream is not hashed here (it is on a retry, to tell a wrong
 //    listing from a corrupted transfer);
-//  - MD5 unknown and no larger than a part: read into memory (within the budget) for its MD5;
+//  - MD5 unknown, no multipart checksum, no larger than a part: read into memory (within the
+//    budget) for its MD5;
 //  - MD5 known and above the cutoff: multipart, reading the source once in order, hashing the
 //    whole object (checked against the source MD5) and each part (Content-MD5 per part);
-//  - MD5 unknown and larger (a multipart source): multipart with ranged reads of the parts in
+//  - MD5 unknown otherwise (a multipart source, or larger): multipart with ranged reads of the parts in
 //    parallel. When the source's part size is known the layout is the same, so the parts' MD5s
 //    must reproduce the source's multipart checksum, checked before the commit.
 import * as crypto from "crypto";
@@ -400,6 +401,7 @@ async function completeOnce(ctx: CopyContext, info: ObjectInfo, uploadId: string
 export async function copyObject(ctx: CopyContext, info: ObjectInfo): Promise<CopiedObject> {
   if (info.md5 && (info.size <= ctx.multipartThreshold || ctx.destination.verifiesContentMd5)) return copyStreamed(ctx, info, info.md5);
   if (info.md5) return copyMultipartOrdered(ctx, info, info.md5);
-  if (info.size <= ctx.partSize) return copyBuffered(ctx, info);
+  // A multipart source goes part by part even when small: its checksum can only be checked that way.
+  if (info.size <= ctx.partSize && multipartPartCount(info.checksum) === undefined) return copyBuffered(ctx, info);
   return copyMultipartRanged(ctx, info);
 }

@@ -7,7 +7,7 @@ import pLimit from "p-limit";
 import { manifestDigest, sync, SyncError, type SyncEvent } from "../../transfer";
 import { LocalDirectoryStore } from "../../transfer/local-store";
 import { recordedIdentityMatches } from "../../transfer/plan";
-import type { ObjectStore } from "../../transfer/store";
+import { multipartPartCount, type ObjectStore } from "../../transfer/store";
 import type { Manifest, ManifestEntryRecord } from "../control";
 import type { GenerationLayout } from "./generations";
 import { ManifestSource } from "./manifest-source";
@@ -68,7 +68,7 @@ async function reuseFromLive(layout: GenerationLayout, staging: LocalDirectorySt
 
 /** Re-reads what is on disk and proves it is the manifest: every file present, right size, right content identity. */
 async function verifyStaging(staging: LocalDirectoryStore, manifest: Manifest): Promise<{ digest: string; bad: string[] }> {
-  const onDisk = new Map<string, { size: number; md5?: string }>();
+  const onDisk = new Map<string, { size: number; md5?: string; checksum?: string }>();
   for await (const info of staging.list()) onDisk.set(info.key, info);
   const verified: ManifestEntryRecord[] = [];
   const bad: string[] = [];
@@ -88,6 +88,8 @@ async function verifyStaging(staging: LocalDirectoryStore, manifest: Manifest): 
         bad.push(`${JSON.stringify(entry.key)}: MD5 ${md5}, expected ${entry.md5}`);
         continue;
       }
+    } else if (multipartPartCount(entry.checksum) !== undefined && file.checksum === entry.checksum) {
+      // Assembled in the bucket's part layout: the part MD5s hashed on write reproduce its checksum.
     } else {
       const head = await staging.head(entry.key);
       if (!head || !recordedIdentityMatches({ ...entry }, head)) {
