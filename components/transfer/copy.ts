@@ -13,12 +13,12 @@
 import * as crypto from "crypto";
 import { Readable } from "stream";
 import type { ByteBudget } from "./byte-budget";
-import { hashingPassThrough } from "./hashing";
+import { hashingPassThrough, type HashingStream } from "./hashing";
 import { sourceIdentityMetadata } from "./plan";
 import { httpStatusOf, isDigestRejection, withRetry, type RetryPolicy } from "./retry";
 import {
   ContentMd5MismatchError, multipartChecksum, multipartPartCount, SOURCE_METADATA, TransientStoreError,
-  type MultipartApi, type ObjectInfo, type ObjectStore, type UploadedPart,
+  type ByteRange, type MultipartApi, type ObjectInfo, type ObjectStore, type UploadedPart,
 } from "./store";
 
 export interface CopyContext {
@@ -129,6 +129,18 @@ class ResumableReader {
   }
 }
 
+/**
+ * The source's bytes (or one range) piped through a pass-through that counts them into the
+ * progress (and hashes them when asked). `body` is returned so a failed copy can destroy it.
+ */
+async function openSource(ctx: CopyContext, info: ObjectInfo, range: ByteRange | undefined, hashing: boolean): Promise<{ body: Readable; through: HashingStream }> {
+  const body = info.size === 0 ? Readable.from([], { objectMode: false }) : await ctx.source.get(info.key, range, { ifMatch: info.etag });
+  const through = hashingPassThrough((n) => ctx.onBytes(n), hashing);
+  body.on("error", (err) => through.destroy(err));
+  body.pipe(through);
+  return { body, through };
+}
+
 async function copyStreamed(ctx: CopyContext, info: ObjectInfo, md5: string): Promise<CopiedObject> {
   const metadata = sourceIdentityMetadata(info);
   // A destination that verifies the MD5 itself (a local directory) or reports the MD5 of what it
@@ -137,15 +149,8 @@ async function copyStreamed(ctx: CopyContext, info: ObjectInfo, md5: string): Pr
   const verifiedThere = ctx.destination.verifiesContentMd5 === true;
   const reportedThere = verifiedThere || ctx.destination.reportsStoredMd5 === true;
   return withRetry(async (attempt) => {
-    const body = info.size === 0 ? Readable.from([], { objectMode: false }) : await ctx.source.get(info.key, undefined, { ifMatch: info.etag });
-    let moved = 0;
     const hashHere = !verifiedThere && (!reportedThere || attempt > 1);
-    const hasher = hashingPassThrough((n) => {
-      moved += n;
-      ctx.onBytes(n);
-    }, hashHere);
-    body.on("error", (err) => hasher.destroy(err));
-    body.pipe(hasher);
+    const { body, through: hasher } = await openSource(ctx, info, undefined, hashHere);
     // All bytes arrived but hash differently from the listed MD5: the listing was wrong, not the
     // transfer. Retrying cannot help; say why it happens.
     const listedMd5Wrong = () => hashHere && hasher.bytes() === info.size && hasher.md5() !== md5;
@@ -177,7 +182,7 @@ async function copyStreamed(ctx: CopyContext, info: ObjectInfo, md5: string): Pr
       }
       return { key: info.key, size: info.size, etag: result.etag, checksum: md5, md5, multipart: false };
     } catch (err) {
-      ctx.onBytes(-moved);
+      ctx.onBytes(-hasher.bytes());
       body.destroy();
       throw err;
     }
@@ -320,10 +325,7 @@ async function copyMultipartRanged(ctx: CopyContext, info: ObjectInfo): Promise<
       if (failed) throw new PartNotStarted();
       if (api.hashesParts) {
         return withRetry(async () => {
-          const counter = hashingPassThrough((n) => ctx.onBytes(n), false);
-          const body = await ctx.source.get(info.key, { start: offset, end: offset + size - 1 }, { ifMatch: info.etag });
-          body.on("error", (err) => counter.destroy(err));
-          body.pipe(counter);
+          const { body, through: counter } = await openSource(ctx, info, { start: offset, end: offset + size - 1 }, false);
           try {
             const { etag, md5 } = await api.uploadPart(info.key, uploadId, partNumber, counter, { size, offset });
             if (!md5) throw new VerificationError(`${info.key}: ${ctx.destination.description} hashes parts but reported no MD5 for part ${partNumber}.`);
@@ -361,16 +363,19 @@ async function copyMultipartRanged(ctx: CopyContext, info: ObjectInfo): Promise<
     const rejected = settled.find((r): r is PromiseRejectedResult => r.status === "rejected" && !(r.reason instanceof PartNotStarted));
     if (rejected) throw rejected.reason;
     const parts = settled.map((r) => (r as PromiseFulfilledResult<UploadedPart>).value);
-    if (layout !== undefined && multipartChecksum(parts.map((p) => p.md5)) !== info.checksum) {
-      throw new VerificationError(`${info.key}: the parts read hash to ${multipartChecksum(parts.map((p) => p.md5))}, the source lists ${info.checksum} (it changed during the copy?).`);
-    }
-    return commit(ctx, info, uploadId, parts, whole?.digest("hex"));
+    return commit(ctx, info, uploadId, parts, whole?.digest("hex"), layout !== undefined ? info.checksum : undefined);
   });
 }
 
-/** Commits and checks the committed checksum against the parts' (or the whole content's) MD5. */
-async function commit(ctx: CopyContext, info: ObjectInfo, uploadId: string, parts: UploadedPart[], contentMd5: string | undefined): Promise<CopiedObject> {
+/**
+ * Commits and checks the committed checksum against the parts' (or the whole content's) MD5.
+ * With `sourceChecksum` (the same part layout as the source) the parts must reproduce it first.
+ */
+async function commit(ctx: CopyContext, info: ObjectInfo, uploadId: string, parts: UploadedPart[], contentMd5: string | undefined, sourceChecksum?: string): Promise<CopiedObject> {
   const expected = multipartChecksum(parts.map((p) => p.md5));
+  if (sourceChecksum !== undefined && expected !== sourceChecksum) {
+    throw new VerificationError(`${info.key}: the parts read hash to ${expected}, the source lists ${sourceChecksum} (it changed during the copy?).`);
+  }
   const committed = await completeOnce(ctx, info, uploadId, parts, contentMd5);
   if (committed.checksum !== expected && (contentMd5 === undefined || committed.checksum !== contentMd5)) {
     throw new VerificationError(`${info.key}: the destination committed checksum ${committed.checksum ?? "(none)"}, expected ${expected}${contentMd5 ? ` or ${contentMd5}` : ""}.`);
