@@ -1,7 +1,7 @@
 import * as crypto from "crypto";
 import * as path from "path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { LocalDirectoryStore, SyncError, sync, type ObjectStore, type SyncEvent } from "../components/transfer";
+import { isTransient, LocalDirectoryStore, SyncError, sync, type ObjectStore, type SyncEvent } from "../components/transfer";
 import { OciStore } from "../components/transfer/oci-store";
 import { S3Store } from "../components/transfer/s3-store";
 import { hashAll } from "./support/store-helpers";
@@ -105,5 +105,33 @@ describe("transfer engine under injected faults (S3 proxy and OCI server)", () =
     const rewritten = oci.requests.slice(putsBefore).filter((r) => r.method === "PUT" && copiedFirst.some((k) => decodeURIComponent(r.url).includes(`/o/${k}`)));
     expect(rewritten).toEqual([]);
     expect(await hashAll(dest)).toEqual(corpus);
+  });
+
+  it("OCI -> local (hydration's path, bodies over node:http): through 429/503, resets, truncated and slow answers every file arrives verified", async () => {
+    const bucket = freshDestination();
+    await sync(new LocalDirectoryStore(path.join(tmp, "corpus")), bucket, engine);
+    const local = new LocalDirectoryStore(path.join(tmp, `from-oci-${bucketNo}`));
+    const faultedBefore = { ...oci.faults.counts };
+    oci.faults.configure({ throttle: 0.05, unavailable: 0.05, reset: 0.06, truncate: 0.06, slow: 0.05, slowMs: 30, seed: 5, applies: (req) => req.method === "GET" && /\/o\//.test(req.url ?? "") });
+    const result = await sync(bucket, local, engine);
+    oci.faults.configure({});
+    expect(result.failed).toEqual([]);
+    expect(result.copiedObjects).toBe(corpus.size);
+    // Every kind of fault met a download at least once.
+    for (const kind of ["throttle", "unavailable", "reset", "truncate"] as const) expect(oci.faults.counts[kind]).toBeGreaterThan(faultedBefore[kind]);
+    expect(await hashAll(local)).toEqual(corpus);
+  });
+
+  it("a GetObject refused by the service is the SDK's OciError with its status and code (what retries and 404 handling read)", async () => {
+    const bucket = freshDestination();
+    const err = await bucket.get("no/such/object").catch((e) => e);
+    expect(err).toMatchObject({ statusCode: 404, serviceCode: "ObjectNotFound" });
+    expect(String(err.message)).toContain("no/such/object");
+    oci.faults.configure({ unavailable: 1 });
+    const unavailable = await bucket.get("no/such/object").catch((e) => e);
+    oci.faults.configure({});
+    expect(unavailable).toMatchObject({ statusCode: 503 });
+    expect(isTransient(unavailable)).toBe(true);
+    expect(isTransient(err)).toBe(false);
   });
 });

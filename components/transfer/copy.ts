@@ -11,7 +11,7 @@
 //    parallel. When the source's part size is known the layout is the same, so the parts' MD5s
 //    must reproduce the source's multipart checksum, checked before the commit.
 import * as crypto from "crypto";
-import { Readable } from "stream";
+import { pipeline, Readable } from "stream";
 import type { ByteBudget } from "./byte-budget";
 import { hashingPassThrough, type HashingStream } from "./hashing";
 import { sourceIdentityMetadata } from "./plan";
@@ -136,8 +136,10 @@ class ResumableReader {
 async function openSource(ctx: CopyContext, info: ObjectInfo, range: ByteRange | undefined, hashing: boolean): Promise<{ body: Readable; through: HashingStream }> {
   const body = info.size === 0 ? Readable.from([], { objectMode: false }) : await ctx.source.get(info.key, range, { ifMatch: info.etag });
   const through = hashingPassThrough((n) => ctx.onBytes(n), hashing);
-  body.on("error", (err) => through.destroy(err));
-  body.pipe(through);
+  // pipeline, not pipe: a source error (a dropped connection) must reach the consumer through
+  // `through` even before it starts reading (the destination may still be opening its file);
+  // with pipe() the error would be re-thrown as unhandled and take the process down.
+  pipeline(body, through, () => undefined);
   return { body, through };
 }
 

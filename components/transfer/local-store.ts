@@ -8,8 +8,7 @@ import * as fs from "fs";
 import * as fsp from "fs/promises";
 import * as path from "path";
 import type { Readable } from "stream";
-import { pipeline } from "stream/promises";
-import { hashingPassThrough } from "./hashing";
+import { writeBodyToFile, type WrittenBody } from "./file-writer";
 import { compareKeys, ContentMd5MismatchError, multipartChecksum, TransientStoreError } from "./store";
 import type { ByteRange, CompleteResult, MultipartApi, ObjectHead, ObjectInfo, ObjectStore, OpenUpload, PutOptions, PutResult, UploadedPart } from "./store";
 
@@ -146,19 +145,25 @@ export class LocalDirectoryStore implements ObjectStore {
     const file = this.filePath(key);
     await fsp.mkdir(path.dirname(file), { recursive: true });
     const tmp = `${file}${PARTIAL_MARK}${crypto.randomBytes(4).toString("hex")}`;
-    const counter = hashingPassThrough();
+    let written: WrittenBody;
     try {
-      await pipeline(body, counter, fs.createWriteStream(tmp));
-      if (counter.bytes() !== opts.size) throw new Error(`${key}: received ${counter.bytes()} bytes, expected ${opts.size}.`);
-      if (counter.md5() !== opts.md5.toLowerCase()) throw new ContentMd5MismatchError(`${key}: content MD5 ${counter.md5()} does not match the expected ${opts.md5}.`, counter.md5());
+      const handle = await fsp.open(tmp, "w");
+      try {
+        written = await writeBodyToFile(body, handle);
+      } finally {
+        await handle.close();
+      }
+      if (written.bytes !== opts.size) throw new Error(`${key}: received ${written.bytes} bytes, expected ${opts.size}.`);
+      if (written.md5 !== opts.md5.toLowerCase()) throw new ContentMd5MismatchError(`${key}: content MD5 ${written.md5} does not match the expected ${opts.md5}.`, written.md5);
       await fsp.rename(tmp, file);
     } catch (err) {
+      body.destroy();
       await fsp.rm(tmp, { force: true });
       throw err;
     }
-    await this.writeSidecar(key, counter.md5(), opts.metadata ?? {});
+    await this.writeSidecar(key, written.md5, opts.metadata ?? {});
     const stat = await fsp.stat(file);
-    return { etag: this.info(key, stat, undefined).etag, md5: counter.md5() };
+    return { etag: this.info(key, stat, undefined).etag, md5: written.md5 };
   }
 
   async delete(key: string): Promise<void> {
@@ -211,15 +216,23 @@ class LocalMultipart implements MultipartApi {
   async uploadPart(key: string, uploadId: string, partNumber: number, body: Readable, opts: { size: number; md5?: string; offset: number }): Promise<{ etag: string; md5: string }> {
     const record = await this.record(uploadId);
     if (record.key !== key) throw new Error(`Upload ${uploadId} belongs to ${record.key}, not ${key}.`);
-    const counter = hashingPassThrough();
-    await pipeline(body, counter, fs.createWriteStream(this.dataPath(uploadId), { flags: "r+", start: opts.offset }));
-    if (counter.bytes() !== opts.size) {
-      throw new TransientStoreError(`${key} part ${partNumber}: received ${counter.bytes()} bytes, expected ${opts.size}.`);
+    const handle = await fsp.open(this.dataPath(uploadId), "r+");
+    let written: WrittenBody;
+    try {
+      written = await writeBodyToFile(body, handle, opts.offset);
+    } catch (err) {
+      body.destroy();
+      throw err;
+    } finally {
+      await handle.close();
     }
-    if (opts.md5 !== undefined && counter.md5() !== opts.md5.toLowerCase()) {
-      throw new ContentMd5MismatchError(`${key} part ${partNumber}: content MD5 ${counter.md5()} does not match the expected ${opts.md5}.`, counter.md5());
+    if (written.bytes !== opts.size) {
+      throw new TransientStoreError(`${key} part ${partNumber}: received ${written.bytes} bytes, expected ${opts.size}.`);
     }
-    return { etag: counter.md5(), md5: counter.md5() };
+    if (opts.md5 !== undefined && written.md5 !== opts.md5.toLowerCase()) {
+      throw new ContentMd5MismatchError(`${key} part ${partNumber}: content MD5 ${written.md5} does not match the expected ${opts.md5}.`, written.md5);
+    }
+    return { etag: written.md5, md5: written.md5 };
   }
 
   async complete(key: string, uploadId: string, parts: UploadedPart[], opts?: { contentMd5?: string }): Promise<CompleteResult> {

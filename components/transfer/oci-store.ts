@@ -6,10 +6,12 @@
 // - the SDK's retries are off (they only work for Buffer bodies) and so is its per-client circuit
 //   breaker (after 10 failures it rejects healthy calls for 30 s, failing a whole sync): the engine
 //   retries every call itself with backoff and jitter;
-// - MD5s arrive base64 and multipart MD5s as "b64-N"; the store converts them to the engine's hex.
-import { Readable } from "stream";
+// - MD5s arrive base64 and multipart MD5s as "b64-N"; the store converts them to the engine's hex;
+// - object bodies are read over node:http(s) with the SDK's own request and signature (oci-http.ts).
+import type { Readable } from "stream";
 import type * as ociCommon from "oci-common";
 import type * as ociObjectStorage from "oci-objectstorage";
+import { signedGetObject } from "./oci-http";
 import {
   isPlainMd5Hex, joinKey, md5Base64ToHex, md5HexToBase64, normalisePrefix, SOURCE_METADATA,
   type ByteRange, type CompleteResult, type MultipartApi, type ObjectHead, type ObjectInfo, type ObjectStore, type OpenUpload, type PutOptions, type PutResult, type UploadedPart,
@@ -69,10 +71,6 @@ export async function authenticationProvider(auth: OciAuth): Promise<ociCommon.A
   }
 }
 
-function toNodeStream(value: Readable | ReadableStream): Readable {
-  return value instanceof Readable ? value : Readable.fromWeb(value as import("stream/web").ReadableStream);
-}
-
 function stripMetaPrefix(meta: Record<string, string> | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(meta ?? {})) out[k.toLowerCase().replace(/^opc-meta-/, "")] = v;
@@ -85,7 +83,7 @@ export class OciStore implements ObjectStore {
   /** PutObject answers opc-content-md5, the MD5 of what the service stored. */
   readonly reportsStoredMd5 = true;
   private readonly prefix: string;
-  private clientPromise: Promise<ociObjectStorage.ObjectStorageClient> | undefined;
+  private clientPromise: Promise<{ client: ociObjectStorage.ObjectStorageClient; signer: ociCommon.DefaultRequestSigner }> | undefined;
   private namespacePromise: Promise<string> | undefined;
 
   constructor(private readonly options: OciStoreOptions) {
@@ -99,10 +97,16 @@ export class OciStore implements ObjectStore {
 
   /** The SDK client, built on first use with retries and circuit breaker off (see top). */
   client(): Promise<ociObjectStorage.ObjectStorageClient> {
+    return this.sdk().then((sdk) => sdk.client);
+  }
+
+  /** The client and, for the bodies fetched over node:http(s), a signer over the same identity. */
+  private sdk(): Promise<{ client: ociObjectStorage.ObjectStorageClient; signer: ociCommon.DefaultRequestSigner }> {
     this.clientPromise ??= (async () => {
       const common: typeof ociCommon = require("oci-common");
       const os: typeof ociObjectStorage = require("oci-objectstorage");
       const provider = await authenticationProvider(this.options.auth ?? { kind: "instance-principal" });
+      const signer = new common.DefaultRequestSigner(provider);
       const client = new os.ObjectStorageClient(
         { authenticationDetailsProvider: provider },
         {
@@ -112,7 +116,7 @@ export class OciStore implements ObjectStore {
       );
       if (this.options.region) client.regionId = this.options.region;
       if (this.options.endpoint) client.endpoint = this.options.endpoint;
-      return client;
+      return { client, signer };
     })();
     this.clientPromise.catch(() => (this.clientPromise = undefined));
     return this.clientPromise;
@@ -185,15 +189,13 @@ export class OciStore implements ObjectStore {
     return Number.isSafeInteger(partSize) && partSize > 0 ? partSize : undefined;
   }
 
+  /** GetObject composed and signed by the SDK, sent over node:http(s) (oci-http.ts says why). */
   async get(key: string, range?: ByteRange, opts?: { ifMatch?: string }): Promise<Readable> {
-    const common: typeof ociCommon = require("oci-common");
-    const { client, namespaceName, bucketName } = await this.base();
-    const r = await client.getObject({
-      namespaceName, bucketName, objectName: this.fullName(key),
-      range: range ? new common.Range(range.start, range.end, null) : undefined,
-      ifMatch: opts?.ifMatch,
+    const [{ client, signer }, namespaceName] = await Promise.all([this.sdk(), this.namespace()]);
+    return signedGetObject({
+      endpoint: client.endpoint, signer, namespaceName, bucketName: this.options.bucket, objectName: this.fullName(key),
+      range, ifMatch: opts?.ifMatch,
     });
-    return toNodeStream(r.value);
   }
 
   async put(key: string, body: Readable, opts: PutOptions): Promise<PutResult> {
