@@ -7,12 +7,15 @@
 //
 // A link is switched by creating a new symlink under a temporary name and renaming it over the
 // old one: rename(2) replaces atomically, so a reader sees the old or the new generation, never
-// a half-written one or none.
+// a half-written one or none. Every file is flushed to the volume before its generation is sealed,
+// and each rename is flushed before the next step, so the same holds after a power loss
+// (durable.ts).
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as fsp from "fs/promises";
 import * as path from "path";
 import { GENERATION_PATTERN, generationHex } from "../control";
+import { flushTree, fsyncFlusher, type Flusher } from "./durable";
 
 const STAGING_SUFFIX = ".staging";
 const PARTIAL_MARK = ".tundra-partial-";
@@ -20,7 +23,7 @@ const PARTIAL_MARK = ".tundra-partial-";
 export class GenerationLayout {
   readonly generationsDir: string;
 
-  constructor(readonly dataRoot: string) {
+  constructor(readonly dataRoot: string, private readonly flusher: Flusher = fsyncFlusher) {
     this.generationsDir = path.join(dataRoot, "generations");
   }
 
@@ -80,9 +83,11 @@ export class GenerationLayout {
     return staging;
   }
 
-  /** Staging -> complete: one rename of the directory. */
+  /** Staging -> complete: every file flushed to the volume, then one rename of the directory, flushed. */
   async seal(generation: string): Promise<void> {
+    await flushTree(this.stagingDir(generation), this.flusher);
     await fsp.rename(this.stagingDir(generation), this.dir(generation));
+    await this.flusher.directory(this.generationsDir);
   }
 
   /** Makes `generation` live; the generation live before becomes `previous`. */
@@ -103,6 +108,7 @@ export class GenerationLayout {
       await fsp.rm(tmp, { force: true });
       throw err;
     }
+    await this.flusher.directory(this.dataRoot);
   }
 
   /** Removes every generation and staging directory except the live, previous and `keep` ones. */
