@@ -62,6 +62,7 @@ class HashWorker {
 
   constructor() {
     // No inherited execArgv: the parent's preloads and loaders have no business in this worker.
+    // The role names it among the process's threads (tests stop it by that name).
     this.worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [], workerData: { role: "tundra-md5" } });
     this.worker.on("message", (reply: Reply) => {
       if (reply.kind === "hashed") returnBatchBuffer(reply.data);
@@ -132,7 +133,10 @@ export function startMd5(): Md5Job {
   if (worker) return new WorkerMd5(worker);
   const hash = crypto.createHash("md5");
   return {
-    update: async (batch, length) => void hash.update(batch.subarray(0, length)),
+    update: async (batch, length) => {
+      hash.update(batch.subarray(0, length));
+      returnBatchBuffer(batch.buffer as ArrayBuffer);
+    },
     digest: async () => hash.digest("hex"),
     discard: () => undefined,
   };

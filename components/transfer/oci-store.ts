@@ -83,7 +83,7 @@ export class OciStore implements ObjectStore {
   /** PutObject answers opc-content-md5, the MD5 of what the service stored. */
   readonly reportsStoredMd5 = true;
   private readonly prefix: string;
-  private clientPromise: Promise<{ client: ociObjectStorage.ObjectStorageClient; signer: ociCommon.DefaultRequestSigner }> | undefined;
+  private sdkPromise: Promise<{ client: ociObjectStorage.ObjectStorageClient; signer: ociCommon.DefaultRequestSigner }> | undefined;
   private namespacePromise: Promise<string> | undefined;
 
   constructor(private readonly options: OciStoreOptions) {
@@ -102,7 +102,7 @@ export class OciStore implements ObjectStore {
 
   /** The client and, for the bodies fetched over node:http(s), a signer over the same identity. */
   private sdk(): Promise<{ client: ociObjectStorage.ObjectStorageClient; signer: ociCommon.DefaultRequestSigner }> {
-    this.clientPromise ??= (async () => {
+    this.sdkPromise ??= (async () => {
       const common: typeof ociCommon = require("oci-common");
       const os: typeof ociObjectStorage = require("oci-objectstorage");
       const provider = await authenticationProvider(this.options.auth ?? { kind: "instance-principal" });
@@ -118,8 +118,8 @@ export class OciStore implements ObjectStore {
       if (this.options.endpoint) client.endpoint = this.options.endpoint;
       return { client, signer };
     })();
-    this.clientPromise.catch(() => (this.clientPromise = undefined));
-    return this.clientPromise;
+    this.sdkPromise.catch(() => (this.sdkPromise = undefined));
+    return this.sdkPromise;
   }
 
   namespace(): Promise<string> {
