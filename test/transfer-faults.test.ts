@@ -1,7 +1,9 @@
 import * as crypto from "crypto";
 import * as path from "path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { Readable } from "stream";
 import { isTransient, LocalDirectoryStore, SyncError, sync, type ObjectStore, type SyncEvent } from "../components/transfer";
+import { isDigestRejection } from "../components/transfer/retry";
 import { OciStore } from "../components/transfer/oci-store";
 import { S3Store } from "../components/transfer/s3-store";
 import { hashAll } from "./support/store-helpers";
@@ -133,5 +135,33 @@ describe("transfer engine under injected faults (S3 proxy and OCI server)", () =
     expect(unavailable).toMatchObject({ statusCode: 503 });
     expect(isTransient(unavailable)).toBe(true);
     expect(isTransient(err)).toBe(false);
+  });
+
+  it("PutObject and UploadPart over node:http: a wrong Content-MD5 is the service's 400 (a digest rejection), a body that breaks stores nothing", async () => {
+    const bucket = freshDestination();
+    const data = crypto.randomBytes(100_000);
+    const wrongMd5 = crypto.createHash("md5").update("something else").digest("hex");
+    const put = await bucket.put("wrong-md5", Readable.from([data]), { size: data.length, md5: wrongMd5 }).catch((e) => e);
+    expect(put).toMatchObject({ statusCode: 400, serviceCode: "UnmatchedContentMD5" });
+    expect(isDigestRejection(put)).toBe(true);
+    expect(await bucket.head("wrong-md5")).toBeUndefined();
+
+    const uploadId = await bucket.multipart.create("parts", {});
+    const part = await bucket.multipart.uploadPart("parts", uploadId, 1, Readable.from([data]), { size: data.length, md5: wrongMd5, offset: 0 }).catch((e) => e);
+    expect(part).toMatchObject({ statusCode: 400, serviceCode: "UnmatchedContentMD5" });
+    await bucket.multipart.abort("parts", uploadId);
+
+    const breaking = Readable.from((function* () {
+      yield data.subarray(0, 50_000);
+      throw new Error("source connection reset");
+    })());
+    const md5 = crypto.createHash("md5").update(data).digest("hex");
+    await expect(bucket.put("broken", breaking, { size: data.length, md5 })).rejects.toThrow("source connection reset");
+    expect(await bucket.head("broken")).toBeUndefined();
+
+    // And a good one, with metadata, answers the stored MD5 and keeps the metadata.
+    const good = await bucket.put("good", Readable.from([data]), { size: data.length, md5, metadata: { "tundra-source-etag": "abc" } });
+    expect(good.md5).toBe(md5);
+    expect((await bucket.head("good"))?.metadata).toMatchObject({ "tundra-source-etag": "abc" });
   });
 });

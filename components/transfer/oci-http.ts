@@ -1,15 +1,16 @@
-// GetObject bodies over node:http(s) instead of the SDK's fetch. The request is composed and signed
-// by the SDK itself (composeRequest, DefaultRequestSigner: the same URL encoding, endpoint and
-// signature as ObjectStorageClient.getObject, instance principals and session tokens included);
-// only the transport differs. Why: the SDK answers with a WHATWG stream from undici that must be
-// bridged to a Node stream, and that bridge and undici's body plumbing cost more CPU than the MD5
-// of the bytes (bench:hydrate; docs/hydration.md). Errors become the SDK's own OciError.
+// Object bodies (GetObject, PutObject, UploadPart) over node:http(s) instead of the SDK's fetch.
+// Each request is composed and signed by the SDK itself (EndpointBuilder, composeRequest,
+// DefaultRequestSigner: the same endpoint, URL encoding and signature as ObjectStorageClient, with
+// instance principals and session tokens, and upload bodies left out of the signature as the SDK
+// leaves them out); only the transport differs. Why: the SDK's fetch hands bodies over as WHATWG
+// streams through undici, and bridging them to and from Node streams cost more CPU than the MD5
+// of the bytes (bench:hydrate, docs/hydration.md). Errors become the SDK's own OciError.
 import * as http from "http";
 import * as https from "https";
 import type * as ociCommon from "oci-common";
-import type { ByteRange } from "./store";
+import { pipeline, type Readable } from "stream";
 
-/** Stall limit: a body that sends nothing for this long is dropped (and retried by the engine). */
+/** Socket inactivity limit: an answer that stalls this long fails (and is retried), never hangs. */
 const IDLE_TIMEOUT_MS = 60_000;
 
 const agents = {
@@ -17,18 +18,26 @@ const agents = {
   "https:": new https.Agent({ keepAlive: true }),
 };
 
-export interface SignedGet {
+export interface ObjectRequest {
   /** The client's endpoint (client.endpoint; may hold the SDK's option templates). */
   endpoint: string;
   signer: ociCommon.DefaultRequestSigner;
-  namespaceName: string;
-  bucketName: string;
-  objectName: string;
-  range?: ByteRange;
-  ifMatch?: string;
+  method: "GET" | "PUT";
+  /** The API path template, e.g. "/n/{namespaceName}/b/{bucketName}/o/{objectName}". */
+  path: string;
+  /** Values for the template, keyed "{name}" like the SDK's (encoded by composeRequest). */
+  pathParams: Record<string, string>;
+  /** Sent as given: the SDK does not encode query values, so callers encode them. */
+  queryParams?: Record<string, string | number>;
+  /** Headers; undefined values are left out (as the SDK leaves them out). */
+  headerParams?: Record<string, string | number | ociCommon.Range | undefined>;
+  /** An upload body of exactly `contentLength` bytes (PUT). */
+  body?: { stream: Readable; contentLength: number };
+  /** The API operation, named in errors ("GetObject", "PutObject", "UploadPart"). */
+  operation: string;
 }
 
-async function errorFrom(res: http.IncomingMessage, url: string): Promise<Error> {
+async function errorFrom(res: http.IncomingMessage, url: string, operation: string): Promise<Error> {
   const common: typeof ociCommon = require("oci-common");
   let text = "";
   try {
@@ -48,29 +57,32 @@ async function errorFrom(res: http.IncomingMessage, url: string): Promise<Error>
     // not JSON: keep the text
   }
   const requestId = res.headers["opc-request-id"];
-  return new common.OciError(res.statusCode ?? -1, code, message, typeof requestId === "string" ? requestId : null, "ObjectStorage", "getObject", new Date().toISOString(), url, "https://docs.oracle.com/iaas/api/#/en/objectstorage/20160918/Object/GetObject");
+  const reference = `https://docs.oracle.com/iaas/api/#/en/objectstorage/20160918/${operation === "UploadPart" ? "MultipartUpload" : "Object"}/${operation}`;
+  const name = operation[0].toLowerCase() + operation.slice(1);
+  return new common.OciError(res.statusCode ?? -1, code, message, typeof requestId === "string" ? requestId : null, "ObjectStorage", name, new Date().toISOString(), url, reference);
 }
 
-/** The object's body (200, or 206 for a range) as a Node stream; any other answer throws an OciError. */
-export async function signedGetObject(req: SignedGet): Promise<http.IncomingMessage> {
+/** Sends one signed Object Storage request: the answer when it is a 2xx, else an OciError. */
+export async function sendObjectRequest(req: ObjectRequest): Promise<http.IncomingMessage> {
   const common: typeof ociCommon = require("oci-common");
-  const pathParams = { "{namespaceName}": req.namespaceName, "{bucketName}": req.bucketName, "{objectName}": req.objectName };
+  const queryParams = req.queryParams ?? {};
   // The endpoint resolved as the client resolves it for each call (dual stack only when asked by env).
   let endpoint = common.EndpointBuilder.updateEndpointTemplateForOptions(req.endpoint, undefined, false);
-  endpoint = common.EndpointBuilder.populateServiceParamsInEndpoint(endpoint, pathParams, {}, new Set(["namespaceName", "bucketName", "objectName"]));
+  const required = new Set(Object.keys(req.pathParams).map((name) => name.slice(1, -1)));
+  endpoint = common.EndpointBuilder.populateServiceParamsInEndpoint(endpoint, req.pathParams, queryParams, required);
   const request = await common.composeRequest({
     baseEndpoint: endpoint,
     defaultHeaders: {},
-    path: "/n/{namespaceName}/b/{bucketName}/o/{objectName}",
-    method: "GET",
-    pathParams,
-    headerParams: {
-      "if-match": req.ifMatch,
-      range: req.range ? new common.Range(req.range.start, req.range.end, null) : undefined,
-    },
-    queryParams: {},
+    path: req.path,
+    method: req.method,
+    pathParams: req.pathParams,
+    headerParams: req.headerParams ?? {},
+    queryParams,
   });
-  await req.signer.signHttpRequest(request);
+  // Set here, not in headerParams: composeRequest drops a zero, and an empty upload needs it.
+  if (req.body) request.headers.set("content-length", String(req.body.contentLength));
+  // Upload bodies are not part of an Object Storage signature (the SDK signs uploads the same way).
+  await req.signer.signHttpRequest(request, req.body !== undefined);
   const url = new URL(request.uri);
   const agent = agents[url.protocol as keyof typeof agents];
   if (!agent) throw new Error(`Object Storage endpoint ${request.uri} is neither http nor https.`);
@@ -78,13 +90,34 @@ export async function signedGetObject(req: SignedGet): Promise<http.IncomingMess
   request.headers.forEach((value: string, name: string) => (headers[name] = value));
   const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
     const send = url.protocol === "https:" ? https.request : http.request;
-    const outgoing = send(url, { method: "GET", headers, agent }, resolve);
-    // Socket inactivity until the body has ended: a stalled answer fails (and is retried), never hangs.
-    outgoing.setTimeout(IDLE_TIMEOUT_MS, () => outgoing.destroy(Object.assign(new Error(`GetObject ${url.pathname}: nothing received for ${IDLE_TIMEOUT_MS / 1000} s`), { code: "ETIMEDOUT" })));
+    const outgoing = send(url, { method: req.method, headers, agent }, resolve);
+    // Socket inactivity until the answer has ended: a stalled request fails (and is retried), never hangs.
+    outgoing.setTimeout(IDLE_TIMEOUT_MS, () => outgoing.destroy(Object.assign(new Error(`${req.operation} ${url.pathname}: nothing moved for ${IDLE_TIMEOUT_MS / 1000} s`), { code: "ETIMEDOUT" })));
     outgoing.on("error", reject);
-    outgoing.end();
+    if (req.body) {
+      // A body that fails aborts the request: the service never stores a short upload.
+      pipeline(req.body.stream, outgoing, (err) => {
+        if (err) reject(err);
+      });
+    } else {
+      outgoing.end();
+    }
   });
   const status = res.statusCode ?? 0;
-  if (status !== 200 && status !== 206) throw await errorFrom(res, request.uri);
+  if (status < 200 || status >= 300) throw await errorFrom(res, request.uri, req.operation);
   return res;
+}
+
+/** The answer's headers once its (empty) body has been read, so the connection goes back to the pool. */
+export async function headersAfterBody(res: http.IncomingMessage): Promise<http.IncomingHttpHeaders> {
+  for await (const _ of res) {
+    // drain
+  }
+  return res.headers;
+}
+
+/** One header as a string (the first when repeated), or undefined. */
+export function header(headers: http.IncomingHttpHeaders, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
 }

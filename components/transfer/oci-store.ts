@@ -1,19 +1,20 @@
 // OCI Object Storage as an object store, over oci-objectstorage with the SDK's quirks handled:
-// - bodies are always streams with a Content-Length (a Buffer body stalls the event loop);
+// - bodies are always streams with a Content-Length (a Buffer body stalls the event loop), and
+//   object bodies (get, put, upload part) go over node:http(s) with the SDK's own request and
+//   signature (oci-http.ts);
 // - query values (prefix, start) are URL-encoded here, because the SDK does not encode them, and
 //   pagination is our own loop (the SDK iterators pass nextStartWith raw);
 // - multipart is driven by the engine (no UploadManager: it reads ahead without bound);
 // - the SDK's retries are off (they only work for Buffer bodies) and so is its per-client circuit
 //   breaker (after 10 failures it rejects healthy calls for 30 s, failing a whole sync): the engine
 //   retries every call itself with backoff and jitter;
-// - MD5s arrive base64 and multipart MD5s as "b64-N"; the store converts them to the engine's hex;
-// - object bodies are read over node:http(s) with the SDK's own request and signature (oci-http.ts).
+// - MD5s arrive base64 and multipart MD5s as "b64-N"; the store converts them to the engine's hex.
 import type { Readable } from "stream";
 import type * as ociCommon from "oci-common";
 import type * as ociObjectStorage from "oci-objectstorage";
-import { signedGetObject } from "./oci-http";
+import { header, headersAfterBody, sendObjectRequest, type ObjectRequest } from "./oci-http";
 import {
-  isPlainMd5Hex, joinKey, md5Base64ToHex, md5HexToBase64, normalisePrefix, SOURCE_METADATA,
+  isPlainMd5Hex, joinKey, md5Base64ToHex, md5HexToBase64, normalisePrefix, SOURCE_METADATA, TransientStoreError,
   type ByteRange, type CompleteResult, type MultipartApi, type ObjectHead, type ObjectInfo, type ObjectStore, type OpenUpload, type PutOptions, type PutResult, type UploadedPart,
 } from "./store";
 
@@ -189,25 +190,39 @@ export class OciStore implements ObjectStore {
     return Number.isSafeInteger(partSize) && partSize > 0 ? partSize : undefined;
   }
 
+  /** Where a body request goes: the SDK's endpoint and signer, the object's path parameters. */
+  async bodyTarget(key: string): Promise<Pick<ObjectRequest, "endpoint" | "signer" | "pathParams">> {
+    const [{ client, signer }, namespaceName] = await Promise.all([this.sdk(), this.namespace()]);
+    return { endpoint: client.endpoint, signer, pathParams: { "{namespaceName}": namespaceName, "{bucketName}": this.options.bucket, "{objectName}": this.fullName(key) } };
+  }
+
   /** GetObject composed and signed by the SDK, sent over node:http(s) (oci-http.ts says why). */
   async get(key: string, range?: ByteRange, opts?: { ifMatch?: string }): Promise<Readable> {
-    const [{ client, signer }, namespaceName] = await Promise.all([this.sdk(), this.namespace()]);
-    return signedGetObject({
-      endpoint: client.endpoint, signer, namespaceName, bucketName: this.options.bucket, objectName: this.fullName(key),
-      range, ifMatch: opts?.ifMatch,
+    const common: typeof ociCommon = require("oci-common");
+    return sendObjectRequest({
+      ...(await this.bodyTarget(key)),
+      method: "GET",
+      path: "/n/{namespaceName}/b/{bucketName}/o/{objectName}",
+      headerParams: { "if-match": opts?.ifMatch, range: range ? new common.Range(range.start, range.end, null) : undefined },
+      operation: "GetObject",
     });
   }
 
+  /** PutObject like the SDK's (body unsigned, Content-MD5 checked by the service), over node:http(s). */
   async put(key: string, body: Readable, opts: PutOptions): Promise<PutResult> {
-    const { client, namespaceName, bucketName } = await this.base();
-    const r = await client.putObject({
-      namespaceName, bucketName, objectName: this.fullName(key),
-      putObjectBody: body,
-      contentLength: opts.size,
-      contentMD5: md5HexToBase64(opts.md5),
-      opcMeta: opts.metadata,
+    const headerParams: Record<string, string> = { "Content-MD5": md5HexToBase64(opts.md5) };
+    for (const [name, value] of Object.entries(opts.metadata ?? {})) headerParams[`opc-meta-${name}`] = value;
+    const res = await sendObjectRequest({
+      ...(await this.bodyTarget(key)),
+      method: "PUT",
+      path: "/n/{namespaceName}/b/{bucketName}/o/{objectName}",
+      headerParams,
+      body: { stream: body, contentLength: opts.size },
+      operation: "PutObject",
     });
-    return { etag: r.eTag, md5: r.opcContentMd5 ? md5Base64ToHex(r.opcContentMd5) : undefined };
+    const headers = await headersAfterBody(res);
+    const storedMd5 = header(headers, "opc-content-md5");
+    return { etag: header(headers, "etag") ?? "", md5: storedMd5 ? md5Base64ToHex(storedMd5) : undefined };
   }
 
   async delete(key: string): Promise<void> {
@@ -238,16 +253,20 @@ class OciMultipart implements MultipartApi {
     return r.multipartUpload.uploadId;
   }
 
+  /** UploadPart like the SDK's (body unsigned, Content-MD5 checked by the service), over node:http(s). */
   async uploadPart(key: string, uploadId: string, partNumber: number, body: Readable, opts: { size: number; md5?: string }): Promise<{ etag: string }> {
-    const { client, namespaceName, bucketName } = await this.store.base();
-    const r = await client.uploadPart({
-      namespaceName, bucketName, objectName: this.store.fullName(key),
-      uploadId, uploadPartNum: partNumber,
-      uploadPartBody: body,
-      contentLength: opts.size,
-      contentMD5: opts.md5 ? md5HexToBase64(opts.md5) : undefined,
+    const res = await sendObjectRequest({
+      ...(await this.store.bodyTarget(key)),
+      method: "PUT",
+      path: "/n/{namespaceName}/b/{bucketName}/u/{objectName}",
+      queryParams: { uploadId: encodeURIComponent(uploadId), uploadPartNum: partNumber },
+      headerParams: { "Content-MD5": opts.md5 ? md5HexToBase64(opts.md5) : undefined },
+      body: { stream: body, contentLength: opts.size },
+      operation: "UploadPart",
     });
-    return { etag: r.eTag };
+    const etag = header(await headersAfterBody(res), "etag");
+    if (!etag) throw new TransientStoreError(`${key} part ${partNumber}: the service answered without an ETag.`);
+    return { etag };
   }
 
   async complete(key: string, uploadId: string, parts: UploadedPart[]): Promise<CompleteResult> {
