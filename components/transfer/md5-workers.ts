@@ -168,6 +168,8 @@ class WorkerMd5 implements Md5Job {
   async update(batch: Buffer, length: number): Promise<void> {
     if (this.failure) throw this.failure;
     if (this.ended) throw new Error("MD5 already digested.");
+    // Moving a slice of Node's shared buffer pool would wipe the other buffers in it.
+    if (batch.byteOffset !== 0 || batch.buffer.byteLength !== batch.byteLength) throw new Error("WorkerMd5.update takes whole buffers from takeBatchBuffer().");
     this.state.pending += length;
     const data = batch.buffer as ArrayBuffer;
     this.worker.post({ kind: "update", job: this.id, data, length }, [data]);
