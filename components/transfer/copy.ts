@@ -62,6 +62,11 @@ function bodyOf(buffer: Buffer): Readable {
   return Readable.from([buffer], { objectMode: false });
 }
 
+/** Runs `fn` under the copy's retry policy and signal, reporting each retry against `key`. */
+function retrying<T>(ctx: CopyContext, key: string, fn: (attempt: number) => Promise<T>): Promise<T> {
+  return withRetry(fn, ctx.retry, (err, attempt) => ctx.onRetry(key, err, attempt), ctx.signal);
+}
+
 /** Part size: the configured size, grown (to a whole MiB) when the object would need too many parts. */
 export function choosePartSize(size: number, wanted: number, limits: { minPartSize: number; maxPartSize: number; maxParts: number }): number {
   const mib = 1024 * 1024;
@@ -83,7 +88,7 @@ class ResumableReader {
   constructor(private readonly ctx: CopyContext, private readonly info: ObjectInfo) {}
 
   private async nextChunk(): Promise<Buffer> {
-    return withRetry(async () => {
+    return retrying(this.ctx, this.info.key, async () => {
       try {
         if (!this.iterator) {
           const range = this.offset > 0 ? { start: this.offset, end: this.info.size - 1 } : undefined;
@@ -102,7 +107,7 @@ class ResumableReader {
         await this.close();
         throw err;
       }
-    }, this.ctx.retry, (err, attempt) => this.ctx.onRetry(this.info.key, err, attempt), this.ctx.signal);
+    });
   }
 
   /** Exactly `n` bytes (n > 0). */
@@ -150,7 +155,7 @@ async function copyStreamed(ctx: CopyContext, info: ObjectInfo, md5: string): Pr
   // dearest step of a copy on one core. Retries hash, so that a failure can say why it failed.
   const verifiedThere = ctx.destination.verifiesContentMd5 === true;
   const reportedThere = verifiedThere || ctx.destination.reportsStoredMd5 === true;
-  return withRetry(async (attempt) => {
+  return retrying(ctx, info.key, async (attempt) => {
     const hashHere = !verifiedThere && (!reportedThere || attempt > 1);
     const { body, through: hasher } = await openSource(ctx, info, undefined, hashHere);
     // All bytes arrived but hash differently from the listed MD5: the listing was wrong, not the
@@ -188,7 +193,7 @@ async function copyStreamed(ctx: CopyContext, info: ObjectInfo, md5: string): Pr
       body.destroy();
       throw err;
     }
-  }, ctx.retry, (err, attempt) => ctx.onRetry(info.key, err, attempt), ctx.signal);
+  });
 }
 
 async function copyBuffered(ctx: CopyContext, info: ObjectInfo): Promise<CopiedObject> {
@@ -200,7 +205,7 @@ async function copyBuffered(ctx: CopyContext, info: ObjectInfo): Promise<CopiedO
     ctx.onBytes(info.size);
     const md5 = md5Hex(data);
     const metadata = sourceIdentityMetadata(info);
-    const result = await withRetry(() => ctx.destination.put(info.key, bodyOf(data), { size: info.size, md5, metadata }), ctx.retry, (err, attempt) => ctx.onRetry(info.key, err, attempt), ctx.signal);
+    const result = await retrying(ctx, info.key, () => ctx.destination.put(info.key, bodyOf(data), { size: info.size, md5, metadata }));
     if (result.md5 !== undefined && result.md5 !== md5) throw new VerificationError(`${info.key}: the destination stored MD5 ${result.md5}, expected ${md5}.`);
     return { key: info.key, size: info.size, etag: result.etag, checksum: md5, md5, multipart: false };
   } finally {
@@ -211,10 +216,9 @@ async function copyBuffered(ctx: CopyContext, info: ObjectInfo): Promise<CopiedO
 /** Multipart upload bookkeeping shared by both multipart ways: create, abort on any failure, commit. */
 async function withUpload<T>(ctx: CopyContext, info: ObjectInfo, partSize: number, run: (uploadId: string) => Promise<T>): Promise<T> {
   const api = ctx.destination.multipart;
-  const retryNote = (err: unknown, attempt: number) => ctx.onRetry(info.key, err, attempt);
   // The part size is recorded so that a later reader (hydration) can check the multipart checksum.
   const metadata = { ...sourceIdentityMetadata(info), [SOURCE_METADATA.partSize]: String(partSize) };
-  const uploadId = await withRetry(() => api.create(info.key, metadata), ctx.retry, retryNote, ctx.signal);
+  const uploadId = await retrying(ctx, info.key, () => api.create(info.key, metadata));
   try {
     return await run(uploadId);
   } catch (err) {
@@ -228,7 +232,6 @@ async function withUpload<T>(ctx: CopyContext, info: ObjectInfo, partSize: numbe
 async function copyMultipartOrdered(ctx: CopyContext, info: ObjectInfo, sourceMd5: string): Promise<CopiedObject> {
   const api = ctx.destination.multipart;
   const partSize = choosePartSize(info.size, ctx.partSize, api);
-  const retryNote = (err: unknown, attempt: number) => ctx.onRetry(info.key, err, attempt);
   return withUpload(ctx, info, partSize, async (uploadId) => {
     const reader = new ResumableReader(ctx, info);
     const whole = crypto.createHash("md5");
@@ -250,7 +253,7 @@ async function copyMultipartOrdered(ctx: CopyContext, info: ObjectInfo, sourceMd
         const number = partNumber;
         const partOffset = offset;
         const upload = ctx.partSlot(() =>
-          withRetry(() => api.uploadPart(info.key, uploadId, number, bodyOf(data), { size, md5, offset: partOffset }), ctx.retry, retryNote, ctx.signal),
+          retrying(ctx, info.key, () => api.uploadPart(info.key, uploadId, number, bodyOf(data), { size, md5, offset: partOffset })),
         ).then(
           ({ etag }) => {
             ctx.onBytes(size);
@@ -279,7 +282,7 @@ async function copyMultipartOrdered(ctx: CopyContext, info: ObjectInfo, sourceMd
 
 /** Reads one byte range completely (retried; If-Match keeps every range on one version). */
 async function readRange(ctx: CopyContext, info: ObjectInfo, start: number, size: number): Promise<Buffer> {
-  return withRetry(async () => {
+  return retrying(ctx, info.key, async () => {
     const pieces: Buffer[] = [];
     let got = 0;
     for await (const chunk of await ctx.source.get(info.key, { start, end: start + size - 1 }, { ifMatch: info.etag })) {
@@ -289,7 +292,7 @@ async function readRange(ctx: CopyContext, info: ObjectInfo, start: number, size
     }
     if (got !== size) throw new TransientStoreError(`${info.key}: bytes ${start}.. returned ${got} of ${size}.`);
     return Buffer.concat(pieces, size);
-  }, ctx.retry, (err, attempt) => ctx.onRetry(info.key, err, attempt), ctx.signal);
+  });
 }
 
 /** The source's own part size when it can be known for sure and the destination accepts it. */
@@ -313,7 +316,6 @@ async function copyMultipartRanged(ctx: CopyContext, info: ObjectInfo): Promise<
   const api = ctx.destination.multipart;
   const layout = await sourceLayout(ctx, info, api);
   const partSize = layout ?? choosePartSize(info.size, ctx.partSize, api);
-  const retryNote = (err: unknown, attempt: number) => ctx.onRetry(info.key, err, attempt);
   const count = Math.ceil(info.size / partSize);
   return withUpload(ctx, info, partSize, async (uploadId) => {
     let failed = false;
@@ -326,7 +328,7 @@ async function copyMultipartRanged(ctx: CopyContext, info: ObjectInfo): Promise<
       const partNumber = index + 1;
       if (failed) throw new PartNotStarted();
       if (api.hashesParts) {
-        return withRetry(async () => {
+        return retrying(ctx, info.key, async () => {
           const { body, through: counter } = await openSource(ctx, info, { start: offset, end: offset + size - 1 }, false);
           try {
             const { etag, md5 } = await api.uploadPart(info.key, uploadId, partNumber, counter, { size, offset });
@@ -337,7 +339,7 @@ async function copyMultipartRanged(ctx: CopyContext, info: ObjectInfo): Promise<
             body.destroy();
             throw err;
           }
-        }, ctx.retry, retryNote, ctx.signal);
+        });
       }
       // Budget before part slot, as in the ordered way: the two never wait on each other crosswise.
       await ctx.budget.acquire(size);
@@ -349,7 +351,7 @@ async function copyMultipartRanged(ctx: CopyContext, info: ObjectInfo): Promise<
         // part i-1 never waits for part i): some stores report it for a multipart commit.
         await hashed[index - 1];
         whole!.update(data);
-        const { etag } = await ctx.partSlot(() => withRetry(() => api.uploadPart(info.key, uploadId, partNumber, bodyOf(data), { size, md5, offset }), ctx.retry, retryNote, ctx.signal));
+        const { etag } = await ctx.partSlot(() => retrying(ctx, info.key, () => api.uploadPart(info.key, uploadId, partNumber, bodyOf(data), { size, md5, offset })));
         ctx.onBytes(size);
         return { partNumber, etag, md5, size };
       } finally {
@@ -391,7 +393,7 @@ async function commit(ctx: CopyContext, info: ObjectInfo, uploadId: string, part
  */
 async function completeOnce(ctx: CopyContext, info: ObjectInfo, uploadId: string, parts: UploadedPart[], contentMd5: string | undefined) {
   let attempted = false;
-  return withRetry(async () => {
+  return retrying(ctx, info.key, async () => {
     try {
       return await ctx.destination.multipart.complete(info.key, uploadId, parts, { contentMd5 });
     } catch (err) {
@@ -402,7 +404,7 @@ async function completeOnce(ctx: CopyContext, info: ObjectInfo, uploadId: string
       attempted = true;
       throw err;
     }
-  }, ctx.retry, (err, attempt) => ctx.onRetry(info.key, err, attempt), ctx.signal);
+  });
 }
 
 export async function copyObject(ctx: CopyContext, info: ObjectInfo): Promise<CopiedObject> {
