@@ -6,6 +6,7 @@
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as fsp from "fs/promises";
+import type { FileHandle } from "fs/promises";
 import * as path from "path";
 import type { Readable } from "stream";
 import { writeBodyToFile, type WrittenBody } from "./file-writer";
@@ -31,6 +32,9 @@ interface UploadRecord {
   metadata: Record<string, string>;
 }
 
+/** Flushes one complete file's data to its volume (default: fdatasync); `file` names it, at its temporary path. */
+export type DataFlusher = (handle: FileHandle, file: string) => Promise<void>;
+
 function assertSafeKey(key: string): void {
   const parts = key.split("/");
   if (!key || key.startsWith("/") || parts.some((p) => p === "" || p === "." || p === "..") || parts[0] === META_DIR) {
@@ -45,10 +49,22 @@ export class LocalDirectoryStore implements ObjectStore {
   readonly verifiesContentMd5 = true;
   readonly reportsStoredMd5 = true;
 
-  constructor(readonly root: string) {
+  /**
+   * `flushWrites`: each file's data is flushed (fdatasync) before it is renamed into place, while
+   * other files are still downloading. A caller that flushes the tree before relying on it (the
+   * hydration agent) then finds the data already on the volume: its seal went from 165-180 ms to
+   * 21-24 ms of bench:hydrate's 537 MB, with the writeback overlapping the transfer.
+   */
+  constructor(readonly root: string, private readonly options: { flushWrites?: boolean | DataFlusher } = {}) {
     this.root = path.resolve(root);
     this.description = `file://${this.root}/`;
     this.multipart = new LocalMultipart(this);
+  }
+
+  /** Flushes a complete file before it is renamed into place, when the store was asked to. */
+  async flushData(handle: FileHandle, file: string): Promise<void> {
+    const flush = this.options.flushWrites;
+    if (flush) await (flush === true ? handle.datasync() : flush(handle, file));
   }
 
   filePath(key: string): string {
@@ -150,6 +166,7 @@ export class LocalDirectoryStore implements ObjectStore {
       const handle = await fsp.open(tmp, "w");
       try {
         written = await writeBodyToFile(body, handle);
+        await this.flushData(handle, tmp);
       } finally {
         await handle.close();
       }
@@ -243,6 +260,12 @@ class LocalMultipart implements MultipartApi {
     const stat = await fsp.stat(data);
     if (stat.size !== expected) throw new Error(`${key}: assembled ${stat.size} bytes, the parts add up to ${expected}.`);
     const file = this.store.filePath(key);
+    const handle = await fsp.open(data, "r");
+    try {
+      await this.store.flushData(handle, data);
+    } finally {
+      await handle.close();
+    }
     await fsp.mkdir(path.dirname(file), { recursive: true });
     await fsp.rename(data, file);
     await fsp.rm(path.join(this.store.uploadsDir(), `${uploadId}.json`), { force: true });

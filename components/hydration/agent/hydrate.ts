@@ -147,7 +147,8 @@ export async function hydrateGeneration(opts: HydrateOptions): Promise<Hydration
   }
 
   const stagingDir = await layout.prepareStaging(manifest.generation);
-  const staging = new LocalDirectoryStore(stagingDir);
+  // Files flushed as they complete: the seal's flush of the tree then finds them on the volume.
+  const staging = new LocalDirectoryStore(stagingDir, { flushWrites: true });
   await reuseFromLive(layout, staging, manifest);
   await checkFreeSpace(staging, manifest);
 

@@ -1,0 +1,283 @@
+// Writing a download to disk and its MD5, on worker threads. Hashing is the dearest step (MD5 runs
+// at about 700 MB/s per core and cannot be split within one file); on the main thread it
+// serialises with the network. The file writes go with it: dispatched from the main thread, each
+// 1 MiB write cost the main thread a threadpool hand-off and a promise, and it stalled on the
+// threadpool's lock while four pool threads, the hash workers and the server shared 2 cores
+// (260 ms of the agent's main thread in bench:hydrate, docs/hydration.md). A worker writes each
+// batch with one positional write, hashes it and hands the buffer back.
+// Each job lives on one worker of a small shared pool, so its batches are written and hashed in
+// order; the caller hands over whole batches (an ArrayBuffer moved, not copied) and waits only when
+// more than MAX_PENDING_BYTES are not done yet, so memory stays bounded.
+import * as crypto from "crypto";
+import * as fs from "fs";
+import { availableParallelism } from "os";
+import { promisify } from "util";
+import { Worker } from "worker_threads";
+import { TransientStoreError } from "./store";
+
+const MAX_PENDING_BYTES = 2 * 1024 * 1024;
+
+// Plain JavaScript, evaluated by the worker: no file to ship next to a bundled agent.
+const WORKER_SOURCE = `
+const { parentPort } = require("worker_threads");
+const crypto = require("crypto");
+const fs = require("fs");
+const jobs = new Map();
+function writeFully(fd, bytes, position) {
+  let done = 0;
+  while (done < bytes.length) {
+    const n = fs.writeSync(fd, bytes, done, bytes.length - done, position + done);
+    if (n === 0) throw Object.assign(new Error("The file system accepted no bytes."), { code: "EIO" });
+    done += n;
+  }
+}
+parentPort.on("message", (m) => {
+  if (m.kind === "update") {
+    let job = jobs.get(m.job);
+    if (!job) jobs.set(m.job, (job = { hash: crypto.createHash("md5"), error: false }));
+    const bytes = new Uint8Array(m.data, 0, m.length);
+    let error;
+    if (!job.error) {
+      try {
+        if (typeof m.fd === "number") writeFully(m.fd, bytes, m.position);
+        job.hash.update(bytes);
+      } catch (err) {
+        job.error = true;
+        error = { message: String(err && err.message), code: err && err.code, errno: err && err.errno, syscall: err && err.syscall };
+      }
+    }
+    // The buffer goes back to the caller's pool.
+    parentPort.postMessage({ kind: "done", job: m.job, data: m.data, length: m.length, error }, [m.data]);
+  } else if (m.kind === "digest") {
+    const job = jobs.get(m.job);
+    jobs.delete(m.job);
+    parentPort.postMessage({ kind: "digest", job: m.job, md5: (job ? job.hash : crypto.createHash("md5")).digest("hex") });
+  } else if (m.kind === "drop") {
+    jobs.delete(m.job);
+    parentPort.postMessage({ kind: "dropped", job: m.job });
+  }
+});
+`;
+
+interface WorkerFailure {
+  message: string;
+  code?: string;
+  errno?: number;
+  syscall?: string;
+}
+
+type Reply =
+  | { kind: "done"; job: number; data: ArrayBuffer; length: number; error?: WorkerFailure }
+  | { kind: "digest"; job: number; md5: string }
+  | { kind: "dropped"; job: number };
+
+/** Batch buffers, moved to a worker and back: reused, so that no batch costs fresh pages and GC. */
+export const BATCH_BYTES = 1024 * 1024;
+const spareBuffers: ArrayBuffer[] = [];
+const MAX_SPARE_BUFFERS = 64;
+
+export function takeBatchBuffer(): Buffer {
+  const spare = spareBuffers.pop();
+  return Buffer.from(spare ?? new ArrayBuffer(BATCH_BYTES));
+}
+
+function returnBatchBuffer(data: ArrayBuffer): void {
+  if (data.byteLength === BATCH_BYTES && spareBuffers.length < MAX_SPARE_BUFFERS) spareBuffers.push(data);
+}
+
+/** The worker's write error as the error fs would have thrown here (code, errno and syscall kept for the retry policy). */
+function writeError(failure: WorkerFailure): Error {
+  return Object.assign(new Error(failure.message), { code: failure.code, errno: failure.errno, syscall: failure.syscall });
+}
+
+interface JobState {
+  pending: number;
+  wake?: () => void;
+  /** Settles the job's last request (digest or drop). */
+  settle?: (md5?: string) => void;
+  fail: (err: Error) => void;
+}
+
+class WriteHashWorker {
+  readonly jobs = new Map<number, JobState>();
+  private readonly worker: Worker;
+  broken: Error | undefined;
+
+  constructor() {
+    // No inherited execArgv: the parent's preloads and loaders have no business in this worker.
+    // The role names it among the process's threads (tests stop it by that name).
+    this.worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [], workerData: { role: "tundra-md5" } });
+    this.worker.on("message", (reply: Reply) => {
+      if (reply.kind === "done") returnBatchBuffer(reply.data);
+      const job = this.jobs.get(reply.job);
+      if (!job) return;
+      if (reply.kind === "done") {
+        job.pending -= reply.length;
+        if (reply.error) job.fail(writeError(reply.error));
+        if (job.wake && job.pending <= MAX_PENDING_BYTES) {
+          const wake = job.wake;
+          job.wake = undefined;
+          wake();
+        }
+      } else {
+        this.finish(reply.job);
+        job.settle?.(reply.kind === "digest" ? reply.md5 : undefined);
+      }
+    });
+    // Transient for the engine: the copy is retried, and runs on this thread if no worker is left.
+    this.worker.on("error", (err) => this.breakDown(new TransientStoreError(`The MD5 worker thread failed: ${err.message}`, undefined, { cause: err })));
+    this.worker.on("exit", (code) => this.breakDown(new TransientStoreError(`The MD5 worker thread exited (code ${code}).`)));
+    // Listeners ref the worker's port; it keeps the process alive only while a job is open.
+    this.worker.unref();
+  }
+
+  private breakDown(err: Error): void {
+    this.broken ??= err;
+    for (const [id, job] of [...this.jobs]) {
+      this.finish(id);
+      job.fail(err);
+    }
+  }
+
+  start(id: number, job: JobState): void {
+    if (this.jobs.size === 0) this.worker.ref();
+    this.jobs.set(id, job);
+  }
+
+  finish(id: number): void {
+    if (this.jobs.delete(id) && this.jobs.size === 0) this.worker.unref();
+  }
+
+  post(message: object, transfer?: ArrayBuffer[]): void {
+    this.worker.postMessage(message, transfer);
+  }
+}
+
+let pool: WriteHashWorker[] | undefined;
+let nextJob = 0;
+
+/** A worker with the fewest open jobs, or undefined when none can run (the caller works inline). */
+function pickWorker(): WriteHashWorker | undefined {
+  pool ??= Array.from({ length: Math.max(1, Math.min(4, availableParallelism())) }, () => new WriteHashWorker());
+  const healthy = pool.filter((w) => !w.broken);
+  if (healthy.length === 0) return undefined;
+  return healthy.reduce((best, w) => (w.jobs.size < best.jobs.size ? w : best));
+}
+
+/** Where a job's batches go, one after another: an open file descriptor and the offset of the first batch. */
+export interface WriteTarget {
+  fd: number;
+  position: number;
+}
+
+/**
+ * An MD5 fed batch by batch, each batch first written to the target when there is one. `digest`
+ * ends it once every batch is written and hashed. `discard` abandons it and resolves once no write
+ * of it is pending, so the caller may close the file then (a later write could hit a reused fd).
+ */
+export interface Md5Job {
+  update(batch: Buffer, length: number): Promise<void>;
+  digest(): Promise<string>;
+  discard(): Promise<void>;
+}
+
+const writeFd = promisify(fs.write);
+
+/** On this thread: the fallback when no worker can run. */
+function inlineJob(target: WriteTarget | undefined): Md5Job {
+  const hash = crypto.createHash("md5");
+  let position = target?.position ?? 0;
+  return {
+    update: async (batch, length) => {
+      if (target) {
+        for (let done = 0; done < length;) {
+          const { bytesWritten: n } = await writeFd(target.fd, batch, done, length - done, position + done);
+          if (n === 0) throw Object.assign(new Error("The file system accepted no bytes."), { code: "EIO" });
+          done += n;
+        }
+        position += length;
+      }
+      hash.update(batch.subarray(0, length));
+      returnBatchBuffer(batch.buffer as ArrayBuffer);
+    },
+    digest: async () => hash.digest("hex"),
+    discard: async () => undefined,
+  };
+}
+
+/** On a worker thread when the pool can run one; on this thread otherwise (a worker that died fails only its open jobs). */
+export function startMd5(target?: WriteTarget): Md5Job {
+  const worker = pickWorker();
+  return worker ? new WorkerJob(worker, target) : inlineJob(target);
+}
+
+/** One job on a worker thread. Feed it in order; `digest` ends it. */
+class WorkerJob implements Md5Job {
+  private readonly id = nextJob++;
+  private readonly state: JobState;
+  private failure: Error | undefined;
+  private ended = false;
+  private position: number;
+
+  constructor(private readonly worker: WriteHashWorker, private readonly target: WriteTarget | undefined) {
+    this.position = target?.position ?? 0;
+    this.state = { pending: 0, fail: (err) => this.fail(err) };
+    this.worker.start(this.id, this.state);
+  }
+
+  private fail(err: Error): void {
+    this.failure ??= err;
+    const wake = this.state.wake;
+    this.state.wake = undefined;
+    wake?.();
+  }
+
+  /**
+   * Hands over the first `length` bytes of a buffer from takeBatchBuffer() (it is detached: do not
+   * use it afterwards); resolves when the backlog allows more.
+   */
+  async update(batch: Buffer, length: number): Promise<void> {
+    if (this.failure) throw this.failure;
+    if (this.ended) throw new Error("MD5 already digested.");
+    // Moving a slice of Node's shared buffer pool would wipe the other buffers in it.
+    if (batch.byteOffset !== 0 || batch.buffer.byteLength !== batch.byteLength) throw new Error("Md5Job.update takes whole buffers from takeBatchBuffer().");
+    this.state.pending += length;
+    const data = batch.buffer as ArrayBuffer;
+    this.worker.post({ kind: "update", job: this.id, data, length, fd: this.target?.fd, position: this.position }, [data]);
+    this.position += length;
+    if (this.state.pending > MAX_PENDING_BYTES) {
+      await new Promise<void>((resolve) => (this.state.wake = resolve));
+      if (this.failure) throw this.failure;
+    }
+  }
+
+  digest(): Promise<string> {
+    if (this.failure) return this.discard().then(() => Promise.reject(this.failure));
+    this.ended = true;
+    return this.settled("digest").then((md5) => {
+      // A write that failed after the last update was handed over.
+      if (this.failure) throw this.failure;
+      return md5!;
+    });
+  }
+
+  /** Abandons the job (after a failure); resolves when the worker will write nothing more for it. */
+  async discard(): Promise<void> {
+    if (this.ended) return;
+    this.ended = true;
+    await this.settled("drop").catch(() => undefined);
+  }
+
+  /** Sends the job's last request; the worker answers it after every batch before it. */
+  private settled(kind: "digest" | "drop"): Promise<string | undefined> {
+    if (!this.worker.jobs.has(this.id)) return Promise.reject(this.failure ?? new Error("The MD5 job has ended."));
+    return new Promise<string | undefined>((resolve, reject) => {
+      this.state.settle = resolve;
+      this.state.fail = (err) => {
+        this.fail(err);
+        reject(err);
+      };
+      this.worker.post({ kind, job: this.id });
+    });
+  }
+}
