@@ -7,9 +7,12 @@
 //     into a local data root: staging, MD5 of every file, verification pass, atomic switch;
 //   - rclone: `rclone copy` from s3rver (its own process) holding the same data into a local
 //     directory (rclone checks the MD5 of what it downloads against the ETag).
-// Alternating rounds (BENCH_ROUNDS, default 4; the agent and rclone swap order each round), best of each. Before each measured step the page
-// cache's dirty pages are flushed (`sync`), so that no step pays for the previous step's writeback
-// (without it rclone's figure swung from 261 to 476 MB/s with its system time, 0.3 to 1.9 s).
+// Alternating rounds (BENCH_ROUNDS, default 4; the agent and rclone swap order each round), best of
+// each. Before each measured step the guest's memory is primed (support.ts: this VM hands freed
+// memory back to its host, and writing into it again cost the agent 1.3 s more system time than
+// rclone) and the page cache's dirty pages are flushed (`sync`), so that no step pays for the
+// previous step's writeback (without it rclone's figure swung from 261 to 476 MB/s with its
+// system time, 0.3 to 1.9 s).
 // Prints one line per figure and a JSON summary line. BENCH_SCALE (default 1) scales the data set.
 import { execFile, execFileSync, spawn } from "child_process";
 import * as crypto from "crypto";
@@ -28,7 +31,7 @@ import { makeOciTestAuth } from "../support/oci-signature";
 import { OciObjectStorageServer } from "../support/oci-objectstorage-server";
 import { startS3rver, S3RVER_CREDENTIALS } from "../support/s3rver";
 import { writeOciConfigFile } from "../support/store-helpers";
-import { line, quietOciSdkWarnings, timed } from "./support";
+import { line, primeGuestMemory, quietOciSdkWarnings, timed } from "./support";
 
 const execFileAsync = promisify(execFile);
 const MiB = 1024 * 1024;
@@ -157,13 +160,14 @@ async function main(): Promise<void> {
     let rawMBps = 0;
     let agentMBps = 0;
     let rcloneMBps = 0;
+    // Each step starts on equal terms: memory the guest has touched (primeGuestMemory says why;
+    // twice the data set covers the step's page cache and its processes' heaps), no dirty pages.
     const flushed = <T>(step: () => Promise<T>): Promise<T> => {
+      primeGuestMemory(dir, 2 * data.bytes + 256 * MiB);
       execFileSync("sync");
       return step();
     };
-    // The agent and rclone swap places every round, so that neither always runs in the same
-    // position: on this VM the kernel time of the same 537 MB of page-cache writes depends on what
-    // ran just before (0.4 to 1.4 s of system time measured for the same copy).
+    // The agent and rclone swap places every round, so that neither always runs in the same position.
     const agentStep = async (round: number) => (agentMBps = Math.max(agentMBps, await flushed(() => agentRound(round))));
     const rcloneStep = async (round: number) => (rcloneMBps = Math.max(rcloneMBps, await flushed(() => rcloneRound(round))));
     for (let round = 0; round < ROUNDS; round++) {
