@@ -14,7 +14,7 @@
 // previous step's writeback (without it rclone's figure swung from 261 to 476 MB/s with its
 // system time, 0.3 to 1.9 s).
 // Prints one line per figure and a JSON summary line. BENCH_SCALE (default 1) scales the data set.
-import { execFile, execFileSync, spawn } from "child_process";
+import { execFile, spawn } from "child_process";
 import * as crypto from "crypto";
 import * as fsp from "fs/promises";
 import * as os from "os";
@@ -162,9 +162,9 @@ async function main(): Promise<void> {
     let rcloneMBps = 0;
     // Each step starts on equal terms: memory the guest has touched (primeGuestMemory says why;
     // twice the data set covers the step's page cache and its processes' heaps), no dirty pages.
-    const flushed = <T>(step: () => Promise<T>): Promise<T> => {
-      primeGuestMemory(dir, 2 * data.bytes + 256 * MiB);
-      execFileSync("sync");
+    const flushed = async <T>(step: () => Promise<T>): Promise<T> => {
+      await primeGuestMemory(dir, 2 * data.bytes + 256 * MiB);
+      await execFileAsync("sync");
       return step();
     };
     // The agent and rclone swap places every round, so that neither always runs in the same position.

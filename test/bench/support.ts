@@ -1,7 +1,7 @@
 // Small helpers shared by the benchmarks: aligned output lines, timing, silencing the OCI SDK's
 // per-call console warnings (the engine retries itself; they would drown the figures), and
 // readying the guest's memory before a measured step.
-import * as fs from "fs";
+import * as fsp from "fs/promises";
 import * as path from "path";
 
 export function quietOciSdkWarnings(): void {
@@ -29,15 +29,17 @@ export async function timed<T>(fn: () => Promise<T>): Promise<{ seconds: number;
  * kernel about 2 s per GB: `dd` of 512 MB took 0.97-1.44 s of system time into returned memory and
  * 0.09 s into just-freed memory. Without this, which step paid it depended on what ran before it
  * (the agent's system time was 1.7 s against 0.4-0.6 s primed, rclone's 0.3 s either way).
+ * Asynchronous on purpose: a step that blocked the event loop for seconds kept pooled keep-alive
+ * sockets past the server's idle limit, and the next request wrote into a closed one (EPIPE).
  */
-export function primeGuestMemory(dir: string, bytes: number): void {
+export async function primeGuestMemory(dir: string, bytes: number): Promise<void> {
   const scratch = path.join(dir, "prime-scratch");
   const block = Buffer.alloc(1024 * 1024);
-  const fd = fs.openSync(scratch, "w");
+  const file = await fsp.open(scratch, "w");
   try {
-    for (let written = 0; written < bytes; written += block.length) fs.writeSync(fd, block);
+    for (let written = 0; written < bytes; written += block.length) await file.write(block);
   } finally {
-    fs.closeSync(fd);
-    fs.rmSync(scratch, { force: true });
+    await file.close();
+    await fsp.rm(scratch, { force: true });
   }
 }
