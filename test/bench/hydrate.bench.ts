@@ -3,7 +3,7 @@
 // else while it is measured; every client is a process of its own:
 //   - the limit: raw GET-only throughput of the OCI test server (raw-get.ts: bodies drained,
 //     nothing written, nothing hashed), at the agent's concurrency;
-//   - the agent: the bundled node agent (--once) loading the generation from the OCI test server
+//   - the agent: the bundled node agent (--once, with the unit's Node flags) loading the generation from the OCI test server
 //     into a local data root: staging, MD5 of every file, verification pass, atomic switch;
 //   - rclone: `rclone copy` from s3rver (its own process) holding the same data into a local
 //     directory (rclone checks the MD5 of what it downloads against the ETag).
@@ -23,6 +23,7 @@ import { promisify } from "util";
 import { CONTROL_KEYS, receiptSchema } from "../../components/hydration/control";
 import { getJson, putJson } from "../../components/hydration/control-io";
 import { buildAgentBundle } from "../../components/hydration/agent/bundle";
+import { AGENT_NODE_FLAGS } from "../../components/hydration/userdata";
 import { manifestForGeneration } from "../../components/hydration/manifest";
 import { LocalDirectoryStore, sync } from "../../components/transfer";
 import { OciStore } from "../../components/transfer/oci-store";
@@ -133,7 +134,7 @@ async function main(): Promise<void> {
       await putJson(ociControl, CONTROL_KEYS.desired, {
         schemaVersion: 1, generation, prefix: PREFIX, requestId: crypto.randomUUID(), requestedAt: new Date().toISOString(), nodes: [node], concurrency: CONCURRENCY,
       });
-      const run = await timed(() => runProcess([agentScript, "--config", agentConfig, "--once"]));
+      const run = await timed(() => runProcess([...AGENT_NODE_FLAGS, agentScript, "--config", agentConfig, "--once"]));
       const receipt = (await getJson(ociControl, CONTROL_KEYS.receipt(node), receiptSchema))!;
       if (receipt.status !== "ok" || receipt.verifiedDigest !== generation) throw new Error(`agent did not load the generation: ${JSON.stringify(receipt)}`);
       const mbps = receipt.bytes / MB / (receipt.durationMs / 1000);
