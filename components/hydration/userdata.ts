@@ -27,8 +27,8 @@ export const AGENT_INSTALL_DIR = "/opt/tundra-hydration";
  * Node flags the unit starts the agent with. The agent loads a generation beside a node that is
  * serving the live one, so its total CPU matters more than GC parallelism: with V8's GC kept on
  * the main thread the agent used 0.15-0.3 s less CPU per 537 MB in bench:hydrate (its background
- * GC threads had used 0.3-0.57 s, marking after the 64 KiB socket buffers), and loaded faster
- * (mean of 12 runs 347 MB/s against 323 without).
+ * GC threads had used 0.3-0.57 s, marking after the 64 KiB socket buffers), and it was no slower:
+ * median 305 MB/s against 289 without, 5 alternating rounds each in one run.
  */
 export const AGENT_NODE_FLAGS = ["--single-threaded-gc"];
 export const AGENT_UNIT = "tundra-hydration-agent.service";
