@@ -46,13 +46,21 @@ export class HydrationError extends Error {
   }
 }
 
-/** Hard-links files whose content the live generation already holds (same size and MD5 or source identity). */
-async function reuseFromLive(layout: GenerationLayout, staging: LocalDirectoryStore, manifest: Manifest): Promise<void> {
+/** Files already in the staging directory (left by a killed run) and their sizes. */
+async function stagedFiles(staging: LocalDirectoryStore): Promise<Map<string, number>> {
+  const present = new Map<string, number>();
+  for await (const info of staging.list()) present.set(info.key, info.size);
+  return present;
+}
+
+/**
+ * Hard-links files whose content the live generation already holds (same size and MD5 or source
+ * identity) and adds them to `present`.
+ */
+async function reuseFromLive(layout: GenerationLayout, staging: LocalDirectoryStore, manifest: Manifest, present: Map<string, number>): Promise<void> {
   const live = await layout.live();
   if (!live || live === manifest.generation) return;
   const liveStore = new LocalDirectoryStore(layout.dir(live));
-  const present = new Set<string>();
-  for await (const info of staging.list()) present.add(info.key);
   const limit = pLimit(16);
   await Promise.all(manifest.entries.filter((e) => !present.has(e.key)).map((entry) => limit(async () => {
     const old = await liveStore.head(entry.key);
@@ -63,6 +71,7 @@ async function reuseFromLive(layout: GenerationLayout, staging: LocalDirectorySt
     await fsp.mkdir(path.dirname(target), { recursive: true });
     await fsp.link(liveStore.filePath(entry.key), target);
     await staging.writeSidecar(entry.key, old.md5, old.metadata);
+    present.set(entry.key, entry.size);
   })));
 }
 
@@ -107,10 +116,10 @@ async function verifyStaging(staging: LocalDirectoryStore, manifest: Manifest): 
 }
 
 /** Fails before downloading when the data volume cannot hold what is still missing. */
-async function checkFreeSpace(staging: LocalDirectoryStore, manifest: Manifest): Promise<void> {
-  let present = 0;
-  for await (const info of staging.list()) present += info.size;
-  const needed = manifest.bytes - present;
+async function checkFreeSpace(staging: LocalDirectoryStore, manifest: Manifest, present: Map<string, number>): Promise<void> {
+  let presentBytes = 0;
+  for (const size of present.values()) presentBytes += size;
+  const needed = manifest.bytes - presentBytes;
   const dir = staging.root;
   const stats = await fsp.statfs(dir);
   const free = stats.bavail * stats.bsize;
@@ -149,8 +158,10 @@ export async function hydrateGeneration(opts: HydrateOptions): Promise<Hydration
   const stagingDir = await layout.prepareStaging(manifest.generation);
   // Files flushed as they complete: the seal's flush of the tree then finds them on the volume.
   const staging = new LocalDirectoryStore(stagingDir, { flushWrites: true });
-  await reuseFromLive(layout, staging, manifest);
-  await checkFreeSpace(staging, manifest);
+  // One listing serves both; the engine's plan lists again, after the hard links.
+  const present = await stagedFiles(staging);
+  await reuseFromLive(layout, staging, manifest, present);
+  await checkFreeSpace(staging, manifest, present);
 
   const onEvent = (event: SyncEvent) => {
     if (event.type === "plan") {
