@@ -6,7 +6,7 @@ import { Readable } from "stream";
 import { describe, expect, it } from "vitest";
 import { writeBodyToFile } from "../components/transfer/file-writer";
 import { isTransient } from "../components/transfer/retry";
-import { startMd5 } from "../components/transfer/write-hash-workers";
+import { startWriteHashJob } from "../components/transfer/write-hash-workers";
 import { useTempDir } from "./support/temp-dir";
 
 const MiB = 1024 * 1024;
@@ -65,7 +65,7 @@ describe("file writer: batched positional writes, MD5 on worker threads", () => 
     })());
     await expect(writeBodyToFile(failing, handle).finally(() => handle.close())).rejects.toThrow("connection reset by peer");
     // The pool still works afterwards.
-    const h = startMd5();
+    const h = startWriteHashJob();
     const data = Buffer.from(new ArrayBuffer(1024 * 1024));
     data.fill(7);
     const expected = md5(data);
@@ -122,9 +122,9 @@ describe("file writer: batched positional writes, MD5 on worker threads", () => 
   });
 
   it("where worker threads die, the job they held fails as transient and later jobs hash on the main thread", async () => {
-    // A preload that ends the MD5 worker threads at birth (NODE_OPTIONS reaches workers; tsx's own loader thread is spared).
+    // A preload that ends the write-and-hash worker threads at birth (NODE_OPTIONS reaches workers; tsx's own loader thread is spared).
     const killer = path.join(tmp(), "kill-workers.cjs");
-    await fsp.writeFile(killer, `const wt = require("worker_threads"); if (!wt.isMainThread && wt.workerData && wt.workerData.role === "tundra-md5") process.exit(3);`);
+    await fsp.writeFile(killer, `const wt = require("worker_threads"); if (!wt.isMainThread && wt.workerData && wt.workerData.role === "tundra-write-hash") process.exit(3);`);
     const script = `
       const fsp = require("fs/promises");
       const { Readable } = require("stream");
@@ -146,7 +146,7 @@ describe("file writer: batched positional writes, MD5 on worker threads", () => 
     const out = JSON.parse(run.stdout.trim()) as { first: string; second: string };
     const expected = md5(Buffer.alloc(3 * MiB, 2));
     // The first job may have been handed to a worker before it died: then it fails, retryably.
-    expect([`ok ${expected}`, "failed transient=true The MD5 worker thread exited (code 3)."]).toContain(out.first);
+    expect([`ok ${expected}`, "failed transient=true The write-and-hash worker thread exited (code 3)."]).toContain(out.first);
     expect(out.second).toBe(expected);
   });
 });

@@ -4,7 +4,7 @@
 // and the disk and the hash take the others. On the main thread the MD5 alone took 0.74 s of the
 // bench's 537 MB (bench:hydrate profile, docs/hydration.md), serialised with the network.
 import type { FileHandle } from "fs/promises";
-import { BATCH_BYTES, startMd5, takeBatchBuffer } from "./write-hash-workers";
+import { BATCH_BYTES, startWriteHashJob, takeBatchBuffer } from "./write-hash-workers";
 
 export interface WrittenBody {
   bytes: number;
@@ -13,7 +13,7 @@ export interface WrittenBody {
 
 /** The file must stay open until this settles; when it rejects, nothing more is written to the file. */
 export async function writeBodyToFile(body: AsyncIterable<Buffer | Uint8Array | string>, file: FileHandle, start = 0): Promise<WrittenBody> {
-  const job = startMd5({ fd: file.fd, position: start });
+  const job = startWriteHashJob({ fd: file.fd, position: start });
   let bytes = 0;
   let batch: Buffer | undefined;
   let batchBytes = 0;

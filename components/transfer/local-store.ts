@@ -61,10 +61,16 @@ export class LocalDirectoryStore implements ObjectStore {
     this.multipart = new LocalMultipart(this);
   }
 
-  /** Flushes a complete file before it is renamed into place, when the store was asked to. */
-  async flushData(handle: FileHandle, file: string): Promise<void> {
+  /** Flushes a complete file before it is renamed into place, when the store was asked to (opening it when no handle is given). */
+  async flushData(file: string, handle?: FileHandle): Promise<void> {
     const flush = this.options.flushWrites;
-    if (flush) await (flush === true ? handle.datasync() : flush(handle, file));
+    if (!flush) return;
+    const open = handle ?? (await fsp.open(file, "r"));
+    try {
+      await (flush === true ? open.datasync() : flush(open, file));
+    } finally {
+      if (!handle) await open.close();
+    }
   }
 
   filePath(key: string): string {
@@ -166,7 +172,7 @@ export class LocalDirectoryStore implements ObjectStore {
       const handle = await fsp.open(tmp, "w");
       try {
         written = await writeBodyToFile(body, handle);
-        await this.flushData(handle, tmp);
+        await this.flushData(tmp, handle);
       } finally {
         await handle.close();
       }
@@ -260,12 +266,7 @@ class LocalMultipart implements MultipartApi {
     const stat = await fsp.stat(data);
     if (stat.size !== expected) throw new Error(`${key}: assembled ${stat.size} bytes, the parts add up to ${expected}.`);
     const file = this.store.filePath(key);
-    const handle = await fsp.open(data, "r");
-    try {
-      await this.store.flushData(handle, data);
-    } finally {
-      await handle.close();
-    }
+    await this.store.flushData(data);
     await fsp.mkdir(path.dirname(file), { recursive: true });
     await fsp.rename(data, file);
     await fsp.rm(path.join(this.store.uploadsDir(), `${uploadId}.json`), { force: true });

@@ -106,7 +106,7 @@ class WriteHashWorker {
   constructor() {
     // No inherited execArgv: the parent's preloads and loaders have no business in this worker.
     // The role names it among the process's threads (tests stop it by that name).
-    this.worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [], workerData: { role: "tundra-md5" } });
+    this.worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [], workerData: { role: "tundra-write-hash" } });
     this.worker.on("message", (reply: Reply) => {
       if (reply.kind === "done") returnBatchBuffer(reply.data);
       const job = this.jobs.get(reply.job);
@@ -125,8 +125,8 @@ class WriteHashWorker {
       }
     });
     // Transient for the engine: the copy is retried, and runs on this thread if no worker is left.
-    this.worker.on("error", (err) => this.breakDown(new TransientStoreError(`The MD5 worker thread failed: ${err.message}`, undefined, { cause: err })));
-    this.worker.on("exit", (code) => this.breakDown(new TransientStoreError(`The MD5 worker thread exited (code ${code}).`)));
+    this.worker.on("error", (err) => this.breakDown(new TransientStoreError(`The write-and-hash worker thread failed: ${err.message}`, undefined, { cause: err })));
+    this.worker.on("exit", (code) => this.breakDown(new TransientStoreError(`The write-and-hash worker thread exited (code ${code}).`)));
     // Listeners ref the worker's port; it keeps the process alive only while a job is open.
     this.worker.unref();
   }
@@ -175,7 +175,7 @@ export interface WriteTarget {
  * ends it once every batch is written and hashed. `discard` abandons it and resolves once no write
  * of it is pending, so the caller may close the file then (a later write could hit a reused fd).
  */
-export interface Md5Job {
+export interface WriteHashJob {
   update(batch: Buffer, length: number): Promise<void>;
   digest(): Promise<string>;
   discard(): Promise<void>;
@@ -184,7 +184,7 @@ export interface Md5Job {
 const writeFd = promisify(fs.write);
 
 /** On this thread: the fallback when no worker can run. */
-function inlineJob(target: WriteTarget | undefined): Md5Job {
+function inlineJob(target: WriteTarget | undefined): WriteHashJob {
   const hash = crypto.createHash("md5");
   let position = target?.position ?? 0;
   return {
@@ -206,13 +206,13 @@ function inlineJob(target: WriteTarget | undefined): Md5Job {
 }
 
 /** On a worker thread when the pool can run one; on this thread otherwise (a worker that died fails only its open jobs). */
-export function startMd5(target?: WriteTarget): Md5Job {
+export function startWriteHashJob(target?: WriteTarget): WriteHashJob {
   const worker = pickWorker();
   return worker ? new WorkerJob(worker, target) : inlineJob(target);
 }
 
 /** One job on a worker thread. Feed it in order; `digest` ends it. */
-class WorkerJob implements Md5Job {
+class WorkerJob implements WriteHashJob {
   private readonly id = nextJob++;
   private readonly state: JobState;
   private failure: Error | undefined;
@@ -238,9 +238,9 @@ class WorkerJob implements Md5Job {
    */
   async update(batch: Buffer, length: number): Promise<void> {
     if (this.failure) throw this.failure;
-    if (this.ended) throw new Error("MD5 already digested.");
+    if (this.ended) throw new Error("The write-and-hash job has already ended.");
     // Moving a slice of Node's shared buffer pool would wipe the other buffers in it.
-    if (batch.byteOffset !== 0 || batch.buffer.byteLength !== batch.byteLength) throw new Error("Md5Job.update takes whole buffers from takeBatchBuffer().");
+    if (batch.byteOffset !== 0 || batch.buffer.byteLength !== batch.byteLength) throw new Error("WriteHashJob.update takes whole buffers from takeBatchBuffer().");
     this.state.pending += length;
     const data = batch.buffer as ArrayBuffer;
     this.worker.post({ kind: "update", job: this.id, data, length, fd: this.target?.fd, position: this.position }, [data]);
@@ -270,7 +270,7 @@ class WorkerJob implements Md5Job {
 
   /** Sends the job's last request; the worker answers it after every batch before it. */
   private settled(kind: "digest" | "drop"): Promise<string | undefined> {
-    if (!this.worker.jobs.has(this.id)) return Promise.reject(this.failure ?? new Error("The MD5 job has ended."));
+    if (!this.worker.jobs.has(this.id)) return Promise.reject(this.failure ?? new Error("The write-and-hash job has ended."));
     return new Promise<string | undefined>((resolve, reject) => {
       this.state.settle = resolve;
       this.state.fail = (err) => {

@@ -3,8 +3,9 @@
 // else while it is measured; every client is a process of its own:
 //   - the limit: raw GET-only throughput of the OCI test server (raw-get.ts: bodies drained,
 //     nothing written, nothing hashed), at the agent's concurrency;
-//   - the agent: the bundled node agent (--once, with the unit's Node flags) loading the generation from the OCI test server
-//     into a local data root: staging, MD5 of every file, verification pass, atomic switch;
+//   - the agent: the bundled node agent (--once, with the unit's Node flags) loading the generation
+//     from the OCI test server into a local data root: staging, MD5 of every file, verification
+//     pass, flush, atomic switch;
 //   - rclone: `rclone copy` from s3rver (its own process) holding the same data into a local
 //     directory (rclone checks the MD5 of what it downloads against the ETag).
 // Alternating rounds (BENCH_ROUNDS, default 4; the agent and rclone swap order each round), best of

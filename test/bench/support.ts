@@ -29,8 +29,6 @@ export async function timed<T>(fn: () => Promise<T>): Promise<{ seconds: number;
  * kernel about 2 s per GB: `dd` of 512 MB took 0.97-1.44 s of system time into returned memory and
  * 0.09 s into just-freed memory. Without this, which step paid it depended on what ran before it
  * (the agent's system time was 1.7 s against 0.4-0.6 s primed, rclone's 0.3 s either way).
- * Asynchronous on purpose: a step that blocked the event loop for seconds kept pooled keep-alive
- * sockets past the server's idle limit, and the next request wrote into a closed one (EPIPE).
  */
 export async function primeGuestMemory(dir: string, bytes: number): Promise<void> {
   const scratch = path.join(dir, "prime-scratch");
