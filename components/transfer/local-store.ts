@@ -6,10 +6,10 @@
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as fsp from "fs/promises";
-import type { FileHandle } from "fs/promises";
 import * as path from "path";
 import type { Readable } from "stream";
 import { writeBodyToFile, type WrittenBody } from "./file-writer";
+import { fsyncPath } from "./fsync";
 import { compareKeys, ContentMd5MismatchError, multipartChecksum, TransientStoreError } from "./store";
 import type { ByteRange, CompleteResult, MultipartApi, ObjectHead, ObjectInfo, ObjectStore, OpenUpload, PutOptions, PutResult, UploadedPart } from "./store";
 
@@ -32,8 +32,8 @@ interface UploadRecord {
   metadata: Record<string, string>;
 }
 
-/** Flushes one complete file's data to its volume (default: fdatasync); `file` names it, at its temporary path. */
-export type DataFlusher = (handle: FileHandle, file: string) => Promise<void>;
+/** Flushes one complete file's data to its volume (default: fdatasync), given its temporary path. */
+export type DataFlusher = (file: string) => Promise<void>;
 
 function assertSafeKey(key: string): void {
   const parts = key.split("/");
@@ -61,16 +61,10 @@ export class LocalDirectoryStore implements ObjectStore {
     this.multipart = new LocalMultipart(this);
   }
 
-  /** Flushes a complete file before it is renamed into place, when the store was asked to (opening it when no handle is given). */
-  async flushData(file: string, handle?: FileHandle): Promise<void> {
+  /** Flushes a complete file before it is renamed into place, when the store was asked to. */
+  async flushData(file: string): Promise<void> {
     const flush = this.options.flushWrites;
-    if (!flush) return;
-    const open = handle ?? (await fsp.open(file, "r"));
-    try {
-      await (flush === true ? open.datasync() : flush(open, file));
-    } finally {
-      if (!handle) await open.close();
-    }
+    if (flush) await (flush === true ? fsyncPath(file, true) : flush(file));
   }
 
   filePath(key: string): string {
@@ -172,12 +166,12 @@ export class LocalDirectoryStore implements ObjectStore {
       const handle = await fsp.open(tmp, "w");
       try {
         written = await writeBodyToFile(body, handle);
-        await this.flushData(tmp, handle);
       } finally {
         await handle.close();
       }
       if (written.bytes !== opts.size) throw new Error(`${key}: received ${written.bytes} bytes, expected ${opts.size}.`);
       if (written.md5 !== opts.md5.toLowerCase()) throw new ContentMd5MismatchError(`${key}: content MD5 ${written.md5} does not match the expected ${opts.md5}.`, written.md5);
+      await this.flushData(tmp);
       await fsp.rename(tmp, file);
     } catch (err) {
       body.destroy();

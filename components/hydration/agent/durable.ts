@@ -7,20 +7,12 @@ import type { Dirent } from "fs";
 import * as fsp from "fs/promises";
 import * as path from "path";
 import pLimit from "p-limit";
+import { fsyncPath } from "../../transfer/fsync";
 
 export interface Flusher {
   /** fsync(2) of one file's data (or of a directory's entries). */
   file(file: string): Promise<void>;
   directory(dir: string): Promise<void>;
-}
-
-async function fsyncPath(target: string, data: boolean): Promise<void> {
-  const handle = await fsp.open(target, "r");
-  try {
-    await (data ? handle.datasync() : handle.sync());
-  } finally {
-    await handle.close();
-  }
 }
 
 export const fsyncFlusher: Flusher = {
