@@ -1,14 +1,16 @@
 // Object bodies (GetObject, PutObject, UploadPart) over node:http(s) instead of the SDK's fetch.
-// Each request is composed and signed by the SDK itself (EndpointBuilder, composeRequest,
-// DefaultRequestSigner: the same endpoint, URL encoding and signature as ObjectStorageClient, with
-// instance principals and session tokens, and upload bodies left out of the signature as the SDK
-// leaves them out); only the transport differs. Why: the SDK's fetch hands bodies over as WHATWG
+// Each request is composed by the SDK itself (EndpointBuilder, composeRequest: the same endpoint
+// and URL encoding as ObjectStorageClient) and carries the SDK's signature, with instance
+// principals and session tokens, and upload bodies left out of it as the SDK leaves them out
+// (oci-signer.ts: the same bytes as DefaultRequestSigner, the key parsed once); only the transport
+// differs. Why: the SDK's fetch hands bodies over as WHATWG
 // streams through undici, and bridging them to and from Node streams cost more CPU than the MD5
 // of the bytes (bench:hydrate, docs/hydration.md). Errors become the SDK's own OciError.
 import * as http from "http";
 import * as https from "https";
 import type * as ociCommon from "oci-common";
 import { pipeline, type Readable } from "stream";
+import type { BodyRequestSigner } from "./oci-signer";
 
 /** Socket inactivity limit: an answer that stalls this long fails (and is retried), never hangs. */
 const IDLE_TIMEOUT_MS = 60_000;
@@ -25,7 +27,7 @@ const agents = {
 export interface ObjectRequest {
   /** The client's endpoint (client.endpoint; may hold the SDK's option templates). */
   endpoint: string;
-  signer: ociCommon.DefaultRequestSigner;
+  signer: BodyRequestSigner;
   method: "GET" | "PUT";
   /** The API path template, e.g. "/n/{namespaceName}/b/{bucketName}/o/{objectName}". */
   path: string;
@@ -85,8 +87,9 @@ export async function sendObjectRequest(req: ObjectRequest): Promise<http.Incomi
   });
   // Set here, not in headerParams: composeRequest drops a zero, and an empty upload needs it.
   if (req.body) request.headers.set("content-length", String(req.body.contentLength));
-  // Upload bodies are not part of an Object Storage signature (the SDK signs uploads the same way).
-  await req.signer.signHttpRequest(request, req.body !== undefined);
+  // Upload bodies are not part of an Object Storage signature (the SDK signs uploads the same way);
+  // a GET has none.
+  await req.signer.signHttpRequest(request, true);
   const url = new URL(request.uri);
   const agent = agents[url.protocol as keyof typeof agents];
   if (!agent) throw new Error(`Object Storage endpoint ${request.uri} is neither http nor https.`);

@@ -13,6 +13,7 @@ import type { Readable } from "stream";
 import type * as ociCommon from "oci-common";
 import type * as ociObjectStorage from "oci-objectstorage";
 import { header, headersAfterBody, sendObjectRequest, type ObjectRequest } from "./oci-http";
+import { KeyCachingRequestSigner } from "./oci-signer";
 import {
   isPlainMd5Hex, joinKey, md5Base64ToHex, md5HexToBase64, normalisePrefix, SOURCE_METADATA, TransientStoreError,
   type ByteRange, type CompleteResult, type MultipartApi, type ObjectHead, type ObjectInfo, type ObjectStore, type OpenUpload, type PutOptions, type PutResult, type UploadedPart,
@@ -84,7 +85,7 @@ export class OciStore implements ObjectStore {
   /** PutObject answers opc-content-md5, the MD5 of what the service stored. */
   readonly reportsStoredMd5 = true;
   private readonly prefix: string;
-  private sdkPromise: Promise<{ client: ociObjectStorage.ObjectStorageClient; signer: ociCommon.DefaultRequestSigner }> | undefined;
+  private sdkPromise: Promise<{ client: ociObjectStorage.ObjectStorageClient; signer: KeyCachingRequestSigner }> | undefined;
   private namespacePromise: Promise<string> | undefined;
 
   constructor(private readonly options: OciStoreOptions) {
@@ -102,12 +103,12 @@ export class OciStore implements ObjectStore {
   }
 
   /** The client and, for the bodies fetched over node:http(s), a signer over the same identity. */
-  private sdk(): Promise<{ client: ociObjectStorage.ObjectStorageClient; signer: ociCommon.DefaultRequestSigner }> {
+  private sdk(): Promise<{ client: ociObjectStorage.ObjectStorageClient; signer: KeyCachingRequestSigner }> {
     this.sdkPromise ??= (async () => {
       const common: typeof ociCommon = require("oci-common");
       const os: typeof ociObjectStorage = require("oci-objectstorage");
       const provider = await authenticationProvider(this.options.auth ?? { kind: "instance-principal" });
-      const signer = new common.DefaultRequestSigner(provider);
+      const signer = new KeyCachingRequestSigner(provider);
       const client = new os.ObjectStorageClient(
         { authenticationDetailsProvider: provider },
         {
