@@ -2,7 +2,9 @@
 // on one data set, on 127.0.0.1. The OCI test server runs in this process, which does nothing
 // else while it is measured; every client is a process of its own:
 //   - the limit: raw GET-only throughput of the OCI test server (raw-get.ts: bodies drained,
-//     nothing written, nothing hashed), at the agent's concurrency;
+//     nothing written, nothing hashed), at the agent's concurrency, and the CPU it took; with the
+//     CPU of hashing and writing the data set from memory, the CPU ceiling: the most any verified
+//     load could reach on this machine;
 //   - the agent: the bundled node agent (--once, with the unit's Node flags) loading the generation
 //     from the OCI test server into a local data root: staging, MD5 of every file, verification
 //     pass, flush, atomic switch;
@@ -17,6 +19,7 @@
 // Prints one line per figure and a JSON summary line. BENCH_SCALE (default 1) scales the data set.
 import { execFile, spawn } from "child_process";
 import * as crypto from "crypto";
+import { writeFileSync } from "fs";
 import * as fsp from "fs/promises";
 import * as os from "os";
 import * as path from "path";
@@ -111,15 +114,44 @@ async function main(): Promise<void> {
       RCLONE_CONFIG_BENCH_FORCE_PATH_STYLE: "true",
     });
 
-    // 1. The limit: GET-only, bodies drained.
-    async function rawRound(): Promise<number> {
+    // 1. The limit: GET-only, bodies drained. Its CPU (the client's while it read, and the
+    // server's: this process serves and does nothing else meanwhile) feeds the ceiling below.
+    async function rawRound(): Promise<{ mbps: number; cpuSeconds: number }> {
+      const serverCpu = process.cpuUsage();
       const raw = JSON.parse(await runProcess(["--import", "tsx", path.join(__dirname, "raw-get.ts"), JSON.stringify({
         endpoint: oci.endpoint, namespace: "testns", bucket: BUCKET, prefix: PREFIX, ociConfigFile: ociConfig, concurrency: CONCURRENCY,
-      })])) as { bytes: number; seconds: number };
+      })])) as { bytes: number; seconds: number; cpuSeconds: number };
+      const served = process.cpuUsage(serverCpu);
       if (raw.bytes !== data.bytes) throw new Error(`raw GET read ${raw.bytes} bytes of ${data.bytes}`);
       const mbps = raw.bytes / MB / raw.seconds;
-      line("raw GET (OCI test server, limit)", `${mbps.toFixed(1)} MB/s  (${raw.seconds.toFixed(2)} s, concurrency ${CONCURRENCY})`);
-      return mbps;
+      const cpuSeconds = raw.cpuSeconds + (served.user + served.system) / 1e6;
+      line("raw GET (OCI test server, limit)", `${mbps.toFixed(1)} MB/s  (${raw.seconds.toFixed(2)} s, concurrency ${CONCURRENCY}; cpu s, client + server: ${cpuSeconds.toFixed(2)})`);
+      return { mbps, cpuSeconds };
+    }
+
+    // What every verified load must add to the raw GET's work: the MD5 of every byte and writing
+    // every byte into the page cache (measured here, in this process, from memory; the flush to
+    // disk is left out, so the ceiling is generous).
+    async function localWorkRound(): Promise<{ md5Seconds: number; writeSeconds: number }> {
+      const scratch = path.join(dir, "local-work");
+      await fsp.mkdir(scratch);
+      let md5Seconds = 0;
+      let writeSeconds = 0;
+      const files = (await fsp.readdir(source, { recursive: true, withFileTypes: true })).filter((e) => e.isFile());
+      for (const [i, entry] of files.entries()) {
+        const bytes = await fsp.readFile(path.join(entry.parentPath, entry.name));
+        let cpu = process.cpuUsage();
+        crypto.createHash("md5").update(bytes).digest("hex");
+        let used = process.cpuUsage(cpu);
+        md5Seconds += (used.user + used.system) / 1e6;
+        cpu = process.cpuUsage();
+        writeFileSync(path.join(scratch, `f${i}`), bytes);
+        used = process.cpuUsage(cpu);
+        writeSeconds += (used.user + used.system) / 1e6;
+      }
+      await fsp.rm(scratch, { recursive: true, force: true });
+      line("MD5 + page-cache writes, from memory", `${md5Seconds.toFixed(2)} + ${writeSeconds.toFixed(2)} cpu s`);
+      return { md5Seconds, writeSeconds };
     }
 
     // 2. The agent, as nodes run it: bundled script, own process, one poll, an empty data root.
@@ -160,6 +192,8 @@ async function main(): Promise<void> {
 
     // Alternating rounds, best of each: the machine is shared, a single run is at its mercy.
     let rawMBps = 0;
+    let rawCpuSeconds = Infinity;
+    let localCpuSeconds = Infinity;
     let agentMBps = 0;
     let rcloneMBps = 0;
     // Each step starts on equal terms: memory the guest has touched (primeGuestMemory says why;
@@ -173,10 +207,19 @@ async function main(): Promise<void> {
     const agentStep = async (round: number) => (agentMBps = Math.max(agentMBps, await flushed(() => agentRound(round))));
     const rcloneStep = async (round: number) => (rcloneMBps = Math.max(rcloneMBps, await flushed(() => rcloneRound(round))));
     for (let round = 0; round < ROUNDS; round++) {
-      rawMBps = Math.max(rawMBps, await flushed(rawRound));
+      const raw = await flushed(rawRound);
+      rawMBps = Math.max(rawMBps, raw.mbps);
+      rawCpuSeconds = Math.min(rawCpuSeconds, raw.cpuSeconds);
+      const local = await flushed(localWorkRound);
+      localCpuSeconds = Math.min(localCpuSeconds, local.md5Seconds + local.writeSeconds);
       for (const step of round % 2 === 0 ? [agentStep, rcloneStep] : [rcloneStep, agentStep]) await step(round);
     }
     line(`best of ${ROUNDS}`, `raw GET ${rawMBps.toFixed(1)}, agent ${agentMBps.toFixed(1)}, rclone ${rcloneMBps.toFixed(1)} MB/s`);
+    // The most any verified load could reach here: the raw GET's CPU (client and server) plus the
+    // MD5 and the writes, spread perfectly over every core (least of the rounds for each).
+    const cores = os.cpus().length;
+    const cpuCeilingMBps = data.bytes / MB / ((rawCpuSeconds + localCpuSeconds) / cores);
+    line("CPU ceiling on this machine", `${cpuCeilingMBps.toFixed(1)} MB/s = ${(cpuCeilingMBps / rawMBps).toFixed(2)} of the limit (data / ((raw GET + MD5 + writes cpu s) / ${cores} cores))`);
 
     const hundredGbMinutes = 100e3 / agentMBps / 60;
     line("100 GB at the agent's rate here", `${hundredGbMinutes.toFixed(1)} min (loopback, 2 shared cores)`);
@@ -189,6 +232,7 @@ async function main(): Promise<void> {
       rcloneMBps: +rcloneMBps.toFixed(1),
       rcloneRatio: +(agentMBps / rcloneMBps).toFixed(2),
       limitRatio: +(agentMBps / rawMBps).toFixed(2),
+      cpuCeilingLimitRatio: +(cpuCeilingMBps / rawMBps).toFixed(2),
       hundredGbMinutesHere: +hundredGbMinutes.toFixed(1),
       rounds: ROUNDS,
     })}\n`);

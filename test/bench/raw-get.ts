@@ -1,7 +1,7 @@
 // The limit for hydration benchmarks: GET every object under a prefix and drain the bodies (no
 // disk, no hashing), at a given concurrency, in its own process like the agent it is compared to.
 //   node --import tsx test/bench/raw-get.ts <json: {endpoint, namespace, bucket, prefix, ociConfigFile, concurrency}>
-// Prints {"bytes": N, "seconds": S}.
+// Prints {"bytes": N, "seconds": S, "cpuSeconds": C} (C: this process's CPU while it read).
 import pLimit from "p-limit";
 import { OciStore } from "../../components/transfer/oci-store";
 
@@ -12,12 +12,14 @@ async function main(): Promise<void> {
   for await (const info of store.list()) keys.push(info.key);
   const limit = pLimit(o.concurrency);
   const start = process.hrtime.bigint();
+  const cpuStart = process.cpuUsage();
   let bytes = 0;
   await Promise.all(keys.map((key) => limit(async () => {
     for await (const chunk of await store.get(key)) bytes += (chunk as Buffer).length;
   })));
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  process.stdout.write(`${JSON.stringify({ bytes, seconds })}\n`);
+  const cpu = process.cpuUsage(cpuStart);
+  process.stdout.write(`${JSON.stringify({ bytes, seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6 })}\n`);
 }
 
 main().catch((err) => {

@@ -1,7 +1,9 @@
 // Benchmark of the transfer engine (npm run bench:sync; not part of npm test). Side by side in one
 // run on one data set (many small objects and a few multipart-sized ones), servers in their own
 // processes on 127.0.0.1:
-//   - the limit: raw GET-only (s3rver) and PUT-only (s3rver, OCI test server) at the same concurrency;
+//   - the limit: raw GET-only (s3rver) and PUT-only (s3rver, OCI test server) at the same concurrency,
+//     with the CPU each took (client and server), from which the CPU ceiling: the most a copy could
+//     reach on this machine, doing the work of both at once spread over every core;
 //   - engine S3 -> S3 against `rclone copy --checksum` (s3rver to s3rver), alternating and swapping
 //     places each round (BENCH_ROUNDS, default 3), best of each;
 //   - engine S3 -> OCI test server (best of the rounds, as are the limits);
@@ -69,8 +71,12 @@ async function withCpu<T>(probes: CpuProbe[], fn: () => Promise<T>): Promise<{ v
   return { value, cpu };
 }
 
+function cpuTotal(cpu: Record<string, number>): number {
+  return Object.values(cpu).reduce((a, b) => a + b, 0);
+}
+
 function cpuText(cpu: Record<string, number>, seconds: number): string {
-  const total = Object.values(cpu).reduce((a, b) => a + b, 0);
+  const total = cpuTotal(cpu);
   const parts = Object.entries(cpu).filter(([, v]) => v > 0.005).map(([k, v]) => `${k} ${v.toFixed(1)}`);
   return `cpu s: ${parts.join(", ")}; total ${total.toFixed(1)} of ${(seconds * os.cpus().length).toFixed(1)} available`;
 }
@@ -104,19 +110,25 @@ async function writeDataSet(dir: string): Promise<{ objects: number; bytes: numb
   return { objects: small + large.length, bytes };
 }
 
+/** A limit's throughput and the CPU seconds it took: this process (the client) and the server. */
+interface RawRun {
+  mbps: number;
+  cpuSeconds: number;
+}
+
 /** GET every object (whole, as the engine reads them) at the given concurrency; bytes discarded. */
-async function rawGet(store: ObjectStore, objects: ObjectInfo[]): Promise<number> {
+async function rawGet(store: ObjectStore, objects: ObjectInfo[], server: CpuProbe): Promise<RawRun> {
   const limit = pLimit(CONCURRENCY);
-  const { seconds } = await timed(() => Promise.all(objects.map((o) => limit(async () => {
+  const { value: { seconds }, cpu } = await withCpu([server], () => timed(() => Promise.all(objects.map((o) => limit(async () => {
     for await (const _chunk of await store.get(o.key)) {
       // discard
     }
-  }))));
-  return objects.reduce((s, o) => s + o.size, 0) / MB / seconds;
+  })))));
+  return { mbps: objects.reduce((s, o) => s + o.size, 0) / MB / seconds, cpuSeconds: cpuTotal(cpu) };
 }
 
 /** PUT objects of the same sizes (single PUT with Content-MD5, MD5s computed before the clock starts). */
-async function rawPut(store: ObjectStore, objects: ObjectInfo[]): Promise<number> {
+async function rawPut(store: ObjectStore, objects: ObjectInfo[], server: CpuProbe): Promise<RawRun> {
   const pool = crypto.randomBytes(96 * MiB);
   const bodies = objects.map((o, i) => {
     const start = (i * 65537) % Math.max(1, pool.length - o.size);
@@ -124,9 +136,9 @@ async function rawPut(store: ObjectStore, objects: ObjectInfo[]): Promise<number
     return { key: `raw-put/${o.key}`, data, md5: crypto.createHash("md5").update(data).digest("hex") };
   });
   const limit = pLimit(CONCURRENCY);
-  const { seconds } = await timed(() => Promise.all(bodies.map((b) => limit(() =>
-    store.put(b.key, Readable.from(chunks(b.data), { objectMode: false }), { size: b.data.length, md5: b.md5 })))));
-  return bodies.reduce((s, b) => s + b.data.length, 0) / MB / seconds;
+  const { value: { seconds }, cpu } = await withCpu([server], () => timed(() => Promise.all(bodies.map((b) => limit(() =>
+    store.put(b.key, Readable.from(chunks(b.data), { objectMode: false }), { size: b.data.length, md5: b.md5 }))))));
+  return { mbps: bodies.reduce((s, b) => s + b.data.length, 0) / MB / seconds, cpuSeconds: cpuTotal(cpu) };
 }
 
 function* chunks(data: Buffer): Generator<Buffer> {
@@ -200,18 +212,23 @@ async function main(): Promise<void> {
     let rawGetMBps = 0;
     let rawPutS3MBps = 0;
     let rawPutOciMBps = 0;
+    // The least CPU (client and server) that moving the data set took each way, for the ceiling below.
+    let getCpuSeconds = Infinity;
+    let putOciCpuSeconds = Infinity;
     for (const r of rounds) {
       await ready();
       // Fresh clients each round: a pooled connection idle through the pause may be closed by the server as it is reused.
-      const get = await rawGet(new S3Store({ ...src.clientOptions, bucket: "source", prefix: "data" }), objects);
+      const get = await rawGet(new S3Store({ ...src.clientOptions, bucket: "source", prefix: "data" }), objects, { label: "s3rver-src", pid: src.pid });
       await ready();
-      const putS3 = await rawPut(new S3Store({ ...dst.clientOptions, bucket: "raw" }), objects);
+      const putS3 = await rawPut(new S3Store({ ...dst.clientOptions, bucket: "raw" }), objects, { label: "s3rver-dst", pid: dst.pid });
       await ready();
-      const putOci = await rawPut(ociStore("raw"), objects);
-      line(`  limits run ${r + 1}`, `GET s3rver ${get.toFixed(1)}, PUT s3rver ${putS3.toFixed(1)}, PUT OCI test server ${putOci.toFixed(1)} MB/s`);
-      rawGetMBps = Math.max(rawGetMBps, get);
-      rawPutS3MBps = Math.max(rawPutS3MBps, putS3);
-      rawPutOciMBps = Math.max(rawPutOciMBps, putOci);
+      const putOci = await rawPut(ociStore("raw"), objects, { label: "oci-server", pid: oci.pid });
+      line(`  limits run ${r + 1}`, `GET s3rver ${get.mbps.toFixed(1)}, PUT s3rver ${putS3.mbps.toFixed(1)}, PUT OCI test server ${putOci.mbps.toFixed(1)} MB/s; cpu s (client + server): GET ${get.cpuSeconds.toFixed(2)}, PUT OCI ${putOci.cpuSeconds.toFixed(2)}`);
+      rawGetMBps = Math.max(rawGetMBps, get.mbps);
+      rawPutS3MBps = Math.max(rawPutS3MBps, putS3.mbps);
+      rawPutOciMBps = Math.max(rawPutOciMBps, putOci.mbps);
+      getCpuSeconds = Math.min(getCpuSeconds, get.cpuSeconds);
+      putOciCpuSeconds = Math.min(putOciCpuSeconds, putOci.cpuSeconds);
     }
     line("raw GET s3rver", `${rawGetMBps.toFixed(1)} MB/s (concurrency ${CONCURRENCY})`);
     line("raw PUT s3rver", `${rawPutS3MBps.toFixed(1)} MB/s`);
@@ -255,8 +272,12 @@ async function main(): Promise<void> {
     const limitMBps = Math.min(rawGetMBps, rawPutOciMBps);
     line("engine S3->OCI", `${engineOciMBps.toFixed(1)} MB/s (limit min(GET, PUT) = ${limitMBps.toFixed(1)} MB/s)`);
     const tenant = ociStore(`tenant${rounds.length - 1}`, "data");
-    // GET and PUT were measured alone; copying runs both at once on the same cores.
-    line("  both at once, if CPU-bound", `${(1 / (1 / rawGetMBps + 1 / rawPutOciMBps)).toFixed(1)} MB/s = 1 / (1/GET + 1/PUT)`);
+    // GET and PUT were measured alone; copying runs both at once on the same cores. A copy does at
+    // least the work of both (each byte served by s3rver, received, sent, and received, hashed and
+    // stored by the OCI test server), so its CPU cannot be less than the raw GET's plus the raw
+    // PUT's, spread perfectly over every core: the most any client could reach on this machine.
+    const cpuCeilingMBps = set.bytes / MB / ((getCpuSeconds + putOciCpuSeconds) / os.cpus().length);
+    line("  CPU ceiling on this machine", `${cpuCeilingMBps.toFixed(1)} MB/s = ${(cpuCeilingMBps / limitMBps).toFixed(2)} of the limit (data / ((GET + PUT cpu s) / ${os.cpus().length} cores))`);
 
     // Sub-second figures: alternate 5 of each and compare medians.
     const noChangeTimes: number[] = [];
@@ -299,6 +320,7 @@ async function main(): Promise<void> {
       bench: "sync",
       rcloneRatio: round(engineS3MBps / rcloneMBps),
       limitRatio: round(engineOciMBps / limitMBps),
+      cpuCeilingLimitRatio: round(cpuCeilingMBps / limitMBps),
       noChangeRatio: round(noChange.seconds / bare.seconds),
       rssGrowthMB: round(rssGrowthMB),
       engineS3ToS3MBps: round(engineS3MBps),
