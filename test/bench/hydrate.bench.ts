@@ -36,7 +36,7 @@ import { makeOciTestAuth } from "../support/oci-signature";
 import { OciObjectStorageServer } from "../support/oci-objectstorage-server";
 import { startS3rver, S3RVER_CREDENTIALS } from "../support/s3rver";
 import { writeOciConfigFile } from "../support/store-helpers";
-import { line, primeGuestMemory, quietOciSdkWarnings, timed } from "./support";
+import { cpuSecondsOf, endedChildrenCpuSeconds, line, primeGuestMemory, quietOciSdkWarnings, timed } from "./support";
 
 const execFileAsync = promisify(execFile);
 const MiB = 1024 * 1024;
@@ -167,11 +167,15 @@ async function main(): Promise<void> {
       await putJson(ociControl, CONTROL_KEYS.desired, {
         schemaVersion: 1, generation, prefix: PREFIX, requestId: crypto.randomUUID(), requestedAt: new Date().toISOString(), nodes: [node], concurrency: CONCURRENCY,
       });
+      const childCpu = endedChildrenCpuSeconds();
+      const serverCpu = process.cpuUsage();
       const run = await timed(() => runProcess([...AGENT_NODE_FLAGS, agentScript, "--config", agentConfig, "--once"]));
+      const served = process.cpuUsage(serverCpu);
+      const cpu = `cpu s: agent ${(endedChildrenCpuSeconds() - childCpu).toFixed(2)} (start-up included), server ${((served.user + served.system) / 1e6).toFixed(2)}`;
       const receipt = (await getJson(ociControl, CONTROL_KEYS.receipt(node), receiptSchema))!;
       if (receipt.status !== "ok" || receipt.verifiedDigest !== generation) throw new Error(`agent did not load the generation: ${JSON.stringify(receipt)}`);
       const mbps = receipt.bytes / MB / (receipt.durationMs / 1000);
-      line("agent OCI -> local (verified, live)", `${mbps.toFixed(1)} MB/s  (${(receipt.durationMs / 1000).toFixed(2)} s in the agent; ${run.seconds.toFixed(2)} s with process start)`);
+      line("agent OCI -> local (verified, live)", `${mbps.toFixed(1)} MB/s  (${(receipt.durationMs / 1000).toFixed(2)} s in the agent; ${run.seconds.toFixed(2)} s with process start; ${cpu})`);
       await fsp.rm(dataRoot, { recursive: true, force: true });
       return mbps;
     }
@@ -179,13 +183,16 @@ async function main(): Promise<void> {
     // 3. rclone copy from s3rver into an empty local directory.
     async function rcloneRound(round: number): Promise<number> {
       const dest = path.join(dir, `rclone-${round}`);
+      const childCpu = endedChildrenCpuSeconds();
+      const serverCpu = cpuSecondsOf(s3.pid);
       const rclone = await timed(() => execFileAsync("rclone", ["copy", `bench:${BUCKET}/${PREFIX}`, dest, "--transfers", String(CONCURRENCY), "--checkers", String(CONCURRENCY),
         // One recursive listing: s3rver answers a delimited listing of nested prefixes with nothing.
         "--fast-list", "-v"], { env: rcloneEnv }));
+      const cpu = `cpu s: rclone ${(endedChildrenCpuSeconds() - childCpu).toFixed(2)}, server ${(cpuSecondsOf(s3.pid) - serverCpu).toFixed(2)}`;
       const copied = (await execFileAsync("du", ["-sb", dest]).catch(() => ({ stdout: "0\t" }))).stdout.split("\t")[0];
       if (Number(copied) < data.bytes) throw new Error(`rclone copied ${copied} bytes of ${data.bytes}:\n${rclone.value.stderr}`);
       const mbps = data.bytes / MB / rclone.seconds;
-      line("rclone copy s3rver -> local", `${mbps.toFixed(1)} MB/s  (${rclone.seconds.toFixed(2)} s, --transfers ${CONCURRENCY})`);
+      line("rclone copy s3rver -> local", `${mbps.toFixed(1)} MB/s  (${rclone.seconds.toFixed(2)} s, --transfers ${CONCURRENCY}; ${cpu})`);
       await fsp.rm(dest, { recursive: true, force: true });
       return mbps;
     }

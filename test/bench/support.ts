@@ -1,6 +1,7 @@
 // Small helpers shared by the benchmarks: aligned output lines, timing, silencing the OCI SDK's
 // per-call console warnings (the engine retries itself; they would drown the figures), and
 // readying the guest's memory before a measured step.
+import { readFileSync } from "fs";
 import * as fsp from "fs/promises";
 import * as path from "path";
 
@@ -40,4 +41,20 @@ export async function primeGuestMemory(dir: string, bytes: number): Promise<void
     await file.close();
     await fsp.rm(scratch, { force: true });
   }
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc ("self" for this one). */
+export function cpuSecondsOf(pid: number | "self"): number {
+  return procStatTicks(pid, 11) + procStatTicks(pid, 12);
+}
+
+/** CPU seconds (user + system) of this process's children that have ended and been waited for. */
+export function endedChildrenCpuSeconds(): number {
+  return procStatTicks("self", 13) + procStatTicks("self", 14);
+}
+
+/** One clock-tick field of /proc/<pid>/stat (counted after the command name), in seconds. */
+function procStatTicks(pid: number | "self", field: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[field]) / 100;
 }

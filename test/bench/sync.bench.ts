@@ -14,7 +14,6 @@
 // for a smoke run; BENCH_SKIP_RSS=1 skips the 1 GiB case.
 import { execFile, spawn } from "child_process";
 import * as crypto from "crypto";
-import { readFileSync } from "fs";
 import * as fsp from "fs/promises";
 import * as os from "os";
 import * as path from "path";
@@ -28,7 +27,7 @@ import { makeOciTestAuth } from "../support/oci-signature";
 import { startOciServerProcess } from "../support/oci-objectstorage-server";
 import { listAll, writeOciConfigFile } from "../support/store-helpers";
 import { startS3rver, S3RVER_CREDENTIALS, type S3rverHandle } from "../support/s3rver";
-import { line as lineOf, primeGuestMemory, quietOciSdkWarnings, timed } from "./support";
+import { cpuSecondsOf, line as lineOf, primeGuestMemory, quietOciSdkWarnings, timed } from "./support";
 
 const execFileAsync = promisify(execFile);
 const MiB = 1024 * 1024;
@@ -45,13 +44,6 @@ const multipartThreshold = TRANSFER_DEFAULTS.multipartThreshold;
 quietOciSdkWarnings();
 
 const line = (label: string, value: string) => lineOf(label, value, 34);
-
-/** CPU seconds (user + system) a process has used so far, from /proc. */
-function cpuSecondsOf(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
 
 interface CpuProbe {
   label: string;
