@@ -3,9 +3,9 @@
 // and URL encoding as ObjectStorageClient) and carries the SDK's signature, with instance
 // principals and session tokens, and upload bodies left out of it as the SDK leaves them out
 // (oci-signer.ts: the same bytes as DefaultRequestSigner, the key parsed once); only the transport
-// differs. Why: the SDK's fetch hands bodies over as WHATWG
-// streams through undici, and bridging them to and from Node streams cost more CPU than the MD5
-// of the bytes (bench:hydrate, docs/hydration.md). Errors become the SDK's own OciError.
+// differs. Why: the SDK's fetch hands bodies over as WHATWG streams through undici, and bridging
+// them to and from Node streams cost more CPU than the MD5 of the bytes (bench:hydrate,
+// docs/hydration.md). Errors become the SDK's own OciError.
 import * as http from "http";
 import * as https from "https";
 import type * as ociCommon from "oci-common";

@@ -43,8 +43,8 @@ export async function primeGuestMemory(dir: string, bytes: number): Promise<void
   }
 }
 
-/** CPU seconds (user + system) a process has used so far, from /proc ("self" for this one). */
-export function cpuSecondsOf(pid: number | "self"): number {
+/** CPU seconds (user + system) a process has used so far, from /proc. */
+export function cpuSecondsOf(pid: number): number {
   return procStatTicks(pid, 11) + procStatTicks(pid, 12);
 }
 
