@@ -48,15 +48,16 @@ export class KeyCachingRequestSigner implements BodyRequestSigner {
     const keyId = await this.provider.getKeyId();
     const key = this.keyFor(this.provider.getPrivateKey(), this.provider.getPassphrase());
     if (!key) return this.sdkSigner.signHttpRequest(request, forceExcludeBody);
+    // The SDK's URL parser, so that host and path are the strings its signer would sign.
+    const url = parseUrl(request.uri);
     if (!request.headers.has("host")) {
-      const host = parseUrl(request.uri).host;
-      if (!host) throw new Error(`Cannot sign a request to ${request.uri}: it has no host.`);
-      request.headers.set("host", host);
+      if (!url.host) throw new Error(`Cannot sign a request to ${request.uri}: it has no host.`);
+      request.headers.set("host", url.host);
     }
     if (!request.headers.has("x-date")) request.headers.set("x-date", new Date().toUTCString());
     // Unsigned, but the SDK's http-signature adds it too.
     if (!request.headers.has("date")) request.headers.set("date", new Date().toUTCString());
-    const target = `${request.method.toLowerCase()} ${parseUrl(request.uri).path}`;
+    const target = `${request.method.toLowerCase()} ${url.path}`;
     const signingString = SIGNED_HEADERS.map((name) => (name === "(request-target)" ? `${name}: ${target}` : `${name}: ${request.headers.get(name)}`)).join("\n");
     const signature = crypto.sign("sha256", Buffer.from(signingString), key).toString("base64");
     request.headers.set("authorization", `Signature version="1",keyId="${keyId}",algorithm="rsa-sha256",headers="${SIGNED_HEADERS.join(" ")}",signature="${signature}"`);
