@@ -28,26 +28,30 @@ interface ParsedKey {
 }
 
 export class KeyCachingRequestSigner implements BodyRequestSigner {
-  private readonly sdkSigner: ociCommon.DefaultRequestSigner;
+  /** Built on first need: its constructor parses the key with sshpk, which the common case never uses. */
+  private sdkSignerInstance: ociCommon.DefaultRequestSigner | undefined;
   private readonly delegates: boolean;
   private parsed: ParsedKey | undefined;
   /** The last key that Node could not read as RSA: it goes to the SDK's signer. */
   private unreadablePem: string | undefined;
 
   constructor(private readonly provider: ociCommon.AuthenticationDetailsProvider) {
-    const common: typeof ociCommon = require("oci-common");
-    this.sdkSigner = new common.DefaultRequestSigner(provider);
     const p = provider as { getAuthType?: () => unknown; getProvider?: () => unknown };
     this.delegates = Boolean(p.getAuthType?.() || p.getProvider?.());
   }
 
+  private sdkSigner(): ociCommon.DefaultRequestSigner {
+    const common: typeof ociCommon = require("oci-common");
+    return (this.sdkSignerInstance ??= new common.DefaultRequestSigner(this.provider));
+  }
+
   async signHttpRequest(request: ociCommon.HttpRequest, forceExcludeBody: true): Promise<void> {
-    if (this.delegates) return this.sdkSigner.signHttpRequest(request, forceExcludeBody);
+    if (this.delegates) return this.sdkSigner().signHttpRequest(request, forceExcludeBody);
     // The key id first: for instance principals and session tokens it refreshes the token, and
     // with it the session key that getPrivateKey() returns next (the SDK's order).
     const keyId = await this.provider.getKeyId();
     const key = this.keyFor(this.provider.getPrivateKey(), this.provider.getPassphrase());
-    if (!key) return this.sdkSigner.signHttpRequest(request, forceExcludeBody);
+    if (!key) return this.sdkSigner().signHttpRequest(request, forceExcludeBody);
     // The SDK's URL parser, so that host and path are the strings its signer would sign.
     const url = parseUrl(request.uri);
     if (!request.headers.has("host")) {
