@@ -1,6 +1,7 @@
 // What the engine must refuse rather than take for success (issue 15, data integrity): a listing
 // without sizes or with a key twice (emulators such as cameritelabs/oci-emulator list no sizes),
-// with hints that name the store at fault. Each store kind is driven through its real client: OCI on the test server (with the
+// a destination that does not report the MD5 of what it stored, and hints that name the store at
+// fault. Each store kind is driven through its real client: OCI on the test server (with the
 // emulator's defects turned on), S3 against a minimal ListObjectsV2 answer, local directories.
 import { spawn } from "child_process";
 import * as crypto from "crypto";
@@ -11,7 +12,7 @@ import * as os from "os";
 import * as path from "path";
 import { Readable } from "stream";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { ListingError, LocalDirectoryStore, plan, sync, type ObjectInfo } from "../components/transfer";
+import { ListingError, LocalDirectoryStore, plan, sync, SyncError, type ObjectInfo } from "../components/transfer";
 import { OciStore } from "../components/transfer/oci-store";
 import { S3Store } from "../components/transfer/s3-store";
 import { makeOciTestAuth } from "./support/oci-signature";
@@ -41,6 +42,7 @@ describe("listings and destinations the engine must refuse", () => {
   let tmp: string;
   let configFile: string;
   const oci = (bucket: string) => new OciStore({ bucket, namespace: server.namespace, endpoint: server.endpoint, auth: { kind: "provider", provider: auth.provider }, listPageSize: 2 });
+  const objectPuts = (bucket: string) => server.requests.filter((r) => r.method === "PUT" && r.url.includes(`/b/${bucket}/o/`)).length;
 
   beforeAll(async () => {
     server = new OciObjectStorageServer({ buckets: ["src", "dst", "cli-dst"], publicKeys: new Map([[auth.keyId, auth.publicKey]]) });
@@ -128,6 +130,47 @@ describe("listings and destinations the engine must refuse", () => {
     });
   });
 
+  describe("a destination that does not report the MD5 of what it stored stops the run after one object", () => {
+    it("OCI: PutObject answered without opc-content-md5: one object put, deleted again, one error naming the OCI store", async () => {
+      server.quirks = { putWithoutMd5: true };
+      const before = objectPuts("dst");
+      const source = new LocalDirectoryStore(path.join(tmp, "local-src"));
+      const err = await sync(source, oci("dst"), { ...noRetry, concurrency: 8 }).catch((e) => e);
+      expect(err).toBeInstanceOf(SyncError);
+      expect(objectPuts("dst") - before).toBe(1);
+      const result = (err as SyncError).result;
+      expect(result.copiedObjects).toBe(0);
+      expect(result.failed.map((f) => f.key)).toEqual(["dir/object-00.bin"]); // the smallest goes first
+      expect(err.message).toContain(`dir/object-00.bin: oci://${server.namespace}/dst/ should report the MD5 of what it stored but reported none.`);
+      expect(err.message).toContain(`The unverified "dir/object-00.bin" was deleted from oci://${server.namespace}/dst/.`);
+      expect(err.message).toContain("OCI Object Storage reports what it stored (opc-content-md5 on PutObject");
+      expect(err.message).toContain("the rest not started");
+      // The hint is the OCI store's, never the S3 one.
+      expect(err.message).not.toContain("SSE-KMS");
+      expect(server.objectNames("dst")).toEqual([]);
+    });
+
+    it("local: a store whose put reports no MD5: exactly one put, the file removed", async () => {
+      let puts = 0;
+      class Forgetful extends LocalDirectoryStore {
+        async put(key: string, body: Readable, opts: Parameters<LocalDirectoryStore["put"]>[2]) {
+          puts += 1;
+          const { etag } = await super.put(key, body, opts);
+          return { etag };
+        }
+      }
+      const source = new LocalDirectoryStore(path.join(tmp, "local-src"));
+      await source.computeMd5("dir/object-00.bin"); // a known MD5 takes the streamed path
+      const destination = new Forgetful(path.join(tmp, "forgetful"));
+      const err = await sync(source, destination, { ...noRetry, concurrency: 8 }).catch((e) => e);
+      expect(err).toBeInstanceOf(SyncError);
+      expect(puts).toBe(1);
+      expect(err.message).toContain(`${destination.description} should report the MD5 of what it stored but reported none`);
+      expect(await destination.head("dir/object-00.bin")).toBeUndefined();
+      expect(await filesIn(path.join(tmp, "forgetful"))).toEqual([]);
+    });
+  });
+
   describe("scripts/sync.ts exits non-zero with the message", () => {
     function runSync(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
       const child = spawn(process.execPath, [
@@ -148,6 +191,15 @@ describe("listings and destinations the engine must refuse", () => {
       expect(r.code).toBe(1);
       expect(r.stderr).toContain(`oci://${server.namespace}/src/ listed "a.txt" without a size`);
       expect(await filesIn(dest)).toEqual([]);
+    }, 60_000);
+
+    it("a destination that reports no MD5", async () => {
+      server.quirks = { putWithoutMd5: true };
+      const r = await runSync(["--from", path.join(tmp, "local-src"), "--to", `oci://${server.namespace}/cli-dst`]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(`oci://${server.namespace}/cli-dst/ should report the MD5 of what it stored but reported none`);
+      expect(r.stderr).toContain("the rest not started");
+      expect(server.objectNames("cli-dst")).toEqual([]);
     }, 60_000);
   });
 });

@@ -156,7 +156,7 @@ export class OciStore implements ObjectStore {
       case "listed-md5-wrong":
         return "OCI lists the MD5 it computed when the object was uploaded: the object was overwritten during the copy, or the endpoint is not the service.";
       case "stored-md5-missing":
-        return `OCI Object Storage answers every PutObject with opc-content-md5, the MD5 of what it stored: this endpoint${endpoint} did not, so it is not the service (an emulator) or something between strips the header; copies into it cannot be verified. Check --oci-endpoint.`;
+        return `OCI Object Storage reports what it stored (opc-content-md5 on PutObject, opc-multipart-md5 on a commit): this endpoint${endpoint} did not, so it is not the service (an emulator) or something between strips the header; copies into it cannot be verified. Check --oci-endpoint.`;
       case "stored-md5-wrong":
         return "OCI's opc-content-md5 is the MD5 of the bytes the service received: something between here and the service alters request bodies.";
     }
