@@ -66,7 +66,8 @@ export class UnverifiableDestinationError extends Error {
   }
 }
 
-function errorText(err: unknown): string {
+/** An error's message (any thrown value's text). */
+export function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 

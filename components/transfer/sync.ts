@@ -4,7 +4,7 @@
 // again copies only what is missing or different.
 import pLimit from "p-limit";
 import { ByteBudget } from "./byte-budget";
-import { copyObject, UnverifiableDestinationError, type CopiedObject, type CopyContext } from "./copy";
+import { copyObject, errorText, UnverifiableDestinationError, type CopiedObject, type CopyContext } from "./copy";
 import { manifestDigest, type ManifestEntry } from "./digest";
 import { planSync, type PlanSummary, type SyncPlan } from "./plan";
 import { TRANSFER_DEFAULTS } from "./defaults";
@@ -101,10 +101,6 @@ export class SyncError extends Error {
     const more = result.failed.length > 10 ? ` (and ${result.failed.length - 10} more)` : "";
     return `${result.failed.length} of ${result.plan.copyObjects} objects failed to copy from ${result.plan.source} to ${result.plan.destination}: ${names}${more}`;
   }
-}
-
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
 
 function resolved(opts: SyncOptions) {
