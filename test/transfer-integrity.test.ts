@@ -37,6 +37,39 @@ async function filesIn(dir: string): Promise<string[]> {
   return entries.filter((e) => e.isFile() && !path.join(e.parentPath, e.name).includes(".tundra-meta")).map((e) => path.relative(dir, path.join(e.parentPath, e.name))).sort();
 }
 
+/**
+ * An S3 endpoint answering ListObjectsV2 with one object (without <Size> unless `body` is given)
+ * and GetObject with `body`: enough for S3Store as a source, through the real AWS SDK.
+ */
+async function withS3Answering(object: { key: string; etag: string; body?: Buffer }, run: (s3: S3Store) => Promise<void>): Promise<void> {
+  const server = http.createServer((req, res) => {
+    if (req.url?.startsWith(`/bucket/${object.key}`) && object.body) {
+      res.setHeader("etag", `"${object.etag}"`);
+      res.setHeader("content-length", String(object.body.length));
+      res.end(object.body);
+      return;
+    }
+    const size = object.body ? `<Size>${object.body.length}</Size>` : "";
+    res.setHeader("content-type", "application/xml");
+    res.end(
+      '<?xml version="1.0" encoding="UTF-8"?><ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">' +
+        "<Name>bucket</Name><Prefix></Prefix><KeyCount>1</KeyCount><MaxKeys>1000</MaxKeys><IsTruncated>false</IsTruncated>" +
+        `<Contents><Key>${object.key}</Key><LastModified>2026-01-01T00:00:00.000Z</LastModified><ETag>"${object.etag}"</ETag>${size}<StorageClass>STANDARD</StorageClass></Contents>` +
+        "</ListBucketResult>",
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  try {
+    await run(new S3Store({
+      bucket: "bucket", region: "us-east-1", forcePathStyle: true, endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      credentials: { accessKeyId: "test", secretAccessKey: "test" },
+    }));
+  } finally {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+}
+
 describe("listings and destinations the engine must refuse", () => {
   let server: OciObjectStorageServer;
   let tmp: string;
@@ -77,29 +110,12 @@ describe("listings and destinations the engine must refuse", () => {
     });
 
     it("S3: a ListObjectsV2 answer without <Size> fails with the S3 store named", async () => {
-      const listing = http.createServer((req, res) => {
-        res.setHeader("content-type", "application/xml");
-        res.end(
-          '<?xml version="1.0" encoding="UTF-8"?><ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">' +
-            "<Name>bucket</Name><Prefix></Prefix><KeyCount>1</KeyCount><MaxKeys>1000</MaxKeys><IsTruncated>false</IsTruncated>" +
-            '<Contents><Key>tenant/x.bin</Key><LastModified>2026-01-01T00:00:00.000Z</LastModified><ETag>"0cc175b9c0f1b6a831c399e269772661"</ETag><StorageClass>STANDARD</StorageClass></Contents>' +
-            "</ListBucketResult>",
-        );
-      });
-      await new Promise<void>((resolve) => listing.listen(0, "127.0.0.1", resolve));
-      try {
-        const s3 = new S3Store({
-          bucket: "bucket", region: "us-east-1", forcePathStyle: true, endpoint: `http://127.0.0.1:${(listing.address() as AddressInfo).port}`,
-          credentials: { accessKeyId: "test", secretAccessKey: "test" },
-        });
+      await withS3Answering({ key: "tenant/x.bin", etag: "0cc175b9c0f1b6a831c399e269772661" }, async (s3) => {
         const err = await sync(s3, new LocalDirectoryStore(path.join(tmp, "from-sizeless-s3")), noRetry).catch((e) => e);
         expect(err).toBeInstanceOf(ListingError);
         expect(err.message).toContain('s3://bucket/ listed "tenant/x.bin" without a size');
         expect(err.message).toContain("S3 ListObjectsV2 gives every object's Size");
-      } finally {
-        listing.closeAllConnections();
-        await new Promise((resolve) => listing.close(resolve));
-      }
+      });
     });
   });
 
@@ -168,6 +184,22 @@ describe("listings and destinations the engine must refuse", () => {
       expect(err.message).toContain(`${destination.description} should report the MD5 of what it stored but reported none`);
       expect(await destination.head("dir/object-00.bin")).toBeUndefined();
       expect(await filesIn(path.join(tmp, "forgetful"))).toEqual([]);
+    });
+  });
+
+  describe("hints name the store at fault", () => {
+    it("an S3 source whose ETag is not the content's MD5 (as under SSE-KMS) gets S3's hint, the local destination none", async () => {
+      const body = Buffer.from("hello");
+      await withS3Answering({ key: "tenant/x.bin", etag: "0cc175b9c0f1b6a831c399e269772661", body }, async (s3) => {
+        const dest = path.join(tmp, "from-sse-kms-s3");
+        const err = await sync(s3, new LocalDirectoryStore(dest), noRetry).catch((e) => e);
+        expect(err).toBeInstanceOf(SyncError);
+        const error = (err as SyncError).result.failed[0].error;
+        expect(error).toContain(`tenant/x.bin: its bytes have MD5 ${md5(body)} but the source lists 0cc175b9c0f1b6a831c399e269772661`);
+        expect(error).toContain("An S3 bucket that encrypts with SSE-KMS or SSE-C has ETags that are not MD5s");
+        expect(error).not.toContain(".tundra-meta");
+        expect(await filesIn(dest)).toEqual([]);
+      });
     });
   });
 
