@@ -75,6 +75,9 @@ describe("checksum handling", () => {
     expect(err).toBeInstanceOf(SyncError);
     expect((err as SyncError).result.failed.map((f) => f.key)).toEqual(["big.bin"]);
     expect((err as SyncError).message).toMatch(/committed checksum .* expected/);
+    // Committed but unverified, with the recorded source identity on it: deleted, or a rerun would skip it.
+    expect((err as SyncError).message).toContain(`The unverified "big.bin" was deleted from ${dest.description}.`);
+    expect(await dest.head("big.bin")).toBeUndefined();
   });
 
   it("a source with a multipart ETag (no MD5) is hashed while copied, and skipped next time by its recorded identity", async () => {
@@ -92,7 +95,7 @@ describe("checksum handling", () => {
     expect(second.copiedObjects).toBe(0);
   });
 
-  it("a listed MD5 that is not the content's (SSE-KMS ETag) fails loudly with the reason, not retried forever", async () => {
+  it("a listed MD5 that is not the content's fails loudly with the source store's own reason, not retried forever", async () => {
     const inner = new LocalDirectoryStore(path.join(tmp, "src"));
     const lying = Object.create(inner) as LocalDirectoryStore;
     lying.list = async function* () {
@@ -100,6 +103,8 @@ describe("checksum handling", () => {
     };
     const err = await sync(lying, new LocalDirectoryStore(path.join(tmp, "dst-lying")), { retry: { attempts: 5, baseDelayMs: 1 } }).catch((e) => e);
     expect(err).toBeInstanceOf(SyncError);
-    expect((err as SyncError).result.failed[0].error).toContain("ETags are not MD5s");
+    // The hint is the source's (a local directory: its recorded MD5 is stale), never S3's SSE-KMS one.
+    expect((err as SyncError).result.failed[0].error).toContain(`The MD5 recorded under ${path.join(tmp, "src", ".tundra-meta")} is stale`);
+    expect((err as SyncError).result.failed[0].error).not.toContain("SSE-KMS");
   });
 });

@@ -17,7 +17,7 @@ import { hashingPassThrough, type HashingStream } from "./hashing";
 import { sourceIdentityMetadata } from "./plan";
 import { httpStatusOf, isDigestRejection, withRetry, type RetryPolicy } from "./retry";
 import {
-  ContentMd5MismatchError, multipartChecksum, multipartPartCount, SOURCE_METADATA, TransientStoreError,
+  ContentMd5MismatchError, multipartChecksum, multipartPartCount, SOURCE_METADATA, TransientStoreError, withStoreHint,
   type ByteRange, type MultipartApi, type ObjectInfo, type ObjectStore, type UploadedPart,
 } from "./store";
 
@@ -52,6 +52,44 @@ export class VerificationError extends Error {
     super(message);
     this.name = "VerificationError";
   }
+}
+
+/**
+ * The destination does not report what it stored (no MD5 for a put, no checksum for a commit)
+ * although it should: no copy into it can be verified. The run stops at the first such object
+ * (sync.ts); the object written is deleted, or the message says it could not be.
+ */
+export class UnverifiableDestinationError extends Error {
+  constructor(readonly store: string, readonly key: string, message: string) {
+    super(message);
+    this.name = "UnverifiableDestinationError";
+  }
+}
+
+/** An error's message (any thrown value's text). */
+export function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * Deletes an object this copy wrote but could not verify: it carries the recorded source identity
+ * (sourceIdentityMetadata), so left in place a later run would skip it as verified. Returns a
+ * sentence saying what became of it.
+ */
+async function discardUnverified(ctx: CopyContext, key: string): Promise<string> {
+  try {
+    await withRetry(() => ctx.destination.delete(key), ctx.retry);
+    return `The unverified ${JSON.stringify(key)} was deleted from ${ctx.destination.description}.`;
+  } catch (err) {
+    return `Deleting the unverified ${JSON.stringify(key)} failed (${errorText(err)}): delete it from ${ctx.destination.description} by hand, or a later run takes it for verified.`;
+  }
+}
+
+/** The UnverifiableDestinationError for `key`, after deleting what was written under it. */
+async function unverifiable(ctx: CopyContext, key: string, what: string): Promise<UnverifiableDestinationError> {
+  const fate = await discardUnverified(ctx, key);
+  const store = ctx.destination.description;
+  return new UnverifiableDestinationError(store, key, withStoreHint(ctx.destination, "stored-md5-missing", `${key}: ${store} ${what}. ${fate}`));
 }
 
 function md5Hex(data: Buffer): string {
@@ -155,16 +193,17 @@ async function copyStreamed(ctx: CopyContext, info: ObjectInfo, md5: string): Pr
   // dearest step of a copy on one core. Retries hash, so that a failure can say why it failed.
   const verifiedThere = ctx.destination.verifiesContentMd5 === true;
   const reportedThere = verifiedThere || ctx.destination.reportsStoredMd5 === true;
-  return retrying(ctx, info.key, async (attempt) => {
+  // A put answered without the MD5 the store should report is not retried: the run stops (below).
+  const outcome = await retrying(ctx, info.key, async (attempt): Promise<CopiedObject | "md5-unreported"> => {
     const hashHere = !verifiedThere && (!reportedThere || attempt > 1);
     const { body, through: hasher } = await openSource(ctx, info, undefined, hashHere);
     // All bytes arrived but hash differently from the listed MD5: the listing was wrong, not the
     // transfer. Retrying cannot help; say why it happens.
     const listedMd5Wrong = () => hashHere && hasher.bytes() === info.size && hasher.md5() !== md5;
-    const wrongMd5Error = (actual = hasher.md5()) => new VerificationError(
+    const wrongMd5Error = (actual = hasher.md5()) => new VerificationError(withStoreHint(ctx.source, "listed-md5-wrong",
       `${info.key}: its bytes have MD5 ${actual} but the source lists ${md5}: the object changed during the copy, ` +
-      `or the source's ETags are not MD5s (S3 SSE-KMS/SSE-C: set etagIsMd5 false, --s3-etag-not-md5).`,
-    );
+      `or ${ctx.source.description} lists MD5s that are not its contents'.`,
+    ));
     try {
       let result;
       try {
@@ -182,10 +221,12 @@ async function copyStreamed(ctx: CopyContext, info: ObjectInfo, md5: string): Pr
         throw new TransientStoreError(`${info.key}: sent ${hasher.bytes()} bytes, expected ${info.size}.`);
       }
       if (reportedThere && result.md5 === undefined) {
-        throw new VerificationError(`${info.key}: ${ctx.destination.description} should report the MD5 of what it stored but reported none (for S3 buckets with SSE-KMS/SSE-C set etagIsMd5 false).`);
+        ctx.onBytes(-hasher.bytes());
+        return "md5-unreported";
       }
       if (result.md5 !== undefined && result.md5 !== md5) {
-        throw new TransientStoreError(`${info.key}: the destination stored MD5 ${result.md5}, expected ${md5}.`);
+        const fate = await discardUnverified(ctx, info.key);
+        throw new TransientStoreError(withStoreHint(ctx.destination, "stored-md5-wrong", `${info.key}: ${ctx.destination.description} stored MD5 ${result.md5}, expected ${md5}. ${fate}`));
       }
       return { key: info.key, size: info.size, etag: result.etag, checksum: md5, md5, multipart: false };
     } catch (err) {
@@ -194,6 +235,8 @@ async function copyStreamed(ctx: CopyContext, info: ObjectInfo, md5: string): Pr
       throw err;
     }
   });
+  if (outcome === "md5-unreported") throw await unverifiable(ctx, info.key, "should report the MD5 of what it stored but reported none");
+  return outcome;
 }
 
 async function copyBuffered(ctx: CopyContext, info: ObjectInfo): Promise<CopiedObject> {
@@ -206,7 +249,13 @@ async function copyBuffered(ctx: CopyContext, info: ObjectInfo): Promise<CopiedO
     const md5 = md5Hex(data);
     const metadata = sourceIdentityMetadata(info);
     const result = await retrying(ctx, info.key, () => ctx.destination.put(info.key, bodyOf(data), { size: info.size, md5, metadata }));
-    if (result.md5 !== undefined && result.md5 !== md5) throw new VerificationError(`${info.key}: the destination stored MD5 ${result.md5}, expected ${md5}.`);
+    if (result.md5 === undefined && (ctx.destination.reportsStoredMd5 || ctx.destination.verifiesContentMd5)) {
+      throw await unverifiable(ctx, info.key, "should report the MD5 of what it stored but reported none");
+    }
+    if (result.md5 !== undefined && result.md5 !== md5) {
+      const fate = await discardUnverified(ctx, info.key);
+      throw new VerificationError(withStoreHint(ctx.destination, "stored-md5-wrong", `${info.key}: ${ctx.destination.description} stored MD5 ${result.md5}, expected ${md5}. ${fate}`));
+    }
     return { key: info.key, size: info.size, etag: result.etag, checksum: md5, md5, multipart: false };
   } finally {
     ctx.budget.release(info.size);
@@ -381,8 +430,10 @@ async function commit(ctx: CopyContext, info: ObjectInfo, uploadId: string, part
     throw new VerificationError(`${info.key}: the parts read hash to ${expected}, the source lists ${sourceChecksum} (it changed during the copy?).`);
   }
   const committed = await completeOnce(ctx, info, uploadId, parts, contentMd5);
+  if (committed.checksum === undefined) throw await unverifiable(ctx, info.key, "committed a multipart upload without reporting its checksum");
   if (committed.checksum !== expected && (contentMd5 === undefined || committed.checksum !== contentMd5)) {
-    throw new VerificationError(`${info.key}: the destination committed checksum ${committed.checksum ?? "(none)"}, expected ${expected}${contentMd5 ? ` or ${contentMd5}` : ""}.`);
+    const fate = await discardUnverified(ctx, info.key);
+    throw new VerificationError(`${info.key}: ${ctx.destination.description} committed checksum ${committed.checksum}, expected ${expected}${contentMd5 ? ` or ${contentMd5}` : ""}. ${fate}`);
   }
   return { key: info.key, size: info.size, etag: committed.etag, checksum: committed.checksum, md5: contentMd5, multipart: true };
 }

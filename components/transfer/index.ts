@@ -11,6 +11,7 @@ export { sync, plan, SyncError, type SyncOptions, type SyncResult, type SyncEven
 export type { SyncPlan, PlanSummary, PlannedCopy, PlannedSkip, CopyReason, SkipReason } from "./plan";
 export { TRANSFER_DEFAULTS } from "./defaults";
 export { manifestDigest, type ManifestEntry } from "./digest";
+export { UnverifiableDestinationError } from "./copy";
 export { LocalDirectoryStore } from "./local-store";
 export { DEFAULT_RETRY, isTransient, type RetryPolicy } from "./retry";
 export * from "./store";

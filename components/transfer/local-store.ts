@@ -10,8 +10,8 @@ import * as path from "path";
 import type { Readable } from "stream";
 import { writeBodyToFile, type WrittenBody } from "./file-writer";
 import { fsyncPath } from "./fsync";
-import { compareKeys, ContentMd5MismatchError, multipartChecksum, TransientStoreError } from "./store";
-import type { ByteRange, CompleteResult, MultipartApi, ObjectHead, ObjectInfo, ObjectStore, OpenUpload, PutOptions, PutResult, UploadedPart } from "./store";
+import { checkedListing, compareKeys, ContentMd5MismatchError, multipartChecksum, TransientStoreError } from "./store";
+import type { ByteRange, CompleteResult, MultipartApi, ObjectHead, ObjectInfo, ObjectStore, OpenUpload, PutOptions, PutResult, StoreProblem, UploadedPart } from "./store";
 
 const META_DIR = ".tundra-meta";
 const UPLOADS_DIR = "uploads";
@@ -111,7 +111,20 @@ export class LocalDirectoryStore implements ObjectStore {
     };
   }
 
-  async *list(): AsyncIterable<ObjectInfo> {
+  /** What to do about a problem with this store, in a local directory's terms (ObjectStore.hint). */
+  hint(problem: StoreProblem): string | undefined {
+    if (problem === "listed-md5-wrong") {
+      return `The MD5 recorded under ${path.join(this.root, META_DIR)} is stale (the file was rewritten keeping its size and mtime): delete that directory and every file is hashed again.`;
+    }
+    return undefined;
+  }
+
+  list(): AsyncIterable<ObjectInfo> {
+    return checkedListing(this, this.listedFiles());
+  }
+
+  /** The directory's files as entries, before the listing check (protected: tests feed it defects). */
+  protected async *listedFiles(): AsyncIterable<ObjectInfo> {
     const keys: string[] = [];
     const walk = async (dir: string, prefix: string): Promise<void> => {
       let entries: fs.Dirent[];

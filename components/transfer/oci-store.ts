@@ -15,8 +15,8 @@ import type * as ociObjectStorage from "oci-objectstorage";
 import { header, headersAfterBody, sendObjectRequest, type ObjectRequest } from "./oci-http";
 import { KeyCachingRequestSigner } from "./oci-signer";
 import {
-  isPlainMd5Hex, joinKey, md5Base64ToHex, md5HexToBase64, normalisePrefix, SOURCE_METADATA, TransientStoreError,
-  type ByteRange, type CompleteResult, type MultipartApi, type ObjectHead, type ObjectInfo, type ObjectStore, type OpenUpload, type PutOptions, type PutResult, type UploadedPart,
+  checkedListing, isPlainMd5Hex, joinKey, md5Base64ToHex, md5HexToBase64, normalisePrefix, SOURCE_METADATA, TransientStoreError,
+  type ByteRange, type CompleteResult, type ListedEntry, type MultipartApi, type ObjectHead, type ObjectInfo, type ObjectStore, type OpenUpload, type PutOptions, type PutResult, type StoreProblem, type UploadedPart,
 } from "./store";
 
 export type OciAuth =
@@ -140,7 +140,33 @@ export class OciStore implements ObjectStore {
     return { client, namespaceName, bucketName: this.options.bucket };
   }
 
-  async *list(): AsyncIterable<ObjectInfo> {
+  /**
+   * What to do about a problem with this store, in OCI's terms (ObjectStore.hint). The service
+   * lists size and md5 when asked (ListObjects `fields`) and answers PutObject with
+   * opc-content-md5, "the base64-encoded MD5 hash of the request body as computed by the server"
+   * (OCI API reference, PutObject / oci-objectstorage PutObjectResponse.opcContentMd5).
+   */
+  hint(problem: StoreProblem): string | undefined {
+    const endpoint = this.options.endpoint ? ` (${this.options.endpoint})` : "";
+    switch (problem) {
+      case "listing-without-size":
+        return `OCI Object Storage lists every object's size when asked (fields=size): this endpoint${endpoint} did not, so it is not the service (cameritelabs/oci-emulator lists no sizes); check --oci-endpoint.`;
+      case "listing-out-of-order":
+        return `OCI Object Storage lists each name once, in lexicographic order: this endpoint${endpoint} is not the service or its pagination is broken; check --oci-endpoint.`;
+      case "listed-md5-wrong":
+        return "OCI lists the MD5 it computed when the object was uploaded: the object was overwritten during the copy, or the endpoint is not the service.";
+      case "stored-md5-missing":
+        return `OCI Object Storage reports what it stored (opc-content-md5 on PutObject, opc-multipart-md5 on a commit): this endpoint${endpoint} did not, so it is not the service (an emulator) or something between strips the header; copies into it cannot be verified. Check --oci-endpoint.`;
+      case "stored-md5-wrong":
+        return "OCI's opc-content-md5 is the MD5 of the bytes the service received: something between here and the service alters request bodies.";
+    }
+  }
+
+  list(): AsyncIterable<ObjectInfo> {
+    return checkedListing(this, this.listedEntries());
+  }
+
+  private async *listedEntries(): AsyncIterable<ListedEntry> {
     const { client, namespaceName, bucketName } = await this.base();
     let start: string | undefined;
     do {
@@ -156,7 +182,7 @@ export class OciStore implements ObjectStore {
         if (!o.name.startsWith(this.prefix)) continue;
         yield {
           key: o.name.slice(this.prefix.length),
-          size: o.size ?? 0,
+          size: o.size,
           etag: o.etag ?? "",
           lastModified: o.timeModified ? new Date(o.timeModified).getTime() : undefined,
           ...checksums(o.md5),

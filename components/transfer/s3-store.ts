@@ -11,8 +11,8 @@ import * as https from "https";
 import type { Readable } from "stream";
 import type * as s3 from "@aws-sdk/client-s3";
 import {
-  isPlainMd5Hex, joinKey, md5HexToBase64, normalisePrefix,
-  type ByteRange, type CompleteResult, type MultipartApi, type ObjectHead, type ObjectInfo, type ObjectStore, type OpenUpload, type PutOptions, type PutResult, type UploadedPart,
+  checkedListing, isPlainMd5Hex, joinKey, md5HexToBase64, normalisePrefix,
+  type ByteRange, type ListedEntry, type StoreProblem, type CompleteResult, type MultipartApi, type ObjectHead, type ObjectInfo, type ObjectStore, type OpenUpload, type PutOptions, type PutResult, type UploadedPart,
 } from "./store";
 
 export interface S3StoreOptions {
@@ -98,7 +98,26 @@ export class S3Store implements ObjectStore {
     return /^[0-9a-f]{32}-\d+$/i.test(etag) ? { checksum: etag.toLowerCase() } : {};
   }
 
-  async *list(): AsyncIterable<ObjectInfo> {
+  /** What to do about a problem with this store, in S3's terms (ObjectStore.hint). */
+  hint(problem: StoreProblem): string | undefined {
+    const sse = "An S3 bucket that encrypts with SSE-KMS or SSE-C has ETags that are not MD5s (AWS S3 API reference, Object.ETag): set etagIsMd5 false (--s3-etag-not-md5) and the engine hashes what it copies itself.";
+    switch (problem) {
+      case "listing-without-size":
+        return "S3 ListObjectsV2 gives every object's Size: this endpoint is not S3 or lists incompletely (check --s3-endpoint).";
+      case "listing-out-of-order":
+        return "S3 lists each key once, in ascending UTF-8 order (general-purpose buckets): check --s3-endpoint and the bucket type.";
+      case "listed-md5-wrong":
+      case "stored-md5-missing":
+      case "stored-md5-wrong":
+        return sse;
+    }
+  }
+
+  list(): AsyncIterable<ObjectInfo> {
+    return checkedListing(this, this.listedEntries());
+  }
+
+  private async *listedEntries(): AsyncIterable<ListedEntry> {
     const { ListObjectsV2Command } = this.cmd();
     let token: string | undefined;
     do {
@@ -111,7 +130,7 @@ export class S3Store implements ObjectStore {
       for (const o of page.Contents ?? []) {
         if (!o.Key || !o.Key.startsWith(this.prefix)) continue;
         const etag = unquote(o.ETag);
-        yield { key: o.Key.slice(this.prefix.length), size: o.Size ?? 0, etag, lastModified: o.LastModified?.getTime(), ...this.identity(etag) };
+        yield { key: o.Key.slice(this.prefix.length), size: o.Size, etag, lastModified: o.LastModified?.getTime(), ...this.identity(etag) };
       }
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);

@@ -147,6 +147,69 @@ export interface ObjectStore {
    * the object's multipart checksum. undefined when unknown.
    */
   partSizeOf?(key: string): Promise<number | undefined>;
+  /**
+   * What the operator can do about `problem`, in this store's own terms (an S3 bucket's SSE-KMS,
+   * an OCI endpoint that is not the service, a stale local sidecar); undefined when nothing
+   * store-specific applies. Errors append it, so that no store is given another store's advice.
+   */
+  hint?(problem: StoreProblem): string | undefined;
+}
+
+/** Problems whose remedy depends on the kind of store (see ObjectStore.hint). */
+export type StoreProblem =
+  /** The listing gave an entry without a size. */
+  | "listing-without-size"
+  /** The listing gave a key twice or out of order (a repeated or skipped page). */
+  | "listing-out-of-order"
+  /** The bytes read do not hash to the MD5 the listing gave. */
+  | "listed-md5-wrong"
+  /** A put the store should answer with the MD5 of what it stored was answered without one. */
+  | "stored-md5-missing"
+  /** A put was answered with an MD5 that is not the one of the bytes sent. */
+  | "stored-md5-wrong";
+
+/** `message` followed by the store's own hint for `problem`, if it has one. */
+export function withStoreHint(store: Pick<ObjectStore, "hint">, problem: StoreProblem, message: string): string {
+  const hint = store.hint?.(problem);
+  return hint ? `${message} ${hint}` : message;
+}
+
+/** A listing entry as a store's API returned it: the size may be missing (emulators omit it). */
+export type ListedEntry = Omit<ObjectInfo, "size"> & { size: number | undefined };
+
+/**
+ * A listing the engine cannot trust: an entry without a size (taking it for 0 bytes would copy
+ * empty objects and report them copied), or a key listed twice or out of order. Never retried.
+ */
+export class ListingError extends Error {
+  constructor(readonly store: string, readonly key: string, message: string) {
+    super(message);
+    this.name = "ListingError";
+  }
+}
+
+/**
+ * The one check every store's list() passes its entries through: each entry has a size (a
+ * non-negative integer), and keys come strictly ascending by UTF-8 bytes (the order S3 and OCI
+ * document), so a key listed twice, or a page repeated by an endpoint's pagination, is an error
+ * naming the store and the key rather than an object copied twice or as 0 bytes.
+ */
+export async function* checkedListing(store: Pick<ObjectStore, "description" | "hint">, entries: AsyncIterable<ListedEntry>): AsyncIterable<ObjectInfo> {
+  let previous: string | undefined;
+  for await (const entry of entries) {
+    const key = entry.key;
+    if (previous !== undefined && compareKeys(key, previous) <= 0) {
+      const what = key === previous ? `listed ${JSON.stringify(key)} twice` : `listed ${JSON.stringify(key)} after ${JSON.stringify(previous)}, out of ascending order`;
+      throw new ListingError(store.description, key, withStoreHint(store, "listing-out-of-order", `${store.description} ${what}: a listing that repeats or skips keys cannot be trusted.`));
+    }
+    const size = entry.size;
+    if (size === undefined || !Number.isSafeInteger(size) || size < 0) {
+      const got = size === undefined ? "without a size" : `with the size ${JSON.stringify(size)}`;
+      throw new ListingError(store.description, key, withStoreHint(store, "listing-without-size", `${store.description} listed ${JSON.stringify(key)} ${got}: the engine never assumes an object's size.`));
+    }
+    previous = key;
+    yield { ...entry, size };
+  }
 }
 
 /** Metadata keys the engine writes on every object it copies (the recorded source identity). */

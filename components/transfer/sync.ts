@@ -4,7 +4,7 @@
 // again copies only what is missing or different.
 import pLimit from "p-limit";
 import { ByteBudget } from "./byte-budget";
-import { copyObject, type CopiedObject, type CopyContext } from "./copy";
+import { copyObject, errorText, UnverifiableDestinationError, type CopiedObject, type CopyContext } from "./copy";
 import { manifestDigest, type ManifestEntry } from "./digest";
 import { planSync, type PlanSummary, type SyncPlan } from "./plan";
 import { TRANSFER_DEFAULTS } from "./defaults";
@@ -71,6 +71,11 @@ export interface SyncResult {
   deletedObjects: number;
   abortedUploads: number;
   failed: { key: string; error: string }[];
+  /**
+   * Why the run stopped before starting every copy: the destination could not verify what it
+   * stored (UnverifiableDestinationError). The objects not started are in neither list.
+   */
+  stoppedBy?: string;
   durationMs: number;
   /** Copied bytes per second of transfer time (0 when nothing was copied). */
   bytesPerSecond: number;
@@ -84,15 +89,18 @@ export interface SyncResult {
 /** A run where some objects failed after all retries. `result` says what did succeed. */
 export class SyncError extends Error {
   constructor(readonly result: SyncResult) {
-    const names = result.failed.slice(0, 10).map((f) => `${f.key}: ${f.error}`).join("; ");
-    const more = result.failed.length > 10 ? ` (and ${result.failed.length - 10} more)` : "";
-    super(`${result.failed.length} of ${result.plan.copyObjects} objects failed to copy from ${result.plan.source} to ${result.plan.destination}: ${names}${more}`);
+    super(SyncError.describe(result));
     this.name = "SyncError";
   }
-}
 
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+  private static describe(result: SyncResult): string {
+    if (result.stoppedBy !== undefined) {
+      return `${result.stoppedBy} The run stopped there: ${result.copiedObjects} of ${result.plan.copyObjects} objects copied to ${result.plan.destination}, the rest not started.`;
+    }
+    const names = result.failed.slice(0, 10).map((f) => `${f.key}: ${f.error}`).join("; ");
+    const more = result.failed.length > 10 ? ` (and ${result.failed.length - 10} more)` : "";
+    return `${result.failed.length} of ${result.plan.copyObjects} objects failed to copy from ${result.plan.source} to ${result.plan.destination}: ${names}${more}`;
+  }
 }
 
 function resolved(opts: SyncOptions) {
@@ -195,27 +203,30 @@ export async function sync(source: ObjectStore, destination: ObjectStore, opts: 
   };
   const copied: CopiedObject[] = [];
   const objectLimit = pLimit(o.concurrency);
-  await Promise.all(
-    thePlan.copy.map((item) =>
-      objectLimit(async () => {
-        if (opts.signal?.aborted) {
-          result.failed.push({ key: item.source.key, error: "not started: the run was aborted" });
-          return;
-        }
-        try {
-          const done = await copyObject(ctx, item.source);
-          copied.push(done);
-          result.copiedObjects += 1;
-          result.copiedBytes += done.size;
-          emit({ type: "copied", key: done.key, size: done.size, multipart: done.multipart });
-        } catch (err) {
-          result.failed.push({ key: item.source.key, error: errorText(err) });
-          emit({ type: "failed", key: item.source.key, error: errorText(err) });
-        }
-        progress();
-      }),
-    ),
-  );
+  const copyOne = async (item: SyncPlan["copy"][number]) => {
+    if (opts.signal?.aborted) {
+      result.failed.push({ key: item.source.key, error: "not started: the run was aborted" });
+      return;
+    }
+    if (result.stoppedBy !== undefined) return;
+    try {
+      const done = await copyObject(ctx, item.source);
+      copied.push(done);
+      result.copiedObjects += 1;
+      result.copiedBytes += done.size;
+      emit({ type: "copied", key: done.key, size: done.size, multipart: done.multipart });
+    } catch (err) {
+      if (err instanceof UnverifiableDestinationError) result.stoppedBy ??= err.message;
+      result.failed.push({ key: item.source.key, error: errorText(err) });
+      emit({ type: "failed", key: item.source.key, error: errorText(err) });
+    }
+    progress();
+  };
+  // The smallest object goes first, alone: a destination that cannot verify what it stores is
+  // then found after one object, instead of after every object was written and left unverified.
+  const [first, ...rest] = smallestFirst(thePlan.copy);
+  if (first) await objectLimit(() => copyOne(first));
+  await Promise.all(rest.map((item) => objectLimit(() => copyOne(item))));
   const transferMs = Date.now() - transferStart;
   result.bytesPerSecond = transferMs > 0 ? (result.copiedBytes * 1000) / transferMs : 0;
   progress(true);
@@ -247,6 +258,14 @@ export async function sync(source: ObjectStore, destination: ObjectStore, opts: 
   ];
   result.manifestDigest = manifestDigest(entries);
   return result;
+}
+
+/** The plan's copies with the smallest moved to the front (the rest keep their order). */
+function smallestFirst<T extends { source: { size: number } }>(copies: T[]): T[] {
+  if (copies.length === 0) return [];
+  let smallest = 0;
+  for (let i = 1; i < copies.length; i++) if (copies[i].source.size < copies[smallest].source.size) smallest = i;
+  return [copies[smallest], ...copies.slice(0, smallest), ...copies.slice(smallest + 1)];
 }
 
 async function abortStaleUploads(destination: ObjectStore, keys: Set<string>, retry: RetryPolicy, emit: (e: SyncEvent) => void): Promise<number> {

@@ -63,6 +63,25 @@ export interface OciServerOptions {
   faults?: FaultConfig;
   /** Close by itself after this long without requests (default 10 minutes). */
   idleTimeoutMs?: number;
+  /** Emulator defects to imitate (none by default); also settable later through `quirks`. */
+  quirks?: OciServerQuirks;
+}
+
+/**
+ * Defects of third-party emulators that the real service never shows, off by default: tests turn
+ * them on to check that our code refuses them. cameritelabs/oci-emulator lists objects without
+ * size or md5 (/work/shared/FACTS.md); the service lists both when `fields` asks for them and
+ * answers PutObject with opc-content-md5 (OCI API reference, ListObjects and PutObject).
+ */
+export interface OciServerQuirks {
+  /** ListObjects leaves `size` out even when `fields` asks for it. */
+  listWithoutSize?: boolean;
+  /** ListObjects leaves `md5` out even when `fields` asks for it. */
+  listWithoutMd5?: boolean;
+  /** PutObject answers without opc-content-md5. */
+  putWithoutMd5?: boolean;
+  /** A truncated ListObjects page answers nextStartWith = its own last name (`start` is inclusive: that name is listed twice). */
+  nextStartWithLastListed?: boolean;
 }
 
 class ApiError extends Error {
@@ -87,9 +106,12 @@ export class OciObjectStorageServer {
   /** Every request seen (method and raw URL), for tests that check what the client sent. */
   readonly requests: { method: string; url: string; status?: number }[] = [];
   endpoint = "";
+  /** Emulator defects imitated from now on (see OciServerQuirks). */
+  quirks: OciServerQuirks;
 
   constructor(private readonly options: OciServerOptions) {
     this.namespace = options.namespace ?? "testns";
+    this.quirks = { ...options.quirks };
     this.faults = new FaultInjector(options.faults);
     for (const b of options.buckets ?? []) this.createBucket(b);
   }
@@ -360,7 +382,7 @@ export class OciObjectStorageServer {
     };
     objects.set(name, o);
     if (previous) await fsp.rm(previous.file, { force: true });
-    res.setHeader("opc-content-md5", data.md5);
+    if (!this.quirks.putWithoutMd5) res.setHeader("opc-content-md5", data.md5);
     res.setHeader("etag", o.etag);
     res.setHeader("last-modified", now.toUTCString());
     res.setHeader("version-id", crypto.randomUUID());
@@ -441,9 +463,9 @@ export class OciObjectStorageServer {
       }
       const o = objects.get(n)!;
       const summary: Record<string, unknown> = { name: n };
-      if (fields.has("size")) summary.size = o.size;
+      if (fields.has("size") && !this.quirks.listWithoutSize) summary.size = o.size;
       if (fields.has("etag")) summary.etag = o.etag;
-      if (fields.has("md5")) summary.md5 = o.md5 ?? o.multipartMd5;
+      if (fields.has("md5") && !this.quirks.listWithoutMd5) summary.md5 = o.md5 ?? o.multipartMd5;
       if (fields.has("timecreated")) summary.timeCreated = o.created.toISOString();
       if (fields.has("timemodified")) summary.timeModified = o.modified.toISOString();
       if (fields.has("storagetier")) summary.storageTier = "Standard";
@@ -451,7 +473,7 @@ export class OciObjectStorageServer {
     }
     res.setHeader("content-type", "application/json");
     const result: Record<string, unknown> = { objects: out, prefixes: [...prefixes] };
-    if (nextStartWith !== undefined) result.nextStartWith = nextStartWith;
+    if (nextStartWith !== undefined) result.nextStartWith = this.quirks.nextStartWithLastListed && out.length > 0 ? out[out.length - 1].name : nextStartWith;
     res.end(JSON.stringify(result));
   }
 
