@@ -285,7 +285,7 @@ describe("Cutover resource through the provider host", () => {
 
   it("delete restores AWS 100% and removes the OCI record and its health check", async () => {
     const withHealth = inputs({
-      oci: { values: ["198.51.100.20"], healthCheck: { type: "HTTP", ipAddress: "198.51.100.20", port: 80, path: "/health" } },
+      oci: { values: ["129.213.45.67"], healthCheck: { type: "HTTP", ipAddress: "129.213.45.67", port: 80, path: "/health" } },
     });
     const created = await up(host, provider, undefined, withHealth);
     const hc = (created.state!.outputs.healthCheckIds as { oci: string }).oci;

@@ -16,6 +16,7 @@ import { randomBytes, randomUUID } from "crypto";
 import * as http from "http";
 import { AddressInfo } from "net";
 import { XMLBuilder, XMLParser } from "fast-xml-parser";
+import { refusedHealthCheckRange } from "../../components/aws/route53-health-checks";
 import { resetConnection, sleep, type FaultInjector } from "./faults";
 
 const NS = "https://route53.amazonaws.com/doc/2013-04-01/";
@@ -559,6 +560,12 @@ export class Route53Server {
     const config = req.HealthCheckConfig;
     if (!callerReference) throw new ApiError(400, "InvalidInput", "Invalid request: Missing field 'CallerReference'");
     if (!config?.Type) throw new ApiError(400, "InvalidInput", "Invalid request: Missing field 'Type' in HealthCheckConfig");
+    // API reference, HealthCheckConfig.IPAddress: no checks of local, private, non-routable or
+    // multicast addresses. The "Invalid parameter : " shape is Route53's for health check settings
+    // (as quoted in public reports); this sentence itself was not found verbatim.
+    if (config.IPAddress !== undefined && refusedHealthCheckRange(String(config.IPAddress))) {
+      throw new ApiError(400, "InvalidInput", `Invalid parameter : IP address ${config.IPAddress} is not a public address that health checkers can reach.`);
+    }
     if (this.deletedCallerReferences.has(callerReference)) {
       throw new ApiError(
         409,
