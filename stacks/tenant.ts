@@ -5,6 +5,7 @@ import * as oci from "@pulumi/oci";
 import * as pulumi from "@pulumi/pulumi";
 import { TenantBucket, TenantNetwork, TundraCluster, TundraIdentity, placeNodes, runPreflight, type PreflightReport } from "../components/oci";
 import type { TenantConfig } from "./config";
+import { ociHealthCheckPortOf } from "./config/cutover";
 import { drReplication } from "./dr";
 import { declareRelocations } from "./relocations";
 import { STAGE_ORDER, migrationStages, type Foundation, type MigrationStages, type PreClusterContext, type StageName, type StageResult } from "./stages";
@@ -82,6 +83,7 @@ function foundation(config: TenantConfig, ctx: PreClusterContext, discovery: Dis
     queryPort: c.queryPort,
     listenerPort: lb.listenerPort,
     clientCidrs: lb.allowedCidrs,
+    route53HealthCheckPort: ociHealthCheckPortOf(config.cutover),
   }, opts);
 
   const kms = config.bucket.kmsKeyId

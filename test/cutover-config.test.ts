@@ -1,7 +1,9 @@
 // The `tundra:cutover` config section and the stage's inputs for the Cutover resource.
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
+import { parseTenantConfig, rawConfigFromPulumi, type RawConfig } from "../stacks/config";
 import { cutoverInputsOf, cutoverSchema } from "../stacks/config/cutover";
+import { readStackConfig, stackConfigPath } from "../scripts/plan/run";
 import { probeUrlOf } from "../stacks/cutover-stage";
 import { describeTransition, UNKNOWN, validateInputs } from "../components/cutover/spec";
 
@@ -52,6 +54,45 @@ describe("tundra:cutover", () => {
     expect(cutoverInputsOf(parsed, "129.213.45.67", "x").oci.healthCheck).toEqual({ type: "HTTPS", path: "/health", ipAddress: "129.213.45.67" });
     expect(probeUrlOf("10.0.0.5", 80, "health")).toBe("http://10.0.0.5:80/health");
     expect(probeUrlOf("fd00::5", 443, "/q")).toBe("https://[fd00::5]:443/q");
+  });
+});
+
+describe("Route53 health checks need a public address", () => {
+  it("refuses a health check of a private or non-routable address, named by property and config key, with the fix", () => {
+    const hc = (ipAddress: string) => ({ type: "HTTPS" as const, ipAddress });
+    const base = cutoverInputsOf(cutoverSchema.parse(section)!, "129.213.45.67", "https://129.213.45.67:443/");
+    const failures = validateInputs({ ...base, aws: { values: ["52.1.2.3"], healthCheck: hc("10.1.2.3") }, oci: { values: ["100.64.0.7"], healthCheck: hc("100.64.0.7") } }).failures;
+    expect(failures.map((f) => f.property)).toEqual(["aws.healthCheck.ipAddress", "oci.healthCheck.ipAddress"]);
+    expect(failures[0].reason).toBe(
+      "10.1.2.3 is in 10.0.0.0/8, private-use (RFC 1918): Route53 cannot health-check local, private or non-routable addresses " +
+        "(API reference, HealthCheckConfig.IPAddress); use a public address, or drop the health check and gate on gates.probe",
+    );
+    expect(failures[1].reason).toContain("100.64.0.7 is in 100.64.0.0/10, shared address space");
+    for (const ok of ["52.1.2.3", "129.213.45.67", "100.128.0.1", "172.32.0.1"]) {
+      expect(validateInputs({ ...base, aws: { values: ["52.1.2.3"], healthCheck: hc(ok) } }).failures, ok).toEqual([]);
+    }
+    const parsed = cutoverSchema.safeParse({ ...section, aws: { values: ["52.1.2.3"], healthCheck: { ipAddress: "192.168.4.4" } } });
+    expect(parsed.error!.issues.map((i) => i.path.join("."))).toEqual(["aws.healthCheck.ipAddress"]);
+  });
+
+  it("refuses an OCI health check while the load balancer is private, at tundra:cutover.oci.healthCheck", () => {
+    const staging = (): RawConfig => rawConfigFromPulumi(readStackConfig(stackConfigPath("staging")));
+    const withCutover = (visibility: string): RawConfig => {
+      const raw = staging();
+      return {
+        ...raw,
+        loadBalancer: { ...(raw.loadBalancer as object), visibility },
+        cutover: { ...section, oci: { healthCheck: { type: "HTTPS", path: "/health" } } },
+      };
+    };
+    const refused = parseTenantConfig(withCutover("private"));
+    expect(refused.ok).toBe(false);
+    const issue = refused.ok ? undefined : refused.issues.find((i) => i.key === "tundra:cutover.oci.healthCheck");
+    expect(issue?.message).toContain("Route53 cannot health-check a private address");
+    expect(issue?.message).toContain("Set tundra:loadBalancer.visibility to public");
+    expect(issue?.message).toContain("gates.probe");
+    const accepted = parseTenantConfig(withCutover("public"));
+    expect(accepted.ok ? [] : accepted.issues).toEqual([]);
   });
 });
 

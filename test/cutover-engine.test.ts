@@ -6,10 +6,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ManualClock } from "../components/cutover/clock";
 import { CutoverFailure, runCutover, setLiveWeights } from "../components/cutover/engine";
 import { percentile } from "../components/cutover/probe";
-import { PairRecords, targetRecord } from "../components/cutover/records";
-import { isRetryable } from "../components/cutover/retry";
+import { makeRoute53Client, PairRecords, ROUTE53_MAX_ATTEMPTS, targetRecord } from "../components/cutover/records";
 import type { CutoverPlan } from "../components/cutover/types";
 import { assertWritableWeights, ociPercentOf, weightsForOciPercent } from "../components/cutover/weights";
+import { FaultInjector } from "./support/faults";
 import { HttpTarget, startHttpTarget } from "./support/http-target";
 import { Route53Server, startRoute53Server } from "./support/route53-server";
 
@@ -183,7 +183,7 @@ describe("runCutover", () => {
     const base = plan();
     const withHealth: CutoverPlan = {
       ...base,
-      oci: { ...base.oci, healthCheck: { type: "HTTPS", port: 443, resourcePath: "/health", ipAddress: "198.51.100.20", requestIntervalSeconds: 10, failureThreshold: 2 } },
+      oci: { ...base.oci, healthCheck: { type: "HTTPS", port: 443, resourcePath: "/health", ipAddress: "129.213.45.67", requestIntervalSeconds: 10, failureThreshold: 2 } },
       steps: [10, 100],
       gates: { healthCheck: true, intervalMs: 60_000, failureLimit: 1 },
     };
@@ -221,23 +221,60 @@ describe("runCutover", () => {
     expect(live()).toMatchObject({ aws: 100, oci: 0 });
   });
 
-  it("retries Throttling and PriorRequestNotComplete with backoff, but not a validation error", async () => {
+  it("rides out throttled answers in the middle of a walk with the SDK's adaptive retries, but does not retry a validation error", async () => {
     seedPlainRecord(60);
-    server.failNext("ChangeResourceRecordSets", 2, "Throttling", "Rate exceeded");
-    server.failNext("ChangeResourceRecordSets", 1, "PriorRequestNotComplete", "The request was rejected because Route 53 was still processing a prior request.");
-    server.failNext("GetChange", 2, "Throttling", "Rate exceeded");
-    const report = await runCutover(plan({ steps: [50, 100] }), { client, clock });
-    expect(report.weights).toEqual({ aws: 0, oci: 100 });
-    expect(server.log.filter((l) => l.action === "ChangeResourceRecordSets" && l.status === 400)).toHaveLength(3);
+    // The client the provider and the rollback script use (credentials from the standard chain).
+    Object.assign(process.env, { AWS_ACCESS_KEY_ID: "AKIDTEST", AWS_SECRET_ACCESS_KEY: "secret" });
+    const adaptive = makeRoute53Client(server.endpoint);
+    // One GetChange per change (INSYNC at once): the adaptive limiter paces real time, and polls would only add waiting.
+    server.syncDelayMs = 0;
+    try {
+      expect(adaptive.config.retryMode).toBe("adaptive");
+      expect(await adaptive.config.maxAttempts()).toBe(ROUTE53_MAX_ATTEMPTS);
+      // Route53's throttled answers (HTTP 400): the plain record becomes a pair and the 50% step
+      // lands; then the 100% step's change is throttled twice and refused once as "still processing",
+      // and two polls of its GetChange are throttled.
+      server.failNext("ChangeResourceRecordSets", 2, "Throttling", "Rate exceeded", 400, 2);
+      server.failNext("ChangeResourceRecordSets", 1, "PriorRequestNotComplete", "The request was rejected because Route 53 was still processing a prior request.");
+      server.failNext("GetChange", 2, "Throttling", "Rate exceeded", 400, 2);
+      const report = await runCutover(plan({ steps: [50, 100] }), { client: adaptive, clock });
+      expect(report.weights).toEqual({ aws: 0, oci: 100 });
+      expect(report.history.filter((h) => h.event === "step").map((h) => h.weights.oci)).toEqual([50, 100]);
+      expect(server.log.filter((l) => l.action === "ChangeResourceRecordSets").map((l) => l.status)).toEqual([200, 200, 400, 400, 400, 200]);
+      expect(server.log.filter((l) => l.action === "GetChange").map((l) => l.status)).toEqual([200, 200, 400, 400, 200]);
+      expect(live()).toMatchObject({ aws: 0, oci: 100 });
 
-    expect(isRetryable({ name: "InvalidChangeBatch", $metadata: { httpStatusCode: 400 } })).toBe(false);
-    const records = new PairRecords(client, clock, { zoneId: zone, recordName: NAME, recordType: "A", awsSetIdentifier: "aws", ociSetIdentifier: "oci" });
-    const bad = targetRecord(records.addr, { setIdentifier: "oci", values: ["198.51.100.20"] }, 5, 300);
-    const before = server.log.length;
-    const err = await records.writePair(targetRecord(records.addr, { setIdentifier: "aws", values: ["192.0.2.10"] }, 95, 60), bad, "x").catch((e) => e);
-    expect(err.name).toBe("InvalidChangeBatch");
-    expect(server.log.length - before).toBe(1);
+      const records = new PairRecords(adaptive, clock, { zoneId: zone, recordName: NAME, recordType: "A", awsSetIdentifier: "aws", ociSetIdentifier: "oci" });
+      const bad = targetRecord(records.addr, { setIdentifier: "oci", values: ["198.51.100.20"] }, 5, 300);
+      const before = server.log.length;
+      const err = await records.writePair(targetRecord(records.addr, { setIdentifier: "aws", values: ["192.0.2.10"] }, 95, 60), bad, "x").catch((e) => e);
+      expect(err.name).toBe("InvalidChangeBatch");
+      expect(server.log.length - before).toBe(1);
+    } finally {
+      server.syncDelayMs = 30_000;
+      adaptive.destroy();
+    }
   });
+
+  it("completes a walk while a quarter of all Route53 calls are throttled at random (other stacks spending the account's budget)", async () => {
+    const faults = new FaultInjector({ throttle: 0.25, seed: 15 });
+    const busy = await startRoute53Server({ syncDelayMs: 0, now: () => clock.now(), faults });
+    Object.assign(process.env, { AWS_ACCESS_KEY_ID: "AKIDTEST", AWS_SECRET_ACCESS_KEY: "secret" });
+    const adaptive = makeRoute53Client(busy.endpoint);
+    try {
+      const busyZone = busy.createZone("example.com");
+      busy.putRecord(busyZone, { Name: NAME, Type: "A", TTL: 60, ResourceRecords: ["192.0.2.10"] });
+      const started = Date.now();
+      const report = await runCutover({ ...plan({ steps: [50, 100] }), zoneId: busyZone }, { client: adaptive, clock });
+      expect(report.weights).toEqual({ aws: 0, oci: 100 });
+      expect(faults.counts.throttle).toBeGreaterThan(1);
+      expect(busy.log.filter((l) => l.status === 400).length).toBe(faults.counts.throttle);
+      console.log(`walk under ${faults.counts.throttle} throttled answers of ${busy.log.length}: ${Date.now() - started} ms`);
+    } finally {
+      adaptive.destroy();
+      await busy.stop();
+    }
+  }, 120_000);
 
   it("never writes all-zero weights: the guard stops before any request", async () => {
     seedPlainRecord(60);

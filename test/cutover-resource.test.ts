@@ -238,6 +238,34 @@ describe("Cutover resource through the provider host", () => {
     expect(seen).toEqual([0, 25, 100]);
   }, 120_000);
 
+  it("ociFullSince follows the live weights: kept while OCI stays at 100%, restarted by a walk after a rollback outside Pulumi", async () => {
+    const created = await up(host, provider, undefined, inputs());
+    const first = created.state!.outputs.ociFullSince as string;
+    expect(Date.parse(first)).toBeGreaterThan(0);
+
+    // An update that finds OCI at 100% live (a setting changed) keeps the time OCI took over.
+    const kept = await up(host, provider, created.state, inputs({ bake: "2s" }));
+    expect(kept.op).toBe("update");
+    expect(kept.state!.outputs.ociFullSince).toBe(first);
+
+    // Emergency rollback outside Pulumi: the state still says aws 0 / oci 100 since `first`.
+    const rolledBackAt = Date.now();
+    expect(await rollback(["--zone", zone, "--name", NAME], () => undefined)).toBe(0);
+    expect(weights()).toEqual({ aws: 100, oci: 0 });
+    expect(kept.state!.outputs).toMatchObject({ awsWeight: 0, ociWeight: 100, ociFullSince: first });
+
+    // The next walk starts from the live AWS 100%: AWS carried traffic after `first`, so the days
+    // the decommission guard counts start again when this walk reaches 100%.
+    const walked = await up(host, provider, kept.state, inputs({ bake: "2s" }));
+    expect(walked.op).toBe("update");
+    const second = walked.state!.outputs.ociFullSince as string;
+    expect(Date.parse(second)).toBeGreaterThan(rolledBackAt);
+    const reached = (walked.state!.outputs.history as { event: string; at: string; weights: { aws: number } }[]).filter(
+      (h) => h.event === "step" && h.weights.aws === 0,
+    );
+    expect(reached[reached.length - 1].at).toBe(second);
+  }, 120_000);
+
   it("guards against all-zero weights: a hand-made 0/0 reads as an equal split and the next up restarts from AWS", async () => {
     const created = await up(host, provider, undefined, inputs({ targetOciPercent: 25 }));
     for (const id of ["aws", "oci"]) {
@@ -257,7 +285,7 @@ describe("Cutover resource through the provider host", () => {
 
   it("delete restores AWS 100% and removes the OCI record and its health check", async () => {
     const withHealth = inputs({
-      oci: { values: ["198.51.100.20"], healthCheck: { type: "HTTP", ipAddress: "198.51.100.20", port: 80, path: "/health" } },
+      oci: { values: ["129.213.45.67"], healthCheck: { type: "HTTP", ipAddress: "129.213.45.67", port: 80, path: "/health" } },
     });
     const created = await up(host, provider, undefined, withHealth);
     const hc = (created.state!.outputs.healthCheckIds as { oci: string }).oci;

@@ -197,7 +197,7 @@ describe("ListResourceRecordSets", () => {
 
 describe("health checks", () => {
   it("creates idempotently by caller reference, reports status the test sets, refuses deleting one in use", async () => {
-    const config = { Type: "HTTP" as const, IPAddress: "192.0.2.2", Port: 80, ResourcePath: "/health", RequestInterval: 10, FailureThreshold: 2 };
+    const config = { Type: "HTTP" as const, IPAddress: "129.213.45.67", Port: 80, ResourcePath: "/health", RequestInterval: 10, FailureThreshold: 2 };
     const created = await client.send(new CreateHealthCheckCommand({ CallerReference: "ref-1", HealthCheckConfig: config }));
     expect(created.Location).toContain(`/2013-04-01/healthcheck/${created.HealthCheck!.Id}`);
     const again = await client.send(new CreateHealthCheckCommand({ CallerReference: "ref-1", HealthCheckConfig: config }));
@@ -226,6 +226,20 @@ describe("health checks", () => {
     expect(reused).toMatchObject({ name: "HealthCheckAlreadyExists", status: 409 });
   });
 
+  it("refuses a health check of a local, private or non-routable address as Route53 does (InvalidInput)", async () => {
+    const before = server.healthCheckIds().length;
+    for (const address of ["10.0.2.15", "172.16.0.9", "192.168.1.1", "100.64.0.1", "127.0.0.1", "169.254.169.254", "198.51.100.20", "224.0.0.1"]) {
+      const err = await failure(
+        client.send(new CreateHealthCheckCommand({ CallerReference: `private-${address}`, HealthCheckConfig: { Type: "HTTPS", IPAddress: address, Port: 443 } })),
+      );
+      expect(err, address).toMatchObject({ name: "InvalidInput", status: 400 });
+      expect(err.message).toContain(address);
+    }
+    expect(server.healthCheckIds()).toHaveLength(before);
+    const ok = await client.send(new CreateHealthCheckCommand({ CallerReference: "public-1", HealthCheckConfig: { Type: "HTTPS", IPAddress: "129.213.45.69", Port: 443 } }));
+    expect(ok.HealthCheck?.Id).toBeTruthy();
+  });
+
   it("answers injected throttling as the SDK expects it", async () => {
     server.failNext("ChangeResourceRecordSets", 1, "Throttling", "Rate exceeded");
     const err = await failure(change({ Action: "CREATE", ResourceRecordSet: weighted("aws", 1) }));
@@ -239,7 +253,7 @@ describe("resolver (weighted routing as Route53 documents it)", () => {
   async function pair(aws: number, oci: number, ociHealthy = true, awsHealthy = true) {
     const hc = async (ref: string, healthy: boolean) => {
       const h = await client.send(
-        new CreateHealthCheckCommand({ CallerReference: `${zone}-${ref}`, HealthCheckConfig: { Type: "TCP", IPAddress: "192.0.2.3", Port: 443 } }),
+        new CreateHealthCheckCommand({ CallerReference: `${zone}-${ref}`, HealthCheckConfig: { Type: "TCP", IPAddress: "129.213.45.68", Port: 443 } }),
       );
       server.setHealth(h.HealthCheck!.Id!, healthy);
       return h.HealthCheck!.Id!;

@@ -16,6 +16,12 @@ export interface EngineDeps {
   pollMs?: number;
   /** Part of the health checks' caller references: one per life of the resource (default "1"). */
   healthCheckGeneration?: string;
+  /**
+   * Called once with the weights live in Route53 when the walk starts, before it changes anything
+   * (undefined: no weighted pair yet). The caller decides from them, not from its state, whether
+   * OCI carried all traffic all along (an emergency rollback outside Pulumi leaves no trace there).
+   */
+  onLiveAtStart?: (weights: Weights | undefined) => void;
 }
 
 export interface CutoverReport {
@@ -94,6 +100,7 @@ export async function runCutover(plan: CutoverPlan, deps: EngineDeps): Promise<C
   };
 
   const group = await records.readGroup();
+  deps.onLiveAtStart?.(liveWeights(group));
   if (group.others.length > 0) {
     throw new Error(
       `${addr.recordName} ${addr.recordType} has weighted records this cutover does not own (set identifiers ` +

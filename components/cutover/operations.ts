@@ -158,13 +158,18 @@ export async function diffCutover(olds: Props, news: Props, settings: ProviderSe
 const HISTORY_KEPT = 60;
 
 /**
- * When OCI began carrying all traffic (ISO time), kept across runs while it stays so; "" when AWS
- * has any weight. The decommission assessment reads it (components/decommission).
+ * When OCI began carrying all traffic (ISO time); "" when AWS has any weight. The decommission
+ * assessment counts days from it (components/decommission), so it follows the weights this walk
+ * found live, not the state: the recorded time is kept only when OCI already had everything live
+ * when the walk started. After an emergency rollback (scripts/rollback.ts, outside Pulumi) the
+ * state still says 100%, but the walk starts from AWS weight and the time restarts when this walk
+ * reaches full OCI. Unknown start weights count as not full (a later time only delays decommission).
  */
-function ociFullSinceOf(weights: Weights, olds: Props | undefined, history: CutoverReport["history"]): string {
-  if (weights.aws !== 0 || weights.oci === 0) return "";
-  if (typeof olds?.ociFullSince === "string" && olds.ociFullSince && olds.awsWeight === 0) return olds.ociFullSince;
-  const reached = [...history].reverse().find((h) => h.event === "step" && h.weights.aws === 0 && h.weights.oci > 0);
+function ociFullSinceOf(weights: Weights, liveAtStart: Weights | undefined, olds: Props | undefined, history: CutoverReport["history"]): string {
+  const full = (w: Weights | undefined) => w !== undefined && w.aws === 0 && w.oci > 0;
+  if (!full(weights)) return "";
+  if (full(liveAtStart) && typeof olds?.ociFullSince === "string" && olds.ociFullSince) return olds.ociFullSince;
+  const reached = history.find((h) => h.event === "step" && full(h.weights));
   return reached?.at ?? new Date().toISOString();
 }
 
@@ -172,6 +177,7 @@ function outputsOf(
   inputs: Props,
   olds: Props | undefined,
   report: Pick<CutoverReport, "weights" | "healthCheckIds" | "history">,
+  liveAtStart: Weights | undefined,
   extra: Props,
 ): Props {
   // History spans runs (a rollback, then the run that resumed), newest last.
@@ -183,7 +189,7 @@ function outputsOf(
     ociWeight: report.weights.oci,
     ociPercent: ociPercentOf(report.weights),
     healthCheckIds: report.healthCheckIds,
-    ociFullSince: ociFullSinceOf(report.weights, olds, report.history),
+    ociFullSince: ociFullSinceOf(report.weights, liveAtStart, olds, report.history),
     history: [...earlier, ...report.history].slice(-HISTORY_KEPT),
     ...extra,
   });
@@ -203,11 +209,12 @@ async function walk(inputs: Props, olds: Props | undefined, settings: ProviderSe
   // One generation per life of the resource, kept across updates (see ensureHealthCheck).
   const healthCheckGeneration: string =
     typeof olds?.healthCheckGeneration === "string" && olds.healthCheckGeneration ? olds.healthCheckGeneration : randomUUID().slice(0, 8);
-  const deps = { ...engineDeps(settings), healthCheckGeneration };
+  let liveAtStart: Weights | undefined;
+  const deps: EngineDeps = { ...engineDeps(settings), healthCheckGeneration, onLiveAtStart: (w) => (liveAtStart = w) };
   const id = resourceId(addressOf(plan));
   try {
     const report = await runCutover(plan, deps);
-    const outs = outputsOf(inputs, olds, report, { status: "complete", lastError: "", lastMeasurements: report.measurements, healthCheckGeneration });
+    const outs = outputsOf(inputs, olds, report, liveAtStart, { status: "complete", lastError: "", lastMeasurements: report.measurements, healthCheckGeneration });
     // A health check the records no longer use (its settings changed) is removed.
     for (const side of ["aws", "oci"] as const) {
       const old = olds?.healthCheckIds?.[side];
@@ -219,7 +226,7 @@ async function walk(inputs: Props, olds: Props | undefined, settings: ProviderSe
   } catch (err) {
     const e = err as Error & { report?: CutoverReport; failed?: Measurement[] };
     if (e.name === "CutoverFailure" && e.report) {
-      throw partialFailure(e.message, id, outputsOf(inputs, olds, e.report, { status: "rolled-back", lastError: e.message, lastMeasurements: e.failed ?? [], healthCheckGeneration }));
+      throw partialFailure(e.message, id, outputsOf(inputs, olds, e.report, liveAtStart, { status: "rolled-back", lastError: e.message, lastMeasurements: e.failed ?? [], healthCheckGeneration }));
     }
     // Failed for another reason (API error, timeout): record what is live, if anything is.
     const live = await tryLive(inputs, settings);
@@ -231,6 +238,7 @@ async function walk(inputs: Props, olds: Props | undefined, settings: ProviderSe
           inputs,
           olds,
           { weights: live.weights, healthCheckIds: olds?.healthCheckIds ?? { aws: "", oci: "" }, history: [] },
+          liveAtStart,
           { status: "failed", lastError: e.message, lastMeasurements: [], healthCheckGeneration },
         ),
       );

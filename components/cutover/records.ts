@@ -1,6 +1,6 @@
 // Route53 access for one weighted pair (AWS and OCI records of one name and type): read the
 // group with pagination, write both weights in one transactional change, wait for INSYNC, and
-// manage the optional health check. Every call goes through withRetry.
+// manage the optional health check. Retries are the SDK's own, in adaptive mode (makeRoute53Client).
 import { createHash } from "crypto";
 import {
   Change,
@@ -19,7 +19,6 @@ import {
   Route53Client,
 } from "@aws-sdk/client-route-53";
 import type { Clock } from "./clock";
-import { withRetry } from "./retry";
 import type { HealthCheckSpec, RecordType, TargetSpec, Weights } from "./types";
 import { assertWritableWeights } from "./weights";
 
@@ -84,7 +83,14 @@ export class PairRecords {
   ) {}
 
   private async send<T>(what: string, command: unknown): Promise<T> {
-    return withRetry(this.clock, what, () => this.client.send(command as never) as Promise<T>);
+    try {
+      return (await this.client.send(command as never)) as T;
+    } catch (err) {
+      // The SDK retried what Route53 asks callers to retry; say which call gave up, and after how many tries.
+      const attempts = (err as { $metadata?: { attempts?: number } }).$metadata?.attempts ?? 1;
+      if (err instanceof Error && attempts > 1) err.message = `${what}: ${err.message} (after ${attempts} attempts)`;
+      throw err;
+    }
   }
 
   async readGroup(): Promise<RecordGroup> {
@@ -214,8 +220,22 @@ export class PairRecords {
   }
 }
 
-/** A Route53 client: credentials from the standard AWS chain, optional endpoint for tests. */
+/**
+ * SDK attempts per Route53 call (first try included). Route53 throttles per account (token
+ * buckets: "Throttling for Amazon Route 53 API requests", Route53 Developer Guide), and tenant
+ * stacks run in parallel against that one budget, so throttled answers (HTTP 400 `Throttling` /
+ * `PriorRequestNotComplete`) are expected, not exceptional.
+ */
+export const ROUTE53_MAX_ATTEMPTS = 8;
+
+/**
+ * A Route53 client: credentials from the standard AWS chain, optional endpoint for tests.
+ * Retry mode `adaptive` (AWS SDK v3): the standard retries (exponential backoff with jitter,
+ * 500 ms base for throttling errors, 20 s cap, a retry quota) plus a client-side rate limiter
+ * that slows this client's sends after a throttled answer, so a walk yields to the other stacks
+ * sharing the account instead of retrying into the same empty bucket. One client per walk (see
+ * engineDeps), so the limiter learns over the whole walk.
+ */
 export function makeRoute53Client(endpoint?: string): Route53Client {
-  // Retries live in withRetry (on the injectable clock); the SDK's own would multiply them.
-  return new Route53Client({ region: "us-east-1", maxAttempts: 1, ...(endpoint ? { endpoint } : {}) });
+  return new Route53Client({ region: "us-east-1", retryMode: "adaptive", maxAttempts: ROUTE53_MAX_ATTEMPTS, ...(endpoint ? { endpoint } : {}) });
 }

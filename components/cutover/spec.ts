@@ -1,6 +1,7 @@
 // Cutover inputs as a user writes them -> a validated CutoverPlan, every failure named by its
 // property with the fix. Values still unknown in preview (the OCI load balancer address before
 // the cluster exists) skip their own checks and leave the plan undefined, never a failure.
+import { refusedHealthCheckRange } from "../aws/route53-health-checks";
 import type { CutoverPlan, GateSpec, HealthCheckSpec, ProbeSpec, RecordType, TargetSpec } from "./types";
 
 /** The engine's marker for a value unknown during preview. */
@@ -149,6 +150,11 @@ function duration(c: Collector, property: string, value: unknown, fallback: stri
   return ms;
 }
 
+/** The port a Route53 health check calls when none is given: 80 for HTTP, 443 for HTTPS and TCP. */
+export function healthCheckPortOf(raw: Pick<HealthCheckInput, "type" | "port">): number {
+  return raw.port ?? ((raw.type ?? "HTTPS") === "HTTP" ? 80 : 443);
+}
+
 function healthCheck(c: Collector, property: string, raw: HealthCheckInput | undefined): HealthCheckSpec | undefined {
   if (raw === undefined) return undefined;
   if (!c.known(raw)) return undefined;
@@ -156,11 +162,19 @@ function healthCheck(c: Collector, property: string, raw: HealthCheckInput | und
   if (!["HTTP", "HTTPS", "TCP"].includes(type)) c.fail(`${property}.type`, `must be HTTP, HTTPS or TCP, got ${JSON.stringify(type)}`);
   if (!raw.ipAddress && !raw.fqdn) c.fail(property, "needs ipAddress or fqdn: the endpoint Route53 health checkers call");
   if (raw.ipAddress && !IPV4.test(raw.ipAddress)) c.fail(`${property}.ipAddress`, `must be an IPv4 address, got ${JSON.stringify(raw.ipAddress)}`);
+  const refused = raw.ipAddress ? refusedHealthCheckRange(raw.ipAddress) : undefined;
+  if (refused) {
+    c.fail(
+      `${property}.ipAddress`,
+      `${raw.ipAddress} is in ${refused.cidr}, ${refused.use}: Route53 cannot health-check local, private or non-routable addresses ` +
+        "(API reference, HealthCheckConfig.IPAddress); use a public address, or drop the health check and gate on gates.probe",
+    );
+  }
   const interval = raw.intervalSeconds ?? 10;
   if (interval !== 10 && interval !== 30) c.fail(`${property}.intervalSeconds`, "must be 10 or 30 (the intervals Route53 offers)");
   return {
     type,
-    port: integerIn(c, `${property}.port`, raw.port, 1, 65535, type === "HTTP" ? 80 : 443),
+    port: integerIn(c, `${property}.port`, raw.port, 1, 65535, healthCheckPortOf({ type })),
     ...(type !== "TCP" ? { resourcePath: raw.path ?? "/" } : {}),
     ...(raw.fqdn ? { fqdn: raw.fqdn } : {}),
     ...(raw.ipAddress ? { ipAddress: raw.ipAddress } : {}),

@@ -5,6 +5,7 @@
 // empty security list so the VCN's default list (SSH from anywhere) never applies.
 import * as oci from "@pulumi/oci";
 import * as pulumi from "@pulumi/pulumi";
+import { ROUTE53_HEALTH_CHECKER_RANGES } from "../aws/route53-health-checks";
 import { freeformTags, type TenantTagging } from "./tags";
 
 export interface TenantNetworkArgs {
@@ -27,6 +28,8 @@ export interface TenantNetworkArgs {
   listenerPort: number;
   /** Client networks allowed to reach the listener. */
   clientCidrs: string[];
+  /** Port a Route53 health check calls on the (public) load balancer: admits AWS's checker ranges there. */
+  route53HealthCheckPort?: number;
 }
 
 const TCP = "6";
@@ -140,6 +143,12 @@ export class TenantNetwork extends pulumi.ComponentResource {
 
     args.clientCidrs.forEach((cidr, i) =>
       rule(`lb-in-client-${i}`, { networkSecurityGroupId: lbNsg.id, direction: "INGRESS", protocol: TCP, source: cidr, sourceType: "CIDR_BLOCK", tcpOptions: port(args.listenerPort), description: `clients ${cidr} -> listener` }));
+    // Route53 health checkers reach only a public LB (a private address is refused by config).
+    if (args.route53HealthCheckPort !== undefined && args.publicLoadBalancer) {
+      const hcPort = args.route53HealthCheckPort;
+      ROUTE53_HEALTH_CHECKER_RANGES.forEach(({ cidr, region }, i) =>
+        rule(`lb-in-route53-hc-${i}`, { networkSecurityGroupId: lbNsg.id, direction: "INGRESS", protocol: TCP, source: cidr, sourceType: "CIDR_BLOCK", tcpOptions: port(hcPort), description: `Route53 health checkers ${cidr} (${region}) -> port ${hcPort}` }));
+    }
     rule("lb-out-nodes", { networkSecurityGroupId: lbNsg.id, direction: "EGRESS", protocol: TCP, destination: nodeNsg.id, destinationType: "NETWORK_SECURITY_GROUP", tcpOptions: port(args.queryPort), description: "LB -> nodes, query port and health check" });
     rule("node-in-lb", { networkSecurityGroupId: nodeNsg.id, direction: "INGRESS", protocol: TCP, source: lbNsg.id, sourceType: "NETWORK_SECURITY_GROUP", tcpOptions: port(args.queryPort), description: "LB -> nodes, query port and health check" });
     // MPP exchanges use ports chosen at run time: all TCP, but only between this tenant's nodes.

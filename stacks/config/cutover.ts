@@ -4,7 +4,8 @@
 // are the Cutover resource's own (components/cutover/spec.ts), run here with the load balancer
 // address as a placeholder so a bad config fails before anything is declared.
 import { z } from "zod";
-import { UNKNOWN, validateInputs, type CutoverInputs } from "../../components/cutover/spec";
+import { healthCheckPortOf, UNKNOWN, validateInputs, type CutoverInputs } from "../../components/cutover/spec";
+import type { ConfigIssue, PartialConfig } from "./index";
 
 const duration = z.union([z.string(), z.number()]);
 const healthCheck = z.strictObject({
@@ -119,3 +120,26 @@ export const cutoverSchema = sectionSchema
     for (const f of failures) ctx.addIssue({ code: "custom", path: pathOf(f.property), message: f.reason });
   })
   .optional();
+
+/**
+ * Route53 health checkers call from the internet (AWS's ROUTE53_HEALTHCHECKS ranges) and Route53
+ * refuses private and non-routable addresses (API reference, HealthCheckConfig.IPAddress): the
+ * OCI health check, which targets the load balancer's address, needs a public load balancer.
+ */
+export function cutoverHealthCheckRule({ cutover, loadBalancer }: PartialConfig): ConfigIssue[] {
+  if (!cutover?.oci?.healthCheck || loadBalancer?.visibility !== "private") return [];
+  return [
+    {
+      key: "tundra:cutover.oci.healthCheck",
+      message:
+        "targets the load balancer, which is private (tundra:loadBalancer.visibility): Route53 cannot health-check a private " +
+        "address and its checkers come from the internet. Set tundra:loadBalancer.visibility to public (the network then admits " +
+        "Route53's checker ranges on the health-check port), or remove oci.healthCheck and gate on gates.probe from a runner inside the VCN",
+    },
+  ];
+}
+
+/** The port Route53's checkers call on the OCI load balancer, when the section has an OCI health check. */
+export function ociHealthCheckPortOf(section: CutoverSection | undefined): number | undefined {
+  return section?.oci.healthCheck ? healthCheckPortOf(section.oci.healthCheck) : undefined;
+}

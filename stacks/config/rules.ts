@@ -4,6 +4,7 @@ import type { ConfigIssue, PartialConfig } from "./index";
 import { FLEX_SHAPES } from "../shapes";
 import { OCI_REGIONS, isAvailabilityDomainOf } from "../regions";
 import { cidrContains, cidrsOverlap, parseCidr, type Cidr } from "./cidr";
+import { cutoverHealthCheckRule } from "./cutover";
 import { drRegionRule } from "./dr";
 import { uniqueRelocationNames } from "./relocations";
 
@@ -98,4 +99,4 @@ const lbBandwidth: ConfigRule = ({ loadBalancer }) =>
       }]
     : [];
 
-export const CONFIG_RULES: ConfigRule[] = [prodNodeCount, shapeLimits, availabilityDomains, subnets, lbBandwidth, drRegionRule, uniqueRelocationNames];
+export const CONFIG_RULES: ConfigRule[] = [prodNodeCount, shapeLimits, availabilityDomains, subnets, lbBandwidth, drRegionRule, uniqueRelocationNames, cutoverHealthCheckRule];

@@ -16,6 +16,8 @@ import { randomBytes, randomUUID } from "crypto";
 import * as http from "http";
 import { AddressInfo } from "net";
 import { XMLBuilder, XMLParser } from "fast-xml-parser";
+import { refusedHealthCheckRange } from "../../components/aws/route53-health-checks";
+import { resetConnection, sleep, type FaultInjector } from "./faults";
 
 const NS = "https://route53.amazonaws.com/doc/2013-04-01/";
 const PREFIX = "/2013-04-01";
@@ -63,6 +65,12 @@ export interface Route53ServerOptions {
   now?: () => number;
   /** The server closes itself after this long without requests (default 120 s). */
   idleTimeoutMs?: number;
+  /**
+   * Random faults, answered as Route53 answers them: a throttle is HTTP 400 `Throttling` "Rate
+   * exceeded" (not the 429 of other services), unavailable is 503 `ServiceUnavailable`, a reset
+   * cuts the connection; slow answers are delayed. Truncation is not modelled (small XML bodies).
+   */
+  faults?: FaultInjector;
 }
 
 export interface RequestLogEntry {
@@ -143,7 +151,8 @@ export class Route53Server {
   private readonly healthChecks = new Map<string, HealthCheck>();
   /** Route53 remembers the caller references of deleted health checks (for some days). */
   private readonly deletedCallerReferences = new Set<string>();
-  private readonly failures: { action: string; status: number; code: string; message: string }[] = [];
+  private readonly failures: { action: string; status: number; code: string; message: string; skip: number }[] = [];
+  private readonly faults?: FaultInjector;
   readonly log: RequestLogEntry[] = [];
   syncDelayMs: number;
   private readonly now: () => number;
@@ -161,6 +170,7 @@ export class Route53Server {
     this.syncDelayMs = opts.syncDelayMs ?? 100;
     this.now = opts.now ?? Date.now;
     this.idleTimeoutMs = opts.idleTimeoutMs ?? 120_000;
+    this.faults = opts.faults;
   }
 
   async start(): Promise<string> {
@@ -219,9 +229,12 @@ export class Route53Server {
     return [...this.healthChecks.keys()];
   }
 
-  /** The next `count` calls of `action` fail with this error (e.g. Throttling, PriorRequestNotComplete). */
-  failNext(action: string, count: number, code = "Throttling", message = "Rate exceeded", status = 400): void {
-    for (let i = 0; i < count; i++) this.failures.push({ action, status, code, message });
+  /**
+   * `count` calls of `action` fail with this error (e.g. Throttling, PriorRequestNotComplete):
+   * the next ones, or those after `after` more calls of the action went through (mid-walk faults).
+   */
+  failNext(action: string, count: number, code = "Throttling", message = "Rate exceeded", status = 400, after = 0): void {
+    for (let i = 0; i < count; i++) this.failures.push({ action, status, code, message, skip: i === 0 ? after : 0 });
   }
 
   /**
@@ -266,7 +279,7 @@ export class Route53Server {
     this.touch();
     const chunks: Buffer[] = [];
     req.on("data", (c) => chunks.push(c));
-    req.on("end", () => {
+    req.on("end", async () => {
       const url = new URL(req.url ?? "/", "http://localhost");
       let action = "Unknown";
       const reply = (status: number, body: string, headers: Record<string, string> = {}) => {
@@ -285,10 +298,16 @@ export class Route53Server {
         const route = this.route(req.method ?? "GET", url.pathname);
         action = route.action;
         const injected = this.failures.findIndex((f) => f.action === action);
-        if (injected >= 0) {
+        if (injected >= 0 && this.failures[injected].skip > 0) this.failures[injected].skip -= 1;
+        else if (injected >= 0) {
           const [f] = this.failures.splice(injected, 1);
           throw new ApiError(f.status, f.code, f.message);
         }
+        const fault = this.faults?.decide(req);
+        if (fault?.delayMs) await sleep(fault.delayMs);
+        if (fault?.kind === "reset") return resetConnection(req);
+        if (fault?.kind === "throttle") throw new ApiError(400, "Throttling", "Rate exceeded");
+        if (fault?.kind === "unavailable") throw new ApiError(503, "ServiceUnavailable", "Service Unavailable");
         const result = route.run(url.searchParams, Buffer.concat(chunks).toString("utf8"));
         reply(result.status ?? 200, this.xml(result.root, result.body), result.headers);
       } catch (err) {
@@ -541,6 +560,12 @@ export class Route53Server {
     const config = req.HealthCheckConfig;
     if (!callerReference) throw new ApiError(400, "InvalidInput", "Invalid request: Missing field 'CallerReference'");
     if (!config?.Type) throw new ApiError(400, "InvalidInput", "Invalid request: Missing field 'Type' in HealthCheckConfig");
+    // API reference, HealthCheckConfig.IPAddress: no checks of local, private, non-routable or
+    // multicast addresses. The "Invalid parameter : " shape is Route53's for health check settings
+    // (as quoted in public reports); this sentence itself was not found verbatim.
+    if (config.IPAddress !== undefined && refusedHealthCheckRange(String(config.IPAddress))) {
+      throw new ApiError(400, "InvalidInput", `Invalid parameter : IP address ${config.IPAddress} is not a public address that health checkers can reach.`);
+    }
     if (this.deletedCallerReferences.has(callerReference)) {
       throw new ApiError(
         409,
