@@ -63,6 +63,12 @@ export class TenantReplication extends pulumi.ComponentResource {
   readonly drProvider: oci.Provider;
   readonly drBucketName?: pulumi.Output<string>;
   readonly replicationPolicyId?: pulumi.Output<string>;
+  /**
+   * The bucket's replication policy. Oracle ("Object Storage Replication"): objects uploaded to
+   * the source bucket before the policy exists are not replicated, so whatever writes the tenant
+   * bucket (the data sync) must depend on this.
+   */
+  readonly replicationPolicy?: oci.objectstorage.ReplicationPolicy;
   readonly replicationGrantId?: pulumi.Output<string>;
   /** The DR key, known only once its grants exist (so whatever uses it is created after them). */
   private readonly drKmsKeyId?: pulumi.Output<string>;
@@ -126,6 +132,7 @@ export class TenantReplication extends pulumi.ComponentResource {
       }, { parent: this, dependsOn: [grant!, destination] });
 
       this.drBucketName = destination.name;
+      this.replicationPolicy = policy;
       this.replicationPolicyId = policy.id;
     }
 
