@@ -29,6 +29,19 @@ export function drKeyStatements(drRegion: string, keyCompartmentId: string, keyI
   return [`Allow service objectstorage-${drRegion} to use keys ${where}`, `Allow service blockstorage to use keys ${where}`];
 }
 
+/**
+ * Volume arguments for a volume that must have no replica: `blockVolumeReplicasDeletion`, which
+ * Oracle's example (terraform-provider-oci examples/storage/block/volume/volume_replicas.tf) sets
+ * to disable the replicas of a volume. The provider (internal/service/core/core_volume_resource.go,
+ * Update) then sends an empty `blockVolumeReplicas` list in every UpdateVolume; without the flag,
+ * dropping `blockVolumeReplicas` from the program leaves the replicas in place (the field is
+ * optional and computed, so the old value stays). Never set with replicas wanted: every later
+ * in-place update of the volume (a tag, its VPUs) would delete them.
+ */
+export function volumeWithoutReplicaArgs(): Pick<oci.core.VolumeArgs, "blockVolumeReplicasDeletion"> {
+  return { blockVolumeReplicasDeletion: true };
+}
+
 export interface TenantReplicationArgs {
   /** Compartment of the source bucket (and of the grant). */
   compartmentId: pulumi.Input<string>;
