@@ -40,9 +40,10 @@ export interface PolicyInputs {
 
 /**
  * Grants on the bucket's Vault key: the nodes use it, and Object Storage encrypts with it. A
- * policy can name only the compartment it is attached to and those below it (Oracle, "How
- * Policies Work", Policy Attachment: https://docs.oracle.com/iaas/Content/Identity/policieshow/how-policies-work.htm),
- * so these go in a policy attached where it can name the key's compartment (`keyPolicyCompartment`).
+ * policy can name only the compartment it is attached to and those below it (Oracle IAM docs,
+ * "How Policies Work", Policy Attachment and Policies and Compartment Hierarchies; "Locations",
+ * https://docs.oracle.com/iaas/Content/Identity/policysyntax/location.htm), so these go in a
+ * policy attached where it can name the key's compartment (`keyPolicyCompartment`).
  */
 export function keyPolicyStatements(group: string, region: string, kms: { keyId: string; compartmentId: string }): string[] {
   const where = `in compartment id ${kms.compartmentId} where target.key.id = '${kms.keyId}'`;

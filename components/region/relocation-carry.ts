@@ -10,8 +10,10 @@
 import type * as core from "oci-core";
 
 /**
- * Oracle's tag defaults fill this namespace (CreatedBy, CreatedOn) on every new resource: copying
- * the source's values would make the new instance claim the original's creator and date.
+ * Oracle's automatic tag defaults fill this namespace (CreatedBy, CreatedOn) on every new resource
+ * (Oracle, "Understanding Automatic Tag Defaults"), and a value given at creation overrides a tag
+ * default: copying the source's values would make the new instance claim the original's creator
+ * and date.
  */
 const TAG_DEFAULTS_NAMESPACE = "Oracle-Tags";
 
