@@ -6,7 +6,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { TenantBucket, TenantNetwork, TundraCluster, TundraIdentity, placeNodes, runPreflight, type PreflightReport } from "../components/oci";
 import type { TenantConfig } from "./config";
 import { ociHealthCheckPortOf } from "./config/cutover";
+import { volumeWithoutReplicaArgs } from "../components/region";
 import { drReplication } from "./dr";
+import { drPreflight } from "./dr-preflight";
 import { declareRelocations } from "./relocations";
 import { STAGE_ORDER, migrationStages, type Foundation, type MigrationStages, type PreClusterContext, type StageName, type StageResult } from "./stages";
 
@@ -134,7 +136,9 @@ function foundation(config: TenantConfig, ctx: PreClusterContext, discovery: Dis
     userData,
     // Instance principals must work at first boot (hydration reads the bucket from cloud-init).
     nodesCreateAfter: [identity],
-    dataVolumeReplicas: config.dr?.replicateVolumes ? replication?.volumeReplicaArgs.bind(replication) : undefined,
+    // Without replicas wanted (no tundra:dr, or replicateVolumes false), any replica a volume still
+    // has is disabled: the way out of a refused resize (stacks/dr-preflight.ts).
+    dataVolumeReplicas: config.dr?.replicateVolumes && replication ? replication.volumeReplicaArgs.bind(replication) : volumeWithoutReplicaArgs,
   }, opts);
 
   return { ...ctx, network, bucket, identity, cluster, replication };
@@ -155,6 +159,8 @@ export async function tenantProgram(config: TenantConfig, stages: MigrationStage
   const { provider, homeProvider } = providers(config);
   const discovery = await discover(config, provider);
   const preflightReport = await preflight(config, discovery.availabilityDomains, provider);
+  const drProblems = await drPreflight(config, provider, homeProvider);
+  if (drProblems.length > 0) throw new pulumi.RunError(`DR checks failed, nothing was created:\n  ${drProblems.join("\n  ")}`);
 
   const ctx: PreClusterContext = {
     config,

@@ -1,7 +1,9 @@
 // TenantNetwork rules, through the real tenant program under the plan mocks, with a public
 // load balancer and a NAT gateway (the sample stacks cover the private defaults).
 import { beforeAll, describe, expect, it } from "vitest";
-import { planProgram, tenantStackProgram, type Plan, type PlannedResource } from "../scripts/plan/run";
+import { planProgram, tenantStackProgram, type Plan, type PlanDetails, type PlannedResource } from "../scripts/plan/run";
+import { registrationOf } from "../scripts/plan/registrations";
+import { keyPolicyCompartment, nodePolicyStatements } from "../components/oci/identity";
 import { digest } from "../scripts/plan/mocks";
 import { T, ofType } from "./support/scripts";
 
@@ -15,6 +17,7 @@ const config: Record<string, string> = {
 
 let plan: Plan;
 let dependsOn: Record<string, string[]>;
+let registrations: PlanDetails["registrations"];
 const byName = (name: string) => plan.resources.find((r) => r.name === name)!;
 const idOf = (r: PlannedResource) => `mock-${digest(`${r.type}::${r.name}`)}`;
 
@@ -22,6 +25,7 @@ beforeAll(async () => {
   const result = await planProgram("initech-prod", config, tenantStackProgram);
   plan = result;
   dependsOn = result.dependsOn;
+  registrations = result.registrations;
 });
 
 describe("TenantNetwork", () => {
@@ -67,8 +71,36 @@ describe("TenantNetwork", () => {
 describe("ordering across components", () => {
   it("creates the Vault-encrypted bucket only after the key grants exist", () => {
     expect(dependsOn["initech-data-bucket"]).toEqual(["initech-identity"]);
-    const statements = ofType(plan, T.policy)[0].inputs.statements as string[];
-    expect(statements).toContain("Allow service objectstorage-uk-london-1 to use keys in compartment id ocid1.compartment.oc1..aaaavault where target.key.id = 'ocid1.key.oc1.uk-london-1.aaaakey'");
+    // The component in dependsOn reaches the engine as its custom children, the key policy among them.
+    const bucket = registrationOf(registrations.values(), "initech-data-bucket", T.bucket);
+    expect(bucket.dependencies).toContain(registrationOf(registrations.values(), "initech-identity-key-policy", T.policy).urn);
+  });
+
+  it("grants the Vault key (in another compartment) from a policy attached at the tenancy, which can name that compartment", () => {
+    // Oracle ("How Policies Work", Policy Attachment): a policy names only its own compartment and
+    // those below it; the key's compartment is not below the tenant compartment.
+    const keyPolicy = byName("initech-identity-key-policy");
+    expect(keyPolicy.inputs.compartmentId).toBe("ocid1.tenancy.oc1..aaaatenancy");
+    expect(keyPolicy.inputs.statements).toEqual([
+      "Allow dynamic-group tundra-initech-prod-nodes to use keys in compartment id ocid1.compartment.oc1..aaaavault where target.key.id = 'ocid1.key.oc1.uk-london-1.aaaakey'",
+      "Allow service objectstorage-uk-london-1 to use keys in compartment id ocid1.compartment.oc1..aaaavault where target.key.id = 'ocid1.key.oc1.uk-london-1.aaaakey'",
+    ]);
+    // The node policy, attached to the tenant compartment, names no other compartment.
+    const nodePolicy = byName("initech-identity-nodes-policy");
+    expect(nodePolicy.inputs.compartmentId).toBe("ocid1.compartment.oc1..aaaainitech");
+    for (const statement of nodePolicy.inputs.statements as string[]) {
+      expect(statement).not.toContain("aaaavault");
+      expect(statement).not.toMatch(/ use keys /);
+    }
+  });
+
+  it("keeps the key grants in the node policy when the key is in the tenant compartment (no second policy)", () => {
+    expect(keyPolicyCompartment("ocid1.tenancy.oc1..t", "ocid1.compartment.oc1..c", "ocid1.compartment.oc1..c")).toBeUndefined();
+    expect(keyPolicyCompartment("ocid1.tenancy.oc1..t", "ocid1.compartment.oc1..c", "ocid1.compartment.oc1..v")).toBe("ocid1.tenancy.oc1..t");
+    const inputs = { group: "g", compartmentId: "ocid1.compartment.oc1..c", bucketName: "b", region: "uk-london-1", metricsNamespace: "tundra" };
+    expect(nodePolicyStatements({ ...inputs, kms: { keyId: "ocid1.key.oc1..k", compartmentId: inputs.compartmentId } }))
+      .toContain("Allow dynamic-group g to use keys in compartment id ocid1.compartment.oc1..c where target.key.id = 'ocid1.key.oc1..k'");
+    expect(nodePolicyStatements({ ...inputs, kms: { keyId: "ocid1.key.oc1..k", compartmentId: "ocid1.compartment.oc1..v" } }).join("\n")).not.toContain("use keys");
   });
 
   it("boots the first node only after the identity policy exists, the rest one after another", () => {

@@ -81,6 +81,38 @@ describe("OCI compute test server with the real SDK clients", () => {
     expect(err.message).toBe("Invalid ShapeConfig: null (Cannot launch flexible instance without ShapeConfig)");
   });
 
+  it("records the tags, agent settings, instance options and metadata a launch gives, returns them from GetInstance, and refuses what the API refuses", async () => {
+    const instance = server.addInstance({ compartmentId: COMPARTMENT, shape: "VM.Standard.E4.Flex" });
+    const image = await clients.compute.createImage({ createImageDetails: { compartmentId: COMPARTMENT, instanceId: instance.id } });
+    now += 2000;
+    const launch = (extra: Partial<core.models.LaunchInstanceDetails>) => clients.compute.launchInstance({
+      launchInstanceDetails: {
+        availabilityDomain: server.availabilityDomains[0], compartmentId: COMPARTMENT, shape: "VM.Standard.E4.Flex", shapeConfig: { ocpus: 1, memoryInGBs: 16 },
+        sourceDetails: { sourceType: "image", imageId: image.image.id } as core.models.InstanceSourceViaImageDetails,
+        createVnicDetails: { subnetId: "ocid1.subnet.oc1.iad.x" },
+        ...extra,
+      },
+    });
+    const settings = {
+      definedTags: { tundra: { tenant: "acme" } },
+      agentConfig: { isManagementDisabled: false, pluginsConfig: [{ name: "Compute Instance Run Command", desiredState: "ENABLED" as never }] },
+      instanceOptions: { areLegacyImdsEndpointsDisabled: true },
+      metadata: { user_data: Buffer.from("#cloud-config\n").toString("base64"), ssh_authorized_keys: "ssh-ed25519 AAAA test" },
+    };
+    const launched = await launch(settings);
+    const read = await clients.compute.getInstance({ instanceId: launched.instance.id });
+    expect(read.instance).toMatchObject(settings);
+
+    // LaunchInstanceDetails: metadata and extendedMetadata together at most 32,000 bytes.
+    const tooBig = await launch({ metadata: { user_data: "A".repeat(32_000) } }).catch((e) => e);
+    expect([tooBig.statusCode, tooBig.serviceCode]).toEqual([400, "InvalidParameter"]);
+    expect(tooBig.message).toMatch(/maximum of 32000 bytes/);
+    const badPlugin = await launch({ agentConfig: { pluginsConfig: [{ name: "Bastion", desiredState: "ON" as never }] } }).catch((e) => e);
+    expect([badPlugin.statusCode, badPlugin.message]).toEqual([400, "agentConfig.pluginsConfig entries need a name and a desiredState of ENABLED or DISABLED"]);
+    const flatTags = await launch({ definedTags: { tundra: "acme" } as never }).catch((e) => e);
+    expect(flatTags.statusCode).toBe(400);
+  });
+
   it("answers a repeated opc-retry-token with the first result instead of creating twice", async () => {
     const instance = server.addInstance({ compartmentId: COMPARTMENT, shape: "VM.Standard.E4.Flex" });
     const request = { createImageDetails: { compartmentId: COMPARTMENT, instanceId: instance.id }, opcRetryToken: "token-1" };

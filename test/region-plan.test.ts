@@ -43,13 +43,19 @@ describe("prod stack with tundra:dr = sa-bogota-1", () => {
     for (const volume of volumes) {
       // The replica AD is a Bogota AD, looked up through the DR provider.
       expect(volume.inputs.blockVolumeReplicas).toEqual([{ availabilityDomain: "Uocm:SA-BOGOTA-1-AD-1", displayName: expect.stringMatching(/-data-sa-bogota-1$/) }]);
+      // The provider empties the replica list at every update of a volume with this flag: never with replicas.
+      expect(volume.inputs.blockVolumeReplicasDeletion).toBeUndefined();
     }
   });
 
   it("the sample prod stack without tundra:dr declares no replication", () => {
     const plan = planJson("prod");
     expect(ofType(plan, "oci:ObjectStorage/replicationPolicy:ReplicationPolicy")).toEqual([]);
-    for (const volume of ofType(plan, "oci:Core/volume:Volume")) expect(volume.inputs.blockVolumeReplicas).toBeUndefined();
+    for (const volume of ofType(plan, "oci:Core/volume:Volume")) {
+      expect(volume.inputs.blockVolumeReplicas).toBeUndefined();
+      // Replicas left from an earlier tundra:dr are disabled (Oracle's example flag; dropping the list alone keeps them).
+      expect(volume.inputs.blockVolumeReplicasDeletion).toBe(true);
+    }
   });
 });
 

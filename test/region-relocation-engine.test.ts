@@ -101,6 +101,55 @@ describe("relocation engine against the OCI compute test servers (real SDK clien
     expect(Object.values(progress.steps).every((st) => st.status === "done")).toBe(true);
   });
 
+  it("launches the moved instance as the same node: defined tags (so the dynamic group still matches), agent plugins, IMDS options, user data", async () => {
+    const s = spec("same-node", { freeformTags: { owner: "platform" } });
+    const original = source.instances.get(s.source.instanceId)!;
+    const userData = Buffer.from("#cloud-config\nruncmd: [systemctl enable --now tundra-hydration]\n").toString("base64");
+    Object.assign(original, {
+      definedTags: { tundra: { tenant: "acme" }, "Oracle-Tags": { CreatedBy: "someone@example.com", CreatedOn: "2026-01-01T00:00:00Z" } },
+      freeformTags: { "tundra-role": "query-node", owner: "original" },
+      agentConfig: {
+        isManagementDisabled: false, isMonitoringDisabled: false, areAllPluginsDisabled: false,
+        pluginsConfig: [{ name: "Compute Instance Run Command", desiredState: "ENABLED" }, { name: "Block Volume Management", desiredState: "ENABLED" }],
+      },
+      instanceOptions: { areLegacyImdsEndpointsDisabled: true },
+      metadata: { user_data: userData, ssh_authorized_keys: "ssh-ed25519 AAAA ops" },
+      extendedMetadata: { tundra: { generation: "2026-11-23" } },
+    });
+    const progress = await relocate(s, emptyProgress(), deps());
+
+    // What the target region's LaunchInstance received, as the server validated and recorded it.
+    const [launch] = target.calls.filter((c) => c.op === "LaunchInstance" && c.status === 200 && (c.body as any).displayName === "same-node");
+    expect(launch.body).toMatchObject({
+      definedTags: { tundra: { tenant: "acme" } },
+      agentConfig: original.agentConfig,
+      instanceOptions: { areLegacyImdsEndpointsDisabled: true },
+      metadata: { user_data: userData, ssh_authorized_keys: "ssh-ed25519 AAAA ops" },
+      extendedMetadata: { tundra: { generation: "2026-11-23" } },
+    });
+    // Oracle's tag defaults fill CreatedBy/CreatedOn for the new instance; the original's are not copied.
+    expect((launch.body as any).definedTags).not.toHaveProperty("Oracle-Tags");
+    const moved = target.instances.get(progress.steps.launchInstance.resourceId)!;
+    expect(moved.definedTags).toEqual({ tundra: { tenant: "acme" } });
+    expect(moved.metadata?.user_data).toBe(userData);
+    // The original's freeform tags, under the relocation's own (which win: the run tag finds the launch).
+    expect(moved.freeformTags).toEqual({ "tundra-role": "query-node", owner: "platform", "tundra-relocation": "same-node", "tundra-relocation-run": progress.runId });
+  });
+
+  it("stops at launch, naming the source, when the source instance is gone (nothing to carry over), and launches nothing", async () => {
+    const s = spec("source-gone", { cleanup: false });
+    target.inject("ImportImage", { kind: "http", status: 400, code: "InvalidParameter", message: "injected" });
+    const first = await relocate(s, emptyProgress(), deps()).catch((e) => e);
+    expect(first.step).toBe("importImage");
+    source.instances.delete(s.source.instanceId);
+    const launches = target.count("LaunchInstance");
+    const err = await relocate(s, first.progress, deps()).catch((e) => e);
+    expect(err).toBeInstanceOf(RelocationStepError);
+    expect(err.step).toBe("launchInstance");
+    expect(err.message).toContain(`source instance ${s.source.instanceId} is gone: its defined tags, agent settings, instance options and metadata cannot be carried over`);
+    expect(target.count("LaunchInstance")).toBe(launches);
+  });
+
   // Two ways the service fails an export: a FAILED work request, and a "successful" export that
   // wrote no object (Oracle: the export failed). Both stop the run with the reason, mark the
   // attempt failed, and the resume exports again without repeating the image.

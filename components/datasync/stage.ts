@@ -4,7 +4,17 @@
 // after adding `dataSync: dataSyncSchema` (stacks/config/data-sync.ts) to SECTIONS.
 import type { Foundation, StageResult } from "../../stacks/stages";
 import type { DataSyncSection } from "../../stacks/config/data-sync";
+import type { Resource } from "@pulumi/pulumi";
 import { DataSync } from "./data-sync";
+
+/**
+ * With a DR region, the replication policy: Oracle ("Object Storage Replication") replicates only
+ * objects uploaded after the policy exists, so the sync must not write the bucket before it.
+ */
+function replicationFirst(foundation: Foundation): Resource[] {
+  const policy = foundation.replication?.replicationPolicy;
+  return policy ? [policy] : [];
+}
 
 export function dataSyncStage(foundation: Foundation, section: NonNullable<DataSyncSection>): StageResult {
   const sync = new DataSync(`${foundation.config.tenant.id}-data-sync`, {
@@ -21,7 +31,7 @@ export function dataSyncStage(foundation: Foundation, section: NonNullable<DataS
     extraneous: section.extraneous,
     purgeOnDelete: section.purgeOnDelete,
     previewPendingWork: section.previewPendingWork,
-  }, { dependsOn: [foundation.bucket] });
+  }, { dependsOn: [foundation.bucket, ...replicationFirst(foundation)] });
   return {
     resources: [sync],
     outputs: {

@@ -38,8 +38,8 @@ export interface TundraClusterArgs {
    * on). A component's own `dependsOn` does not reach its children, hence this argument.
    */
   nodesCreateAfter?: pulumi.Resource[];
-  /** Extra data-volume arguments that add cross-region replicas (TenantReplication.volumeReplicaArgs). */
-  dataVolumeReplicas?: (volumeName: string) => Pick<oci.core.VolumeArgs, "blockVolumeReplicas">;
+  /** Extra data-volume arguments: cross-region replicas (TenantReplication.volumeReplicaArgs), or none (volumeWithoutReplicaArgs). */
+  dataVolumeReplicas?: (volumeName: string) => Pick<oci.core.VolumeArgs, "blockVolumeReplicas" | "blockVolumeReplicasDeletion">;
 }
 
 /** Device path of the data volume on the node (OCI consistent device paths). */

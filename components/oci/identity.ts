@@ -6,9 +6,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { freeformTags, type DefinedTag, type TenantTagging } from "./tags";
 
 export interface TundraIdentityArgs {
-  /** Tenancy OCID: dynamic groups are tenancy-level. */
-  tenancyId: pulumi.Input<string>;
-  compartmentId: pulumi.Input<string>;
+  /** Tenancy OCID: dynamic groups are tenancy-level (and the key grants attach there when the key is elsewhere). */
+  tenancyId: string;
+  compartmentId: string;
   tagging: TenantTagging;
   /** Defined tag marking the tenant's instances. */
   tenantTag: DefinedTag;
@@ -16,7 +16,7 @@ export interface TundraIdentityArgs {
   /** Cluster region, for the Object Storage service principal `objectstorage-<region>`. */
   region: string;
   /** Vault key of the bucket, when one is configured, and its compartment. */
-  kms?: { keyId: pulumi.Input<string>; compartmentId: pulumi.Input<string> };
+  kms?: { keyId: pulumi.Input<string>; compartmentId: string };
   /** Metrics namespace the nodes publish to. */
   metricsNamespace: string;
   /** IAM group allowed to run commands on the nodes (Run Command), if any. */
@@ -38,7 +38,32 @@ export interface PolicyInputs {
   operatorGroup?: string;
 }
 
-/** Least-privilege statements for the nodes (and the operators' Run Command grant). */
+/**
+ * Grants on the bucket's Vault key: the nodes use it, and Object Storage encrypts with it. A
+ * policy can name only the compartment it is attached to and those below it (Oracle IAM docs,
+ * "How Policies Work", Policy Attachment and Policies and Compartment Hierarchies; "Locations",
+ * https://docs.oracle.com/iaas/Content/Identity/policysyntax/location.htm), so these go in a
+ * policy attached where it can name the key's compartment (`keyPolicyCompartment`).
+ */
+export function keyPolicyStatements(group: string, region: string, kms: { keyId: string; compartmentId: string }): string[] {
+  const where = `in compartment id ${kms.compartmentId} where target.key.id = '${kms.keyId}'`;
+  return [
+    `Allow dynamic-group ${group} to use keys ${where}`,
+    // Object Storage itself encrypts with the key (server-side encryption).
+    `Allow service objectstorage-${region} to use keys ${where}`,
+  ];
+}
+
+/**
+ * Where the key grants are attached: with the node grants when the key is in the tenant
+ * compartment (a policy names its own compartment), otherwise at the tenancy, the one
+ * compartment above every other (the DR grant does the same: stacks/dr.ts).
+ */
+export function keyPolicyCompartment(tenancyId: string, compartmentId: string, keyCompartmentId: string): string | undefined {
+  return keyCompartmentId === compartmentId ? undefined : tenancyId;
+}
+
+/** Least-privilege statements for the nodes (and the operators' Run Command grant); key grants only when the key shares their compartment. */
 export function nodePolicyStatements(p: PolicyInputs): string[] {
   const inCompartment = `in compartment id ${p.compartmentId}`;
   const dg = `Allow dynamic-group ${p.group} to`;
@@ -56,13 +81,7 @@ export function nodePolicyStatements(p: PolicyInputs): string[] {
     // Block Volume Management plugin: reports the multipath iSCSI setup of the UHP volumes.
     `${dg} use instances ${inCompartment} where request.instance.id = target.instance.id`,
     `${dg} use volume-attachments ${inCompartment}`,
-    ...(p.kms
-      ? [
-          `${dg} use keys in compartment id ${p.kms.compartmentId} where target.key.id = '${p.kms.keyId}'`,
-          // Object Storage itself encrypts with the key (server-side encryption).
-          `Allow service objectstorage-${p.region} to use keys in compartment id ${p.kms.compartmentId} where target.key.id = '${p.kms.keyId}'`,
-        ]
-      : []),
+    ...(p.kms && p.kms.compartmentId === p.compartmentId ? keyPolicyStatements(p.group, p.region, p.kms) : []),
     ...(p.operatorGroup ? [`Allow group ${p.operatorGroup} to manage instance-agent-command-family ${inCompartment}`] : []),
   ];
 }
@@ -70,6 +89,8 @@ export function nodePolicyStatements(p: PolicyInputs): string[] {
 export class TundraIdentity extends pulumi.ComponentResource {
   readonly dynamicGroupName: pulumi.Output<string>;
   readonly policyId: pulumi.Output<string>;
+  /** The key grants' own policy, when the Vault key is outside the tenant compartment. */
+  readonly keyPolicy?: oci.identity.Policy;
   readonly matchingRule: pulumi.Output<string>;
   readonly statements: pulumi.Output<string[]>;
 
@@ -108,6 +129,20 @@ export class TundraIdentity extends pulumi.ComponentResource {
       statements,
       freeformTags: tags,
     }, { parent: this });
+
+    // A key in another compartment: its grants in a policy of their own, attached where a policy
+    // can name the key's compartment.
+    const keyPolicyAt = args.kms ? keyPolicyCompartment(args.tenancyId, args.compartmentId, args.kms.compartmentId) : undefined;
+    if (args.kms && keyPolicyAt) {
+      const kms = args.kms;
+      this.keyPolicy = new oci.identity.Policy(`${name}-key-policy`, {
+        compartmentId: keyPolicyAt,
+        name: `${groupName}-key`,
+        description: `Vault key grants for the Tundra query nodes of tenant ${tenant} (${env}); the key is outside the tenant compartment`,
+        statements: pulumi.all([group.name, kms.keyId]).apply(([g, keyId]) => keyPolicyStatements(g, args.region, { keyId, compartmentId: kms.compartmentId })),
+        freeformTags: tags,
+      }, { parent: this });
+    }
 
     this.dynamicGroupName = group.name;
     this.policyId = policy.id;

@@ -10,6 +10,7 @@
 import * as crypto from "crypto";
 import type * as core from "oci-core";
 import { describeOciError, isNotFound, RegionClients } from "./oci-clients";
+import { carriedSettings } from "./relocation-carry";
 import { exportObjectName, RELOCATION_TAG, RelocationSpec, retryToken, RUN_TAG, STEP_NAMES, StepName } from "./relocation-spec";
 import { Clock, OperationFailedError, waitForLifecycle, waitForWorkRequest, WaitSettings } from "./wait";
 
@@ -357,8 +358,11 @@ class Relocation {
     return {
       region: target.region,
       issue: async (attempt) => {
+        // Read at launch, never stored: the metadata holds the node's user data.
+        const carried = carriedSettings(await this.sourceInstance(), this.tags);
         const response = await this.target.compute.launchInstance({
           launchInstanceDetails: {
+            ...carried,
             availabilityDomain: target.availabilityDomain,
             compartmentId: target.compartmentId,
             displayName: target.displayName,
@@ -371,7 +375,6 @@ class Relocation {
               assignPublicIp: target.assignPublicIp,
               ...(target.nsgIds.length > 0 ? { nsgIds: target.nsgIds } : {}),
             },
-            freeformTags: this.tags,
           },
           opcRetryToken: retryToken(spec, this.tokenSeed, "launchInstance", attempt),
         });
@@ -386,6 +389,19 @@ class Relocation {
       },
       discard: (instanceId) => this.terminate(instanceId, false),
     };
+  }
+
+  /** The instance being moved, as OCI describes it now (its tags, agent settings, options, metadata). */
+  private async sourceInstance(): Promise<core.models.Instance> {
+    const instanceId = this.spec.source.instanceId;
+    try {
+      return (await this.source.compute.getInstance({ instanceId })).instance;
+    } catch (err) {
+      if (isNotFound(err)) {
+        throw new Error(`source instance ${instanceId} is gone: its defined tags, agent settings, instance options and metadata cannot be carried over to the launch`);
+      }
+      throw err;
+    }
   }
 
   private async cleanup(): Promise<void> {

@@ -29,6 +29,19 @@ export function drKeyStatements(drRegion: string, keyCompartmentId: string, keyI
   return [`Allow service objectstorage-${drRegion} to use keys ${where}`, `Allow service blockstorage to use keys ${where}`];
 }
 
+/**
+ * Volume arguments for a volume that must have no replica: `blockVolumeReplicasDeletion`, which
+ * Oracle's example (terraform-provider-oci examples/storage/block/volume/volume_replicas.tf) sets
+ * to disable the replicas of a volume. The provider (internal/service/core/core_volume_resource.go,
+ * Update) then sends an empty `blockVolumeReplicas` list in every UpdateVolume; without the flag,
+ * dropping `blockVolumeReplicas` from the program leaves the replicas in place (the field is
+ * optional and computed, so the old value stays). Never set with replicas wanted: every later
+ * in-place update of the volume (a tag, its VPUs) would delete them.
+ */
+export function volumeWithoutReplicaArgs(): Pick<oci.core.VolumeArgs, "blockVolumeReplicasDeletion"> {
+  return { blockVolumeReplicasDeletion: true };
+}
+
 export interface TenantReplicationArgs {
   /** Compartment of the source bucket (and of the grant). */
   compartmentId: pulumi.Input<string>;
@@ -63,6 +76,12 @@ export class TenantReplication extends pulumi.ComponentResource {
   readonly drProvider: oci.Provider;
   readonly drBucketName?: pulumi.Output<string>;
   readonly replicationPolicyId?: pulumi.Output<string>;
+  /**
+   * The bucket's replication policy. Oracle ("Object Storage Replication"): objects uploaded to
+   * the source bucket before the policy exists are not replicated, so whatever writes the tenant
+   * bucket (the data sync) must depend on this.
+   */
+  readonly replicationPolicy?: oci.objectstorage.ReplicationPolicy;
   readonly replicationGrantId?: pulumi.Output<string>;
   /** The DR key, known only once its grants exist (so whatever uses it is created after them). */
   private readonly drKmsKeyId?: pulumi.Output<string>;
@@ -126,6 +145,7 @@ export class TenantReplication extends pulumi.ComponentResource {
       }, { parent: this, dependsOn: [grant!, destination] });
 
       this.drBucketName = destination.name;
+      this.replicationPolicy = policy;
       this.replicationPolicyId = policy.id;
     }
 

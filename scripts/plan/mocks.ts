@@ -91,6 +91,13 @@ export function createPlanMocks(options: PlanMocksOptions): PlanMocks {
     }),
     "oci:Core/getInstances:getInstances": (inputs) => ({ ...inputs, instances: [] }),
     "oci:ObjectStorage/getNamespace:getNamespace": (inputs) => ({ namespace: `mockns${digest(String(inputs.compartmentId), 8)}` }),
+    // Offline, nothing exists yet (no volume to resize) and the tenancy counts as subscribed to
+    // every region: the DR preflight (stacks/dr-preflight.ts) only checks against real answers.
+    "oci:Core/getVolumes:getVolumes": (inputs) => ({ ...inputs, volumes: [] }),
+    "oci:Identity/getRegionSubscriptions:getRegionSubscriptions": (inputs) => ({
+      ...inputs,
+      regionSubscriptions: [...OCI_REGIONS.values()].map((r) => ({ regionName: r.id, regionKey: r.key, state: "READY", isHomeRegion: false, tenancyId: inputs.tenancyId })),
+    }),
     "oci:Core/getServices:getServices": regional((region) => {
       const key = region.key.toLowerCase();
       return { services: [

@@ -86,7 +86,7 @@ describe("state versions", () => {
 describe("timeouts and outputs", () => {
   it("rejects with what was being waited for, and runs onTimeout first", async () => {
     let aborted = false;
-    const err = await withTimeout(new Promise(() => undefined), 20, "reading the live weights", () => (aborted = true)).catch((e) => e);
+    const err = (await withTimeout(new Promise(() => undefined), 20, "reading the live weights", () => (aborted = true)).catch((e: unknown) => e)) as Error;
     expect(err).toBeInstanceOf(TimeoutError);
     expect(err.message).toBe("reading the live weights took longer than 0.02 s");
     expect(aborted).toBe(true);

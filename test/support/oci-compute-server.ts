@@ -83,7 +83,23 @@ export interface InstanceRecord {
   lifecycleState: "PROVISIONING" | "RUNNING" | "STOPPED" | "CREATING_IMAGE" | "TERMINATING" | "TERMINATED";
   timeCreated: string;
   freeformTags: Record<string, string>;
+  /** As LaunchInstance took them (validated like the API does) and GetInstance returns them. */
+  definedTags?: Record<string, Record<string, unknown>>;
+  agentConfig?: AgentConfig;
+  instanceOptions?: { areLegacyImdsEndpointsDisabled?: boolean };
+  metadata?: Record<string, string>;
+  extendedMetadata?: Record<string, unknown>;
 }
+
+export interface AgentConfig {
+  isMonitoringDisabled?: boolean;
+  isManagementDisabled?: boolean;
+  areAllPluginsDisabled?: boolean;
+  pluginsConfig?: { name: string; desiredState: "ENABLED" | "DISABLED" }[];
+}
+
+/** LaunchInstanceDetails: "The combined size of the metadata and extendedMetadata objects can be a maximum of 32,000 bytes." */
+export const MAX_METADATA_BYTES = 32_000;
 
 interface ParRecord {
   id: string;
@@ -250,6 +266,51 @@ export async function startOciComputeServer(opts: OciComputeServerOptions): Prom
     const value = field.split(".").reduce((v, k) => (v == null ? v : v[k]), body);
     if (typeof value !== "string" || value === "") throw new ApiError(400, "InvalidParameter", `${field} is required`);
     return value;
+  }
+
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+  const invalid = (message: string) => new ApiError(400, "InvalidParameter", message);
+
+  /**
+   * The LaunchInstanceDetails fields a relocated node carries over, checked as the API types them
+   * (oci-core LaunchInstanceDetails, LaunchInstanceAgentConfigDetails, InstanceOptions): definedTags
+   * a map of namespaces to maps, metadata string values, metadata and extendedMetadata together at
+   * most 32,000 bytes, plugin desiredState ENABLED or DISABLED, booleans where booleans go.
+   */
+  function launchSettings(body: any): Pick<InstanceRecord, "definedTags" | "agentConfig" | "instanceOptions" | "metadata" | "extendedMetadata"> {
+    const { definedTags, agentConfig, instanceOptions, metadata, extendedMetadata } = body;
+    if (definedTags !== undefined && !(isObject(definedTags) && Object.values(definedTags).every(isObject))) {
+      throw invalid("definedTags must map each tag namespace to an object of tag keys and values");
+    }
+    if (metadata !== undefined && !(isObject(metadata) && Object.values(metadata).every((v) => typeof v === "string"))) {
+      throw invalid("metadata must map keys to string values");
+    }
+    if (extendedMetadata !== undefined && !isObject(extendedMetadata)) throw invalid("extendedMetadata must be an object");
+    const metadataBytes = Buffer.byteLength(JSON.stringify(metadata ?? {})) + Buffer.byteLength(JSON.stringify(extendedMetadata ?? {}));
+    if (metadataBytes > MAX_METADATA_BYTES) {
+      throw invalid(`The combined size of the metadata and extendedMetadata objects can be a maximum of ${MAX_METADATA_BYTES} bytes (got ${metadataBytes})`);
+    }
+    if (metadata?.user_data !== undefined && !/^[A-Za-z0-9+/]*={0,2}$/.test(metadata.user_data)) throw invalid("metadata.user_data must be base64-encoded");
+    if (agentConfig !== undefined) {
+      if (!isObject(agentConfig)) throw invalid("agentConfig must be an object");
+      for (const flag of ["isMonitoringDisabled", "isManagementDisabled", "areAllPluginsDisabled"]) {
+        if (agentConfig[flag] !== undefined && typeof agentConfig[flag] !== "boolean") throw invalid(`agentConfig.${flag} must be a boolean`);
+      }
+      const plugins = agentConfig.pluginsConfig;
+      if (plugins !== undefined && !(Array.isArray(plugins) && plugins.every((p) => isObject(p) && typeof p.name === "string" && (p.desiredState === "ENABLED" || p.desiredState === "DISABLED")))) {
+        throw invalid("agentConfig.pluginsConfig entries need a name and a desiredState of ENABLED or DISABLED");
+      }
+    }
+    if (instanceOptions !== undefined && !(isObject(instanceOptions) && ["undefined", "boolean"].includes(typeof instanceOptions.areLegacyImdsEndpointsDisabled))) {
+      throw invalid("instanceOptions.areLegacyImdsEndpointsDisabled must be a boolean");
+    }
+    return {
+      ...(definedTags !== undefined ? { definedTags } : {}),
+      ...(agentConfig !== undefined ? { agentConfig: agentConfig as AgentConfig } : {}),
+      ...(instanceOptions !== undefined ? { instanceOptions } : {}),
+      ...(metadata !== undefined ? { metadata } : {}),
+      ...(extendedMetadata !== undefined ? { extendedMetadata } : {}),
+    };
   }
 
   function findImage(id: string): ImageRecord {
@@ -437,6 +498,7 @@ export async function startOciComputeServer(opts: OciComputeServerOptions): Prom
       id: ocid("instance", region), compartmentId, availabilityDomain, displayName: body.displayName ?? "instance",
       shape, imageId, subnetId, nsgIds: body.createVnicDetails?.nsgIds ?? [], lifecycleState: "PROVISIONING", timeCreated: iso(now()), freeformTags: body.freeformTags ?? {},
       ...(config ? { shapeConfig: { ocpus: config.ocpus, memoryInGBs: config.memoryInGBs ?? config.ocpus * 16 } } : {}),
+      ...launchSettings(body),
     };
     instances.set(instance.id, instance);
     const wr = startWorkRequest("LaunchInstance", compartmentId, "instance", instance.id, failure, async (ok) => {
