@@ -41,7 +41,7 @@ describe("tenant program, 1-AD region, 5 nodes, with stages", () => {
   const config: Record<string, string> = {
     "tundra:tenant": JSON.stringify({ id: "globex", env: "staging", compartmentId: "ocid1.compartment.oc1..aaaaglobex", tenancyId: "ocid1.tenancy.oc1..aaaatenancy", region: "eu-amsterdam-1", homeRegion: "eu-frankfurt-1" }),
     "tundra:network": JSON.stringify({ vcnCidr: "10.70.0.0/16", nodeSubnetCidr: "10.70.0.0/20", lbSubnetCidr: "10.70.16.0/24" }),
-    "tundra:cluster": JSON.stringify({ nodeCount: 5, shape: "VM.Standard.E4.Flex", ocpus: 4, memoryInGbs: 64, imageId: "ocid1.image.oc1.ams.aaaaimage", dataVolume: { sizeInGbs: 200, vpusPerGb: 120 } }),
+    "tundra:cluster": JSON.stringify({ nodeCount: 5, shape: "VM.Standard.E4.Flex", ocpus: 16, memoryInGbs: 64, imageId: "ocid1.image.oc1.ams.aaaaimage", dataVolume: { sizeInGbs: 200, vpusPerGb: 120 } }),
     "tundra:loadBalancer": JSON.stringify({ minBandwidthMbps: 10, maxBandwidthMbps: 10, allowedCidrs: ["172.16.0.0/12"] }),
   };
   let plan: Plan;
