@@ -180,6 +180,8 @@ export async function tenantProgram(config: TenantConfig, stages: MigrationStage
       privateIp: n.privateIp,
       dataVolumeId: n.dataVolumeId,
       dataDevicePath: n.dataDevicePath,
+      // OCI's isMultipath: a UHP volume on a single-path attachment runs far below its level.
+      dataAttachmentMultipath: n.dataAttachmentMultipath,
     })),
     dynamicGroup: f.identity.dynamicGroupName,
     preflight: preflightReport,

@@ -112,6 +112,8 @@ describe("tenant program, 1-AD region, 5 nodes, with stages", () => {
       expect(node.instanceId).toMatch(/^mock-/);
       expect(node.dataVolumeId).toMatch(/^mock-/);
       expect(node.privateIp).toMatch(/^10\.255\./);
+      // OCI's isMultipath of the node's data attachment (only `up` can know it).
+      expect(node.dataAttachmentMultipath).toBe(`(known after apply: ${node.name}-data-attachment.isMultipath)`);
     }
     expect(outputs.loadBalancerAddress).toMatch(/^10\.255\./);
     expect(outputs.bucketName).toBe("tundra-globex-staging");

@@ -124,8 +124,16 @@ export class TundraCluster extends pulumi.ComponentResource {
       const attachment = new oci.core.VolumeAttachment(`${nodeName}-data-attachment`, {
         instanceId: instance.id,
         volumeId: volume.id,
-        // iSCSI with the agent doing the login: the Block Volume Management plugin configures
-        // the multipath sessions UHP needs. CHAP is not used by multipath-enabled attachments.
+        // Oracle, "Configuring Attachments to Ultra High Performance Volumes": a multipath-enabled
+        // iSCSI attachment needs a supported shape config (stacks/shapes.ts, checked by the
+        // config), a supported image (Oracle Linux, UEK6U1 or later), the Block Volume Management
+        // plugin (AGENT_PLUGINS), a service gateway (TenantNetwork), the plugin's policy
+        // (TundraIdentity) and a consistent device path (`device`). The plugin then logs in the
+        // multipath sessions itself. `isAgentAutoIscsiLoginEnabled` is, per the provider docs,
+        // for NON-multipath iSCSI attachments only: it changes nothing on a multipath one, and if
+        // OCI falls back to single path it still logs the volume in, so the node boots and
+        // reports; the Hydration resource then refuses that node (components/hydration), so a
+        // single-path fallback never passes as UHP.
         attachmentType: "iscsi",
         isAgentAutoIscsiLoginEnabled: true,
         useChap: false,
@@ -195,7 +203,7 @@ export class TundraCluster extends pulumi.ComponentResource {
     this.registerOutputs({
       loadBalancerId: this.loadBalancerId,
       loadBalancerAddress: this.loadBalancerAddress,
-      nodes: this.nodes.map(({ name: n, instanceId, availabilityDomain, faultDomain, privateIp, dataVolumeId }) => ({ name: n, instanceId, availabilityDomain, faultDomain, privateIp, dataVolumeId })),
+      nodes: this.nodes.map(({ name: n, instanceId, availabilityDomain, faultDomain, privateIp, dataVolumeId, dataAttachmentMultipath }) => ({ name: n, instanceId, availabilityDomain, faultDomain, privateIp, dataVolumeId, dataAttachmentMultipath })),
     });
   }
 }

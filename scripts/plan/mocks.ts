@@ -103,6 +103,8 @@ export function createPlanMocks(options: PlanMocksOptions): PlanMocks {
 
   const outputs: Record<string, (args: pulumi.runtime.MockResourceArgs) => Record<string, unknown>> = {
     "oci:Core/instance:Instance": (args) => ({ privateIp: mockPrivateIp(args.name), state: "RUNNING" }),
+    // OCI decides whether an attachment is multipath when it attaches: the plan cannot know.
+    "oci:Core/volumeAttachment:VolumeAttachment": (args) => ({ isMultipath: knownAfterApply(args.name, "isMultipath") }),
     "oci:LoadBalancer/loadBalancer:LoadBalancer": (args) => ({ ipAddressDetails: [{ ipAddress: mockPrivateIp(args.name), isPublic: args.inputs.isPrivate === false }] }),
     "oci:ObjectStorage/bucket:Bucket": (args) => ({ bucketId: `ocid1.bucket.oc1..${digest(args.name)}` }),
     // IAM ARNs as AWS forms them (account 123456789012 is AWS's documentation example).
