@@ -127,7 +127,6 @@ function foundation(config: TenantConfig, ctx: PreClusterContext, discovery: Dis
     lbSubnetId: network.lbSubnetId,
     lbNsgId: network.lbNsgId,
     queryPort: c.queryPort,
-    healthCheckPath: c.healthCheckPath,
     loadBalancer: { minBandwidthMbps: lb.minBandwidthMbps, maxBandwidthMbps: lb.maxBandwidthMbps, isPrivate: lb.visibility === "private", listenerPort: lb.listenerPort },
     userData,
     // Instance principals must work at first boot (hydration reads the bucket from cloud-init).

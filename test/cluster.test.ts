@@ -105,6 +105,21 @@ describe("tenant program, 1-AD region, 5 nodes, with stages", () => {
     for (const a of ofType(plan, T.attachment)) expect(a.inputs.device).toBe(DATA_DEVICE_PATH);
   });
 
+  it("health-checks the port the listener's TLS reaches, with a check that works on TLS: TCP, never plain HTTP", () => {
+    const [listener] = ofType(plan, T.listener);
+    const [backendSet] = ofType(plan, T.backendSet);
+    const backends = ofType(plan, T.backend);
+    // TLS end to end: a TCP pass-through listener, no TLS termination on the LB.
+    expect(listener.inputs).toMatchObject({ protocol: "TCP", port: 443 });
+    expect(listener.inputs).not.toHaveProperty("sslConfiguration");
+    expect(backendSet.inputs).not.toHaveProperty("sslConfiguration");
+    // Every backend and the health check use the one TLS port of the nodes.
+    expect(new Set(backends.map((b) => b.inputs.port))).toEqual(new Set([8080]));
+    const checker = backendSet.inputs.healthChecker as Record<string, unknown>;
+    expect(checker).toMatchObject({ protocol: "TCP", port: 8080 });
+    expect(checker).not.toHaveProperty("urlPath");
+  });
+
   it("exports what hydration needs per node", () => {
     expect(outputs.nodes).toHaveLength(5);
     for (const node of outputs.nodes) {

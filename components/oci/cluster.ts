@@ -25,8 +25,8 @@ export interface TundraClusterArgs {
   nodeNsgId: pulumi.Input<string>;
   lbSubnetId: pulumi.Input<string>;
   lbNsgId: pulumi.Input<string>;
+  /** Port the nodes serve TLS on: backends and health check. */
   queryPort: number;
-  healthCheckPath: string;
   loadBalancer: { minBandwidthMbps: number; maxBandwidthMbps: number; isPrivate: boolean; listenerPort: number };
   /**
    * cloud-init user data (plain text, not base64) for every node: the hydration stage renders
@@ -169,11 +169,15 @@ export class TundraCluster extends pulumi.ComponentResource {
       loadBalancerId: lb.id,
       name: "query-nodes",
       policy: "LEAST_CONNECTIONS",
+      // One truth: the nodes serve TLS on the query port and the listener passes it through, so
+      // the check must not speak plain HTTP to that port (every backend would fail the TLS
+      // handshake as "unhealthy"). A load balancer health checker speaks HTTP or TCP (provider
+      // docs, BackendSetHealthChecker.protocol): a TCP connect to the same TLS port, i.e. the
+      // node accepts connections where clients connect. Whether a node holds the right data is
+      // Hydration's gate, not the LB's.
       healthChecker: {
-        protocol: "HTTP",
+        protocol: "TCP",
         port: args.queryPort,
-        urlPath: args.healthCheckPath,
-        returnCode: 200,
         intervalMs: 10_000,
         timeoutInMillis: 3_000,
         retries: 3,
@@ -185,7 +189,7 @@ export class TundraCluster extends pulumi.ComponentResource {
       name: "query",
       defaultBackendSetName: backendSet.name,
       port: args.loadBalancer.listenerPort,
-      // TCP pass-through: TLS (if any) terminates on the nodes, as it did on AWS.
+      // TCP pass-through: TLS terminates on the nodes (no sslConfiguration here), as on AWS.
       protocol: "TCP",
     }, parent);
 
