@@ -107,6 +107,7 @@ function foundation(config: TenantConfig, ctx: PreClusterContext, discovery: Dis
     tagging,
     kmsKeyId: kms?.keyId,
     createAfter: kms ? [identity] : [],
+    dataProtection: config.protection.tenantData,
   }, opts);
   const replication = drReplication(ctx, bucket, homeProvider, tagging);
 
@@ -127,7 +128,14 @@ function foundation(config: TenantConfig, ctx: PreClusterContext, discovery: Dis
     lbSubnetId: network.lbSubnetId,
     lbNsgId: network.lbNsgId,
     queryPort: c.queryPort,
-    loadBalancer: { minBandwidthMbps: lb.minBandwidthMbps, maxBandwidthMbps: lb.maxBandwidthMbps, isPrivate: lb.visibility === "private", listenerPort: lb.listenerPort },
+    loadBalancer: {
+      minBandwidthMbps: lb.minBandwidthMbps,
+      maxBandwidthMbps: lb.maxBandwidthMbps,
+      isPrivate: lb.visibility === "private",
+      listenerPort: lb.listenerPort,
+      allowReplacement: lb.allowReplacement,
+    },
+    dataProtection: config.protection.tenantData,
     userData,
     // Instance principals must work at first boot (hydration reads the bucket from cloud-init).
     nodesCreateAfter: [identity],

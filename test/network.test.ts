@@ -14,6 +14,7 @@ const config: Record<string, string> = {
 };
 
 let plan: Plan;
+let outputs: Record<string, unknown>;
 let dependsOn: Record<string, string[]>;
 const byName = (name: string) => plan.resources.find((r) => r.name === name)!;
 const idOf = (r: PlannedResource) => `mock-${digest(`${r.type}::${r.name}`)}`;
@@ -21,6 +22,7 @@ const idOf = (r: PlannedResource) => `mock-${digest(`${r.type}::${r.name}`)}`;
 beforeAll(async () => {
   const result = await planProgram("initech-prod", config, tenantStackProgram);
   plan = result;
+  outputs = result.outputs;
   dependsOn = result.dependsOn;
 });
 
@@ -30,6 +32,12 @@ describe("TenantNetwork", () => {
     expect(byName("initech-network-lb").inputs).toMatchObject({ prohibitPublicIpOnVnic: false });
     expect(ofType(plan, T.loadBalancer)[0].inputs.isPrivate).toBe(false);
     expect(plan.resources.some((r) => r.type === "oci:Core/internetGateway:InternetGateway")).toBe(true);
+  });
+
+  it("exports the reserved public IP as the LB address: the address Route53 points at outlives any LB", () => {
+    const [ip] = ofType(plan, "oci:Core/publicIp:PublicIp");
+    expect(ofType(plan, T.loadBalancer)[0].inputs.reservedIps).toEqual([{ id: idOf(ip) }]);
+    expect(outputs.loadBalancerAddress).toMatch(/^203\.0\.113\.\d+$/);
   });
 
   it("routes the nodes to Object Storage through the Service Gateway, and to the internet only via NAT", () => {

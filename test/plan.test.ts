@@ -181,7 +181,7 @@ describe("plan CLI", () => {
     const doc = JSON.parse(first.stdout);
     expect(Object.keys(doc)).toEqual(["stack", "resources"]);
     expect(doc.stack).toBe("prod");
-    for (const r of doc.resources) expect(Object.keys(r)).toEqual(["type", "name", "parent", "inputs"]);
+    for (const r of doc.resources) expect(Object.keys(r)).toEqual(["type", "name", "parent", "options", "inputs"]);
     expect(doc).toEqual(plans.prod);
   });
 

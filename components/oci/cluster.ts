@@ -6,6 +6,7 @@ import * as oci from "@pulumi/oci";
 import * as pulumi from "@pulumi/pulumi";
 import { placeNodes } from "./placement";
 import { freeformTags, tenantDefinedTag, type DefinedTag, type TenantTagging } from "./tags";
+import { dataProtectionOptions, type DataProtection } from "./protection";
 
 export interface TundraClusterArgs {
   compartmentId: pulumi.Input<string>;
@@ -27,7 +28,20 @@ export interface TundraClusterArgs {
   lbNsgId: pulumi.Input<string>;
   /** Port the nodes serve TLS on: backends and health check. */
   queryPort: number;
-  loadBalancer: { minBandwidthMbps: number; maxBandwidthMbps: number; isPrivate: boolean; listenerPort: number };
+  loadBalancer: {
+    minBandwidthMbps: number;
+    maxBandwidthMbps: number;
+    isPrivate: boolean;
+    listenerPort: number;
+    /**
+     * Whether a change may replace (or delete) the load balancer and its reserved address. False:
+     * both are `protect`ed, so an edit that would replace the LB (and move the address Route53
+     * points at) fails instead of happening as a side effect.
+     */
+    allowReplacement: boolean;
+  };
+  /** The data volumes hold tenant data: protected from `pulumi destroy` by default. */
+  dataProtection?: DataProtection;
   /**
    * cloud-init user data (plain text, not base64) for every node: the hydration stage renders
    * it. Changing it does not replace running nodes (OCI applies user data at first boot only).
@@ -119,7 +133,7 @@ export class TundraCluster extends pulumi.ComponentResource {
         vpusPerGb: String(args.dataVolume.vpusPerGb),
         freeformTags: freeformTags(args.tagging, "data-volume"),
         ...args.dataVolumeReplicas?.(`tundra-${tenant}-${env}-${index}-data`),
-      }, parent);
+      }, { ...parent, ...dataProtectionOptions(args.dataProtection ?? "protect") });
 
       const attachment = new oci.core.VolumeAttachment(`${nodeName}-data-attachment`, {
         instanceId: instance.id,
@@ -154,6 +168,21 @@ export class TundraCluster extends pulumi.ComponentResource {
       };
     });
 
+    // The LB's address is what Route53 points at. A public LB takes a reserved public IP, which
+    // outlives the LB ("This reserved IP will not be deleted when load balancer is deleted",
+    // provider docs, LoadBalancer.reservedIps); a private LB's address comes from its subnet.
+    // Replacing the LB is never a side effect: subnet_ids, is_private, ip_mode and reserved_ips
+    // are ForceNew in Oracle's Terraform provider (terraform-provider-oci
+    // internal/service/load_balancer/load_balancer_load_balancer_resource.go, commit 10e08e41),
+    // so both resources are protected unless tundra:loadBalancer.allowReplacement says otherwise.
+    const lbProtection = { protect: !args.loadBalancer.allowReplacement };
+    const reservedIp = args.loadBalancer.isPrivate ? undefined : new oci.core.PublicIp(`${name}-lb-ip`, {
+      compartmentId,
+      lifetime: "RESERVED",
+      displayName: `tundra-${tenant}-${env}-lb`,
+      freeformTags: freeformTags(args.tagging, "load-balancer"),
+    }, { ...parent, ...lbProtection, ignoreChanges: ["privateIpId"] }); // the LB assigns it, not this resource
+
     const lb = new oci.loadbalancer.LoadBalancer(`${name}-lb`, {
       compartmentId,
       displayName: `tundra-${tenant}-${env}`,
@@ -161,9 +190,11 @@ export class TundraCluster extends pulumi.ComponentResource {
       shapeDetails: { minimumBandwidthInMbps: args.loadBalancer.minBandwidthMbps, maximumBandwidthInMbps: args.loadBalancer.maxBandwidthMbps },
       subnetIds: [args.lbSubnetId],
       isPrivate: args.loadBalancer.isPrivate,
+      reservedIps: reservedIp ? [{ id: reservedIp.id }] : undefined,
       networkSecurityGroupIds: [args.lbNsgId],
       freeformTags: freeformTags(args.tagging, "load-balancer"),
-    }, parent);
+      // A reserved IP maps to one LB at a time: an allowed replacement must release it first.
+    }, { ...parent, ...lbProtection, deleteBeforeReplace: reservedIp !== undefined });
 
     const backendSet = new oci.loadbalancer.BackendSet(`${name}-backends`, {
       loadBalancerId: lb.id,
@@ -202,7 +233,7 @@ export class TundraCluster extends pulumi.ComponentResource {
       }, parent));
 
     this.loadBalancerId = lb.id;
-    this.loadBalancerAddress = lb.ipAddressDetails.apply((details) => details?.[0]?.ipAddress ?? "");
+    this.loadBalancerAddress = reservedIp ? reservedIp.ipAddress : lb.ipAddressDetails.apply((details) => details?.[0]?.ipAddress ?? "");
     this.backendSetName = backendSet.name;
     this.registerOutputs({
       loadBalancerId: this.loadBalancerId,
