@@ -233,7 +233,11 @@ export class TundraCluster extends pulumi.ComponentResource {
       }, parent));
 
     this.loadBalancerId = lb.id;
-    this.loadBalancerAddress = reservedIp ? reservedIp.ipAddress : lb.ipAddressDetails.apply((details) => details?.[0]?.ipAddress ?? "");
+    // The reserved IP is known before the LB exists: read it through the LB so that whoever uses
+    // the address (probes, DNS) also waits for the LB behind it.
+    this.loadBalancerAddress = reservedIp
+      ? pulumi.all([reservedIp.ipAddress, lb.id]).apply(([address]) => address)
+      : lb.ipAddressDetails.apply((details) => details?.[0]?.ipAddress ?? "");
     this.backendSetName = backendSet.name;
     this.registerOutputs({
       loadBalancerId: this.loadBalancerId,
