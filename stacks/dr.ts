@@ -34,5 +34,6 @@ export function drReplication(ctx: PreClusterContext, bucket: TenantBucket, home
     drProvider,
     identityProvider: homeProvider,
     freeformTags: freeformTags(tagging, "disaster-recovery"),
+    dataProtection: config.protection.tenantData,
   }, { provider: ctx.provider });
 }

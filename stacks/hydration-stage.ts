@@ -7,13 +7,14 @@
 //     ? hydrationUserData(ctx, ctx.config.hydration ?? {}, ctx.config.dataSync.destinationPrefix) : undefined,
 //   hydration: (f, prior) => f.config.dataSync
 //     ? hydrationStage(f, prior, f.config.hydration ?? {}, f.config.dataSync.destinationPrefix) : undefined,
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import { DATA_DEVICE_PATH } from "../components/oci/cluster";
 import { DEFAULT_CONTROL_PREFIX } from "../components/hydration/control";
 import { HydrationAgentBundle } from "../components/hydration/agent-package";
 import { Hydration } from "../components/hydration/hydration";
 import { renderHydrationUserData } from "../components/hydration/userdata";
 import type { HydrationSection } from "./config/hydration";
+import { UHP_MIN_VPUS } from "./config/cluster";
 import type { Foundation, PreClusterContext, StageName, StageResult } from "./stages";
 
 /**
@@ -63,13 +64,18 @@ export function hydrationStage(
     provider: f.provider,
     dependsOn: [f.bucket],
   });
+  const names = nodeDisplayNames(f);
   const hydration = new Hydration("hydration", {
-    nodes: nodeDisplayNames(f),
+    nodes: names,
     namespace: f.namespace,
     bucket: f.bucket.bucketName,
     region: f.config.tenant.region,
     prefix: dataPrefix,
     generation: dataSync.manifestDigest,
+    // A UHP volume on a single-path attachment must not pass as ready (docs/hydration.md).
+    requireMultipath: f.config.cluster.dataVolume.vpusPerGb >= UHP_MIN_VPUS,
+    dataAttachmentMultipath: pulumi.all(f.cluster.nodes.map((n) => n.dataAttachmentMultipath))
+      .apply((multipath) => Object.fromEntries(names.map((name, i) => [name, multipath[i]]))),
     ...(settings.timeoutSeconds !== undefined ? { timeoutSeconds: settings.timeoutSeconds } : {}),
     ...(settings.concurrency !== undefined ? { concurrency: settings.concurrency } : {}),
   }, { dependsOn: [...(prior.dataSync?.resources ?? []), f.cluster, agent] });

@@ -111,6 +111,7 @@ function foundation(config: TenantConfig, ctx: PreClusterContext, discovery: Dis
     tagging,
     kmsKeyId: kms?.keyId,
     createAfter: kms ? [identity] : [],
+    dataProtection: config.protection.tenantData,
   }, opts);
   const replication = drReplication(ctx, bucket, homeProvider, tagging);
 
@@ -131,8 +132,14 @@ function foundation(config: TenantConfig, ctx: PreClusterContext, discovery: Dis
     lbSubnetId: network.lbSubnetId,
     lbNsgId: network.lbNsgId,
     queryPort: c.queryPort,
-    healthCheckPath: c.healthCheckPath,
-    loadBalancer: { minBandwidthMbps: lb.minBandwidthMbps, maxBandwidthMbps: lb.maxBandwidthMbps, isPrivate: lb.visibility === "private", listenerPort: lb.listenerPort },
+    loadBalancer: {
+      minBandwidthMbps: lb.minBandwidthMbps,
+      maxBandwidthMbps: lb.maxBandwidthMbps,
+      isPrivate: lb.visibility === "private",
+      listenerPort: lb.listenerPort,
+      allowReplacement: lb.allowReplacement,
+    },
+    dataProtection: config.protection.tenantData,
     userData,
     // Instance principals must work at first boot (hydration reads the bucket from cloud-init).
     nodesCreateAfter: [identity],
@@ -188,6 +195,8 @@ export async function tenantProgram(config: TenantConfig, stages: MigrationStage
       privateIp: n.privateIp,
       dataVolumeId: n.dataVolumeId,
       dataDevicePath: n.dataDevicePath,
+      // OCI's isMultipath: a UHP volume on a single-path attachment runs far below its level.
+      dataAttachmentMultipath: n.dataAttachmentMultipath,
     })),
     dynamicGroup: f.identity.dynamicGroupName,
     preflight: preflightReport,

@@ -41,7 +41,7 @@ describe("tenant program, 1-AD region, 5 nodes, with stages", () => {
   const config: Record<string, string> = {
     "tundra:tenant": JSON.stringify({ id: "globex", env: "staging", compartmentId: "ocid1.compartment.oc1..aaaaglobex", tenancyId: "ocid1.tenancy.oc1..aaaatenancy", region: "eu-amsterdam-1", homeRegion: "eu-frankfurt-1" }),
     "tundra:network": JSON.stringify({ vcnCidr: "10.70.0.0/16", nodeSubnetCidr: "10.70.0.0/20", lbSubnetCidr: "10.70.16.0/24" }),
-    "tundra:cluster": JSON.stringify({ nodeCount: 5, shape: "VM.Standard.E4.Flex", ocpus: 4, memoryInGbs: 64, imageId: "ocid1.image.oc1.ams.aaaaimage", dataVolume: { sizeInGbs: 200, vpusPerGb: 120 } }),
+    "tundra:cluster": JSON.stringify({ nodeCount: 5, shape: "VM.Standard.E4.Flex", ocpus: 16, memoryInGbs: 64, imageId: "ocid1.image.oc1.ams.aaaaimage", dataVolume: { sizeInGbs: 200, vpusPerGb: 120 } }),
     "tundra:loadBalancer": JSON.stringify({ minBandwidthMbps: 10, maxBandwidthMbps: 10, allowedCidrs: ["172.16.0.0/12"] }),
   };
   let plan: Plan;
@@ -105,6 +105,21 @@ describe("tenant program, 1-AD region, 5 nodes, with stages", () => {
     for (const a of ofType(plan, T.attachment)) expect(a.inputs.device).toBe(DATA_DEVICE_PATH);
   });
 
+  it("health-checks the port the listener's TLS reaches, with a check that works on TLS: TCP, never plain HTTP", () => {
+    const [listener] = ofType(plan, T.listener);
+    const [backendSet] = ofType(plan, T.backendSet);
+    const backends = ofType(plan, T.backend);
+    // TLS end to end: a TCP pass-through listener, no TLS termination on the LB.
+    expect(listener.inputs).toMatchObject({ protocol: "TCP", port: 443 });
+    expect(listener.inputs).not.toHaveProperty("sslConfiguration");
+    expect(backendSet.inputs).not.toHaveProperty("sslConfiguration");
+    // Every backend and the health check use the one TLS port of the nodes.
+    expect(new Set(backends.map((b) => b.inputs.port))).toEqual(new Set([8080]));
+    const checker = backendSet.inputs.healthChecker as Record<string, unknown>;
+    expect(checker).toMatchObject({ protocol: "TCP", port: 8080 });
+    expect(checker).not.toHaveProperty("urlPath");
+  });
+
   it("exports what hydration needs per node", () => {
     expect(outputs.nodes).toHaveLength(5);
     for (const node of outputs.nodes) {
@@ -112,6 +127,8 @@ describe("tenant program, 1-AD region, 5 nodes, with stages", () => {
       expect(node.instanceId).toMatch(/^mock-/);
       expect(node.dataVolumeId).toMatch(/^mock-/);
       expect(node.privateIp).toMatch(/^10\.255\./);
+      // OCI's isMultipath of the node's data attachment (only `up` can know it).
+      expect(node.dataAttachmentMultipath).toBe(`(known after apply: ${node.name}-data-attachment.isMultipath)`);
     }
     expect(outputs.loadBalancerAddress).toMatch(/^10\.255\./);
     expect(outputs.bucketName).toBe("tundra-globex-staging");

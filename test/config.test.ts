@@ -134,6 +134,20 @@ describe("tundra:cluster", () => {
     for (const ok of [30, 60, 120]) expect(parseTenantConfig(dataVolume(ok)).ok).toBe(true);
   });
 
+  it("UHP volumes need a shape config that gets multipath attachments: at least 16 OCPUs on every Flex shape", () => {
+    for (const [shape, limits] of Object.entries(FLEX_SHAPES)) {
+      const message = issueFor(withSection(prod(), "cluster", { shape, ocpus: limits.minOcpusForMultipath - 1, memoryInGbs: 64 }), "tundra:cluster.ocpus");
+      expect(message).toContain(`multipath-enabled attachment, which ${shape} gets only with at least 16 OCPUs (got 15)`);
+      expect(parseTenantConfig(withSection(prod(), "cluster", { shape, ocpus: limits.minOcpusForMultipath, memoryInGbs: 64 })).ok).toBe(true);
+    }
+  });
+
+  it("a rolling resize of a running cluster below the multipath minimum is refused the same way", () => {
+    // prod runs 16 OCPUs per node; halving them would leave every UHP attachment single-path.
+    expect(prod().cluster).toMatchObject({ ocpus: 16 });
+    expect(issueFor(withSection(prod(), "cluster", { ocpus: 8, memoryInGbs: 128 }), "tundra:cluster.ocpus")).toMatch(/60 VPUs\/GB.*set tundra:cluster\.ocpus to 16 or more/);
+  });
+
   it("data volume size is bounded", () => {
     expect(issueKeys(withSection(prod(), "cluster", { dataVolume: { sizeInGbs: 10, vpusPerGb: 30 } }))).toContain("tundra:cluster.dataVolume.sizeInGbs");
   });

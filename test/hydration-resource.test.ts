@@ -172,6 +172,22 @@ describe("Hydration resource through the provider host, agents as processes", ()
     state = repaired.state!;
   });
 
+  it("refuses to report ready a node whose UHP data attachment is not multipath, naming it, without publishing anything", async () => {
+    const generation = String(state!.outputs.generation);
+    const before = await fx.control.head(CONTROL_KEYS.desired);
+    const uhp = (multipath: Record<string, boolean>) => inputs(generation, { requireMultipath: true, dataAttachmentMultipath: multipath });
+    const err = await up(host, provider, state, uhp({ "node-0": true, "node-1": false })).catch((e) => e);
+    expect(err.message).toContain("Hydration refused on 2 of 3 nodes (node-1, node-2)");
+    expect(err.message).toContain("node-1: isMultipath is false");
+    expect(err.message).toContain("node-2: no isMultipath reported for its attachment");
+    expect((await fx.control.head(CONTROL_KEYS.desired))!.etag).toBe(before!.etag);
+    // Every attachment multipath: the same generation is confirmed on every node.
+    const ok = await up(host, provider, state, uhp({ "node-0": true, "node-1": true, "node-2": true }));
+    expect(ok.op).toBe("update");
+    expect(ok.state!.outputs).toMatchObject({ complete: true, requireMultipath: true, offGeneration: [] });
+    state = ok.state!;
+  });
+
   it("refuses a generation the bucket does not hold, without publishing anything", async () => {
     const bogus = `sha256:${"0".repeat(64)}`;
     const before = await fx.control.head(CONTROL_KEYS.desired);

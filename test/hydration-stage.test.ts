@@ -32,6 +32,14 @@ describe("hydration stage in the tenant program", () => {
     expect(hydration.inputs).toMatchObject({ generation: `sha256:${"ab".repeat(32)}`, prefix: "warehouse", timeoutSeconds: 600 });
   });
 
+  it("requires a multipath attachment on every node of the UHP cluster, fed by each attachment's isMultipath", () => {
+    const attachments = records.filter((r) => r.type === "oci:Core/volumeAttachment:VolumeAttachment").map((r) => r.name).sort();
+    expect(hydration.inputs.requireMultipath).toBe(true);
+    expect(Object.keys(hydration.inputs.dataAttachmentMultipath)).toEqual(hydration.inputs.nodes);
+    // The plan cannot know OCI's answer: each node's value comes from its own attachment.
+    expect(Object.values(hydration.inputs.dataAttachmentMultipath).sort()).toEqual(attachments.map((a) => `(known after apply: ${a}.isMultipath)`));
+  });
+
   it("gives every node the user data that installs the agent for this bucket, prefix and region", () => {
     const bucket = records.find((r) => r.type === "oci:ObjectStorage/bucket:Bucket")!;
     for (const instance of instances) {

@@ -10,12 +10,13 @@ import { T, ofType } from "./support/scripts";
 const config: Record<string, string> = {
   "tundra:tenant": JSON.stringify({ id: "initech", env: "prod", compartmentId: "ocid1.compartment.oc1..aaaainitech", tenancyId: "ocid1.tenancy.oc1..aaaatenancy", region: "uk-london-1", homeRegion: "uk-london-1" }),
   "tundra:network": JSON.stringify({ vcnCidr: "10.80.0.0/16", nodeSubnetCidr: "10.80.1.0/24", lbSubnetCidr: "10.80.2.0/24", natGateway: true }),
-  "tundra:cluster": JSON.stringify({ nodeCount: 3, shape: "VM.Standard.A1.Flex", ocpus: 8, memoryInGbs: 64, imageId: "ocid1.image.oc1.uk-london-1.aaaaimage", dataVolume: { sizeInGbs: 100, vpusPerGb: 30 }, queryPort: 9000 }),
+  "tundra:cluster": JSON.stringify({ nodeCount: 3, shape: "VM.Standard.A1.Flex", ocpus: 16, memoryInGbs: 64, imageId: "ocid1.image.oc1.uk-london-1.aaaaimage", dataVolume: { sizeInGbs: 100, vpusPerGb: 30 }, queryPort: 9000 }),
   "tundra:loadBalancer": JSON.stringify({ minBandwidthMbps: 10, maxBandwidthMbps: 100, visibility: "public", listenerPort: 443, allowedCidrs: ["0.0.0.0/0"] }),
   "tundra:bucket": JSON.stringify({ kmsKeyId: "ocid1.key.oc1.uk-london-1.aaaakey", kmsKeyCompartmentId: "ocid1.compartment.oc1..aaaavault" }),
 };
 
 let plan: Plan;
+let outputs: Record<string, unknown>;
 let dependsOn: Record<string, string[]>;
 let registrations: PlanDetails["registrations"];
 const byName = (name: string) => plan.resources.find((r) => r.name === name)!;
@@ -24,6 +25,7 @@ const idOf = (r: PlannedResource) => `mock-${digest(`${r.type}::${r.name}`)}`;
 beforeAll(async () => {
   const result = await planProgram("initech-prod", config, tenantStackProgram);
   plan = result;
+  outputs = result.outputs;
   dependsOn = result.dependsOn;
   registrations = result.registrations;
 });
@@ -34,6 +36,12 @@ describe("TenantNetwork", () => {
     expect(byName("initech-network-lb").inputs).toMatchObject({ prohibitPublicIpOnVnic: false });
     expect(ofType(plan, T.loadBalancer)[0].inputs.isPrivate).toBe(false);
     expect(plan.resources.some((r) => r.type === "oci:Core/internetGateway:InternetGateway")).toBe(true);
+  });
+
+  it("exports the reserved public IP as the LB address: the address Route53 points at outlives any LB", () => {
+    const [ip] = ofType(plan, "oci:Core/publicIp:PublicIp");
+    expect(ofType(plan, T.loadBalancer)[0].inputs.reservedIps).toEqual([{ id: idOf(ip) }]);
+    expect(outputs.loadBalancerAddress).toMatch(/^203\.0\.113\.\d+$/);
   });
 
   it("routes the nodes to Object Storage through the Service Gateway, and to the internet only via NAT", () => {

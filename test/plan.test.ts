@@ -133,7 +133,8 @@ describe.each(["staging", "prod"])("invariants of the %s stack", (stack) => {
       shapeDetails: { minimumBandwidthInMbps: lbConfig.minBandwidthMbps, maximumBandwidthInMbps: lbConfig.maxBandwidthMbps },
     });
     const [backendSet] = ofType(plan(), T.backendSet);
-    expect(backendSet.inputs.healthChecker).toMatchObject({ protocol: "HTTP", port: 8080, urlPath: "/health", returnCode: 200 });
+    // TCP on the nodes' TLS port: the listener passes TLS through (test/cluster.test.ts).
+    expect(backendSet.inputs.healthChecker).toMatchObject({ protocol: "TCP", port: 8080 });
     expect(ofType(plan(), T.backend)).toHaveLength(cfg()["tundra:cluster"].nodeCount);
   });
 
@@ -180,7 +181,7 @@ describe("plan CLI", () => {
     const doc = JSON.parse(first.stdout);
     expect(Object.keys(doc)).toEqual(["stack", "resources"]);
     expect(doc.stack).toBe("prod");
-    for (const r of doc.resources) expect(Object.keys(r)).toEqual(["type", "name", "parent", "inputs"]);
+    for (const r of doc.resources) expect(Object.keys(r)).toEqual(["type", "name", "parent", "options", "inputs"]);
     expect(doc).toEqual(plans.prod);
   });
 

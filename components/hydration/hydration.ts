@@ -27,6 +27,10 @@ export interface HydrationArgs {
   concurrency?: pulumi.Input<number>;
   /** Object Storage endpoint override (private endpoint). */
   endpoint?: pulumi.Input<string>;
+  /** The data volumes are Ultra High Performance: create/update refuse nodes whose attachment is not multipath. */
+  requireMultipath?: pulumi.Input<boolean>;
+  /** OCI's `isMultipath` of each node's data-volume attachment, by node name (TundraCluster.nodes). */
+  dataAttachmentMultipath?: pulumi.Input<Record<string, pulumi.Input<boolean>>>;
 }
 
 export class Hydration extends pulumi.dynamic.Resource {

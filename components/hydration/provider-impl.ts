@@ -39,6 +39,10 @@ export const hydrationInputsSchema = z.object({
   concurrency: z.number().int().min(1).max(256).default(DEFAULT_CONCURRENCY),
   /** Object Storage endpoint override (private endpoint); credentials never come from inputs. */
   endpoint: z.url().optional(),
+  /** The data volumes are Ultra High Performance: a node is ready only on a multipath-enabled attachment. */
+  requireMultipath: z.boolean().default(false),
+  /** OCI's `isMultipath` of each node's data-volume attachment, by node name. */
+  dataAttachmentMultipath: z.record(nodeNameSchema, z.boolean()).default({}),
 });
 export type HydrationInputs = z.infer<typeof hydrationInputsSchema>;
 
@@ -85,7 +89,7 @@ export function checkInputs(olds: Record<string, unknown>, news: Record<string, 
   const shape = hydrationInputsSchema.shape;
   for (const [key, schema] of Object.entries(shape)) {
     const value = news[key];
-    if (value === UNKNOWN || (Array.isArray(value) && value.includes(UNKNOWN))) continue;
+    if (value === UNKNOWN || (value !== null && typeof value === "object" && Object.values(value).includes(UNKNOWN))) continue;
     const parsed = (schema as z.ZodType).safeParse(value);
     if (!parsed.success) {
       failures.push({ property: key, reason: `${key} ${parsed.error.issues.map((i) => i.message).join("; ")}` });
@@ -104,7 +108,7 @@ export function checkInputs(olds: Record<string, unknown>, news: Record<string, 
   return { inputs, failures };
 }
 
-const WORK_FIELDS = ["nodes", "namespace", "bucket", "region", "prefix", "controlPrefix", "generation", "endpoint"] as const;
+const WORK_FIELDS = ["nodes", "namespace", "bucket", "region", "prefix", "controlPrefix", "generation", "endpoint", "requireMultipath", "dataAttachmentMultipath"] as const;
 const SETTING_FIELDS = ["timeoutSeconds", "concurrency"] as const;
 const REPLACE_FIELDS = ["namespace", "bucket", "controlPrefix"] as const;
 
@@ -172,9 +176,32 @@ export interface WaitOptions {
   now?: () => number;
 }
 
+/**
+ * Nodes whose data attachment is not multipath-enabled when the volumes are UHP. OCI attaches a
+ * UHP volume single-path when a prerequisite is missing ("Configuring Attachments to Ultra High
+ * Performance Volumes"), and the volume then works at a fraction of its level: not ready.
+ */
+export function singlePathNodes(inputs: Pick<HydrationInputs, "nodes" | "requireMultipath" | "dataAttachmentMultipath">): string[] {
+  return inputs.requireMultipath ? inputs.nodes.filter((n) => inputs.dataAttachmentMultipath[n] !== true) : [];
+}
+
+function refuseSinglePath(inputs: HydrationInputs): void {
+  const nodes = singlePathNodes(inputs);
+  if (nodes.length === 0) return;
+  const lines = nodes.map((n) => `${n}: ${n in inputs.dataAttachmentMultipath ? "isMultipath is false" : "no isMultipath reported for its attachment"}`);
+  throw new Error(
+    `Hydration refused on ${nodes.length} of ${inputs.nodes.length} nodes (${nodes.join(", ")}): the data volumes are Ultra High Performance ` +
+    `but these nodes' data attachments are not multipath-enabled, so they would serve at single-path performance:\n  ${lines.join("\n  ")}\n` +
+    "Nothing was published. Check the prerequisites of Oracle's \"Configuring Attachments to Ultra High Performance Volumes\" (shape config, " +
+    "Oracle Linux image with UEK6U1 or later, Block Volume Management plugin, service gateway, the plugin's policy), then detach and re-attach " +
+    "the volume: `pulumi up --replace <urn of the node's data-attachment>`.",
+  );
+}
+
 /** create and update: publish, wait, report. Throws a partial-state error on failure or timeout. */
 export async function hydrate(raw: Record<string, unknown>, auth: OciAuth, opts: WaitOptions = {}): Promise<{ id: string; outs: HydrationOutputs }> {
   const inputs = parseInputs(raw);
+  refuseSinglePath(inputs);
   const id = resourceId(inputs);
   const { data, control } = stores(inputs, auth);
   const now = opts.now ?? Date.now;

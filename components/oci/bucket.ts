@@ -4,6 +4,7 @@
 import * as oci from "@pulumi/oci";
 import * as pulumi from "@pulumi/pulumi";
 import { freeformTags, type TenantTagging } from "./tags";
+import { dataProtectionOptions, type DataProtection } from "./protection";
 
 export interface TenantBucketArgs {
   compartmentId: pulumi.Input<string>;
@@ -14,6 +15,8 @@ export interface TenantBucketArgs {
   kmsKeyId?: pulumi.Input<string>;
   /** Resources the bucket must wait for (the Vault key grant); see TundraClusterArgs.nodesCreateAfter. */
   createAfter?: pulumi.Resource[];
+  /** Tenant data: protected from `pulumi destroy` unless the stack says otherwise (default `protect`). */
+  dataProtection?: DataProtection;
 }
 
 export class TenantBucket extends pulumi.ComponentResource {
@@ -34,7 +37,7 @@ export class TenantBucket extends pulumi.ComponentResource {
       objectEventsEnabled: true,
       kmsKeyId: args.kmsKeyId,
       freeformTags: freeformTags(args.tagging, "data"),
-    }, { parent: this, dependsOn: args.createAfter ?? [] });
+    }, { parent: this, dependsOn: args.createAfter ?? [], ...dataProtectionOptions(args.dataProtection ?? "protect") });
     this.bucketName = bucket.name;
     this.namespace = bucket.namespace;
     this.bucketId = bucket.bucketId;

@@ -6,6 +6,7 @@ import * as oci from "@pulumi/oci";
 import * as pulumi from "@pulumi/pulumi";
 import { placeNodes } from "./placement";
 import { freeformTags, tenantDefinedTag, type DefinedTag, type TenantTagging } from "./tags";
+import { dataProtectionOptions, type DataProtection } from "./protection";
 
 export interface TundraClusterArgs {
   compartmentId: pulumi.Input<string>;
@@ -25,9 +26,22 @@ export interface TundraClusterArgs {
   nodeNsgId: pulumi.Input<string>;
   lbSubnetId: pulumi.Input<string>;
   lbNsgId: pulumi.Input<string>;
+  /** Port the nodes serve TLS on: backends and health check. */
   queryPort: number;
-  healthCheckPath: string;
-  loadBalancer: { minBandwidthMbps: number; maxBandwidthMbps: number; isPrivate: boolean; listenerPort: number };
+  loadBalancer: {
+    minBandwidthMbps: number;
+    maxBandwidthMbps: number;
+    isPrivate: boolean;
+    listenerPort: number;
+    /**
+     * Whether a change may replace (or delete) the load balancer and its reserved address. False:
+     * both are `protect`ed, so an edit that would replace the LB (and move the address Route53
+     * points at) fails instead of happening as a side effect.
+     */
+    allowReplacement: boolean;
+  };
+  /** The data volumes hold tenant data: protected from `pulumi destroy` by default. */
+  dataProtection?: DataProtection;
   /**
    * cloud-init user data (plain text, not base64) for every node: the hydration stage renders
    * it. Changing it does not replace running nodes (OCI applies user data at first boot only).
@@ -119,13 +133,21 @@ export class TundraCluster extends pulumi.ComponentResource {
         vpusPerGb: String(args.dataVolume.vpusPerGb),
         freeformTags: freeformTags(args.tagging, "data-volume"),
         ...args.dataVolumeReplicas?.(`tundra-${tenant}-${env}-${index}-data`),
-      }, parent);
+      }, { ...parent, ...dataProtectionOptions(args.dataProtection ?? "protect") });
 
       const attachment = new oci.core.VolumeAttachment(`${nodeName}-data-attachment`, {
         instanceId: instance.id,
         volumeId: volume.id,
-        // iSCSI with the agent doing the login: the Block Volume Management plugin configures
-        // the multipath sessions UHP needs. CHAP is not used by multipath-enabled attachments.
+        // Oracle, "Configuring Attachments to Ultra High Performance Volumes": a multipath-enabled
+        // iSCSI attachment needs a supported shape config (stacks/shapes.ts, checked by the
+        // config), a supported image (Oracle Linux, UEK6U1 or later), the Block Volume Management
+        // plugin (AGENT_PLUGINS), a service gateway (TenantNetwork), the plugin's policy
+        // (TundraIdentity) and a consistent device path (`device`). The plugin then logs in the
+        // multipath sessions itself. `isAgentAutoIscsiLoginEnabled` is, per the provider docs,
+        // for NON-multipath iSCSI attachments only: it changes nothing on a multipath one, and if
+        // OCI falls back to single path it still logs the volume in, so the node boots and
+        // reports; the Hydration resource then refuses that node (components/hydration), so a
+        // single-path fallback never passes as UHP.
         attachmentType: "iscsi",
         isAgentAutoIscsiLoginEnabled: true,
         useChap: false,
@@ -146,6 +168,21 @@ export class TundraCluster extends pulumi.ComponentResource {
       };
     });
 
+    // The LB's address is what Route53 points at. A public LB takes a reserved public IP, which
+    // outlives the LB ("This reserved IP will not be deleted when load balancer is deleted",
+    // provider docs, LoadBalancer.reservedIps); a private LB's address comes from its subnet.
+    // Replacing the LB is never a side effect: subnet_ids, is_private, ip_mode and reserved_ips
+    // are ForceNew in Oracle's Terraform provider (terraform-provider-oci
+    // internal/service/load_balancer/load_balancer_load_balancer_resource.go, commit 10e08e41),
+    // so both resources are protected unless tundra:loadBalancer.allowReplacement says otherwise.
+    const lbProtection = { protect: !args.loadBalancer.allowReplacement };
+    const reservedIp = args.loadBalancer.isPrivate ? undefined : new oci.core.PublicIp(`${name}-lb-ip`, {
+      compartmentId,
+      lifetime: "RESERVED",
+      displayName: `tundra-${tenant}-${env}-lb`,
+      freeformTags: freeformTags(args.tagging, "load-balancer"),
+    }, { ...parent, ...lbProtection, ignoreChanges: ["privateIpId"] }); // the LB assigns it, not this resource
+
     const lb = new oci.loadbalancer.LoadBalancer(`${name}-lb`, {
       compartmentId,
       displayName: `tundra-${tenant}-${env}`,
@@ -153,19 +190,25 @@ export class TundraCluster extends pulumi.ComponentResource {
       shapeDetails: { minimumBandwidthInMbps: args.loadBalancer.minBandwidthMbps, maximumBandwidthInMbps: args.loadBalancer.maxBandwidthMbps },
       subnetIds: [args.lbSubnetId],
       isPrivate: args.loadBalancer.isPrivate,
+      reservedIps: reservedIp ? [{ id: reservedIp.id }] : undefined,
       networkSecurityGroupIds: [args.lbNsgId],
       freeformTags: freeformTags(args.tagging, "load-balancer"),
-    }, parent);
+      // A reserved IP maps to one LB at a time: an allowed replacement must release it first.
+    }, { ...parent, ...lbProtection, deleteBeforeReplace: reservedIp !== undefined });
 
     const backendSet = new oci.loadbalancer.BackendSet(`${name}-backends`, {
       loadBalancerId: lb.id,
       name: "query-nodes",
       policy: "LEAST_CONNECTIONS",
+      // One truth: the nodes serve TLS on the query port and the listener passes it through, so
+      // the check must not speak plain HTTP to that port (every backend would fail the TLS
+      // handshake as "unhealthy"). A load balancer health checker speaks HTTP or TCP (provider
+      // docs, BackendSetHealthChecker.protocol): a TCP connect to the same TLS port, i.e. the
+      // node accepts connections where clients connect. Whether a node holds the right data is
+      // Hydration's gate, not the LB's.
       healthChecker: {
-        protocol: "HTTP",
+        protocol: "TCP",
         port: args.queryPort,
-        urlPath: args.healthCheckPath,
-        returnCode: 200,
         intervalMs: 10_000,
         timeoutInMillis: 3_000,
         retries: 3,
@@ -177,7 +220,7 @@ export class TundraCluster extends pulumi.ComponentResource {
       name: "query",
       defaultBackendSetName: backendSet.name,
       port: args.loadBalancer.listenerPort,
-      // TCP pass-through: TLS (if any) terminates on the nodes, as it did on AWS.
+      // TCP pass-through: TLS terminates on the nodes (no sslConfiguration here), as on AWS.
       protocol: "TCP",
     }, parent);
 
@@ -190,12 +233,16 @@ export class TundraCluster extends pulumi.ComponentResource {
       }, parent));
 
     this.loadBalancerId = lb.id;
-    this.loadBalancerAddress = lb.ipAddressDetails.apply((details) => details?.[0]?.ipAddress ?? "");
+    // The reserved IP is known before the LB exists: read it through the LB so that whoever uses
+    // the address (probes, DNS) also waits for the LB behind it.
+    this.loadBalancerAddress = reservedIp
+      ? pulumi.all([reservedIp.ipAddress, lb.id]).apply(([address]) => address)
+      : lb.ipAddressDetails.apply((details) => details?.[0]?.ipAddress ?? "");
     this.backendSetName = backendSet.name;
     this.registerOutputs({
       loadBalancerId: this.loadBalancerId,
       loadBalancerAddress: this.loadBalancerAddress,
-      nodes: this.nodes.map(({ name: n, instanceId, availabilityDomain, faultDomain, privateIp, dataVolumeId }) => ({ name: n, instanceId, availabilityDomain, faultDomain, privateIp, dataVolumeId })),
+      nodes: this.nodes.map(({ name: n, instanceId, availabilityDomain, faultDomain, privateIp, dataVolumeId, dataAttachmentMultipath }) => ({ name: n, instanceId, availabilityDomain, faultDomain, privateIp, dataVolumeId, dataAttachmentMultipath })),
     });
   }
 }

@@ -5,3 +5,4 @@ export * from "./cluster";
 export * from "./placement";
 export * from "./preflight";
 export * from "./tags";
+export * from "./protection";

@@ -5,6 +5,7 @@
 // each oci.core.Volume by the component that creates the volume).
 import * as oci from "@pulumi/oci";
 import * as pulumi from "@pulumi/pulumi";
+import { dataProtectionOptions, type DataProtection } from "../oci/protection";
 
 /** The permissions Object Storage needs to replicate (Oracle's least-privilege form). */
 const REPLICATION_PERMISSIONS = [
@@ -68,6 +69,8 @@ export interface TenantReplicationArgs {
   /** Provider for IAM writes (the home region); the parent's provider when omitted. */
   identityProvider?: oci.Provider;
   freeformTags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /** The DR bucket holds tenant data: protected from `pulumi destroy` by default (components/oci/protection.ts). */
+  dataProtection?: DataProtection;
 }
 
 export class TenantReplication extends pulumi.ComponentResource {
@@ -134,7 +137,7 @@ export class TenantReplication extends pulumi.ComponentResource {
         storageTier: "Standard",
         kmsKeyId: this.drKmsKeyId,
         freeformTags: args.freeformTags,
-      }, drOpts);
+      }, { ...drOpts, ...dataProtectionOptions(args.dataProtection ?? "protect") });
 
       const policy = new oci.objectstorage.ReplicationPolicy(`${name}-replication`, {
         namespace: args.namespace,

@@ -110,7 +110,11 @@ export function createPlanMocks(options: PlanMocksOptions): PlanMocks {
 
   const outputs: Record<string, (args: pulumi.runtime.MockResourceArgs) => Record<string, unknown>> = {
     "oci:Core/instance:Instance": (args) => ({ privateIp: mockPrivateIp(args.name), state: "RUNNING" }),
+    // OCI decides whether an attachment is multipath when it attaches: the plan cannot know.
+    "oci:Core/volumeAttachment:VolumeAttachment": (args) => ({ isMultipath: knownAfterApply(args.name, "isMultipath") }),
     "oci:LoadBalancer/loadBalancer:LoadBalancer": (args) => ({ ipAddressDetails: [{ ipAddress: mockPrivateIp(args.name), isPublic: args.inputs.isPrivate === false }] }),
+    // A reserved public IP from TEST-NET-3 (RFC 5737), stable across runs.
+    "oci:Core/publicIp:PublicIp": (args) => ({ ipAddress: `203.0.113.${(parseInt(digest(args.name, 2), 16) % 250) + 2}` }),
     "oci:ObjectStorage/bucket:Bucket": (args) => ({ bucketId: `ocid1.bucket.oc1..${digest(args.name)}` }),
     // IAM ARNs as AWS forms them (account 123456789012 is AWS's documentation example).
     "aws:iam/role:Role": (args) => ({ arn: `arn:aws:iam::123456789012:role/${args.inputs.name ?? args.name}` }),

@@ -17,6 +17,23 @@ export interface Registration {
   dependencies: string[];
   /** Per input property: the URNs its value came from. */
   propertyDependencies: Record<string, string[]>;
+  /** The lifecycle options the engine acts on (only those set to true). */
+  options: ResourceLifecycleOptions;
+}
+
+/** What `pulumi destroy` and a replacing `up` do with the resource (the request's protect, retainOnDelete, deleteBeforeReplace). */
+export interface ResourceLifecycleOptions {
+  protect?: true;
+  retainOnDelete?: true;
+  deleteBeforeReplace?: true;
+}
+
+function lifecycleOptions(req: RegisterResourceRequest): ResourceLifecycleOptions {
+  return {
+    ...(req.getProtect() ? { protect: true } : {}),
+    ...(req.getRetainondelete() ? { retainOnDelete: true } : {}),
+    ...(req.getDeletebeforereplace() ? { deleteBeforeReplace: true } : {}),
+  };
 }
 
 type Callback<T> = (err: Error | null, response?: T) => void;
@@ -36,22 +53,22 @@ export function recordRegistrations(): Map<string, Registration> {
   const registrations = new Map<string, Registration>();
   const register = monitor.registerResource.bind(monitor);
   const read = monitor.readResource.bind(monitor);
-  const record = (req: RegisterResourceRequest | ReadResourceRequest, urn: string, custom: boolean, propertyDependencies: Record<string, string[]>) => {
-    registrations.set(urn, { urn, type: req.getType(), name: req.getName(), custom, parent: req.getParent(), dependencies: req.getDependenciesList(), propertyDependencies });
+  const record = (req: RegisterResourceRequest | ReadResourceRequest, urn: string, custom: boolean, propertyDependencies: Record<string, string[]>, options: ResourceLifecycleOptions) => {
+    registrations.set(urn, { urn, type: req.getType(), name: req.getName(), custom, parent: req.getParent(), dependencies: req.getDependenciesList(), propertyDependencies, options });
   };
   monitor.registerResource = (req, callback) =>
     register(req, (err, response) => {
       if (!err && response) {
         const byProperty: Record<string, string[]> = {};
         req.getPropertydependenciesMap().forEach((deps, key) => (byProperty[key] = deps.getUrnsList()));
-        record(req, response.getUrn(), req.getCustom(), byProperty);
+        record(req, response.getUrn(), req.getCustom(), byProperty, lifecycleOptions(req));
       }
       callback(err, response);
     });
   // Stack references and `get` functions read instead of registering: custom, no property dependencies.
   monitor.readResource = (req, callback) =>
     read(req, (err, response) => {
-      if (!err && response) record(req, response.getUrn(), true, {});
+      if (!err && response) record(req, response.getUrn(), true, {}, {});
       callback(err, response);
     });
   return registrations;

@@ -5,7 +5,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
 import { createPlanMocks, isDynamicType, type PlanMocksOptions } from "./mocks";
-import { recordRegistrations, type Registration } from "./registrations";
+import { recordRegistrations, type Registration, type ResourceLifecycleOptions } from "./registrations";
 import { runStack } from "../../stacks/roles";
 
 export const PROJECT = "tundra-replatform";
@@ -16,6 +16,8 @@ export interface PlannedResource {
   name: string;
   /** Name of the parent resource; null for resources at the stack's top level. */
   parent: string | null;
+  /** protect / retainOnDelete / deleteBeforeReplace when set: what destroy and a replacement do. */
+  options: ResourceLifecycleOptions;
   inputs: Record<string, unknown>;
 }
 
@@ -124,11 +126,13 @@ export async function planProgram(
     await pulumi.runtime.disconnect();
   }
 
+  const optionsByName = new Map([...registrations.values()].map((r) => [`${r.type}::${r.name}`, r.options]));
   const resources = mocks.records
     .filter((r) => r.type !== pulumi.runtime.rootPulumiStackTypeName)
     .map((r): PlannedResource => {
       const { [DYNAMIC_PROVIDER_INPUT]: _provider, ...inputs } = r.inputs;
-      return { type: r.type, name: r.name, parent: parents.get(`${r.type}::${r.name}`) ?? null, inputs: sortKeys(inputs) as Record<string, unknown> };
+      const key = `${r.type}::${r.name}`;
+      return { type: r.type, name: r.name, parent: parents.get(key) ?? null, options: sortKeys(optionsByName.get(key) ?? {}) as ResourceLifecycleOptions, inputs: sortKeys(inputs) as Record<string, unknown> };
     })
     .sort((a, b) => (a.name === b.name ? a.type.localeCompare(b.type) : a.name < b.name ? -1 : 1));
   return { stack, resources, outputs, dependsOn, registrations };

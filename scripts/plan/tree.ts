@@ -13,7 +13,8 @@ const KEY_INPUTS: Record<string, string[]> = {
   "oci:ObjectStorage/bucket:Bucket": ["name", "accessType", "autoTiering", "versioning"],
   "oci:Identity/dynamicGroup:DynamicGroup": ["name", "matchingRule"],
   "oci:Identity/policy:Policy": ["name", "statements"],
-  "oci:LoadBalancer/loadBalancer:LoadBalancer": ["shape", "shapeDetails", "isPrivate"],
+  "oci:LoadBalancer/loadBalancer:LoadBalancer": ["shape", "shapeDetails", "isPrivate", "reservedIps"],
+  "oci:Core/publicIp:PublicIp": ["lifetime", "displayName"],
   "oci:LoadBalancer/backendSet:BackendSet": ["policy", "healthChecker"],
   "oci:LoadBalancer/listener:Listener": ["port", "protocol"],
   "oci:LoadBalancer/backend:Backend": ["ipAddress", "port"],
@@ -48,7 +49,8 @@ export function formatPlanTree(plan: Plan): string {
     const list = children.get(parent) ?? [];
     list.forEach((r, i) => {
       const last = i === list.length - 1;
-      lines.push(`${indent}${last ? "└─" : "├─"} ${r.type} ${r.name}  ${summary(r)}`.trimEnd());
+      const flags = Object.keys(r.options ?? {}).map((o) => `[${o}]`).join(" ");
+      lines.push(`${indent}${last ? "└─" : "├─"} ${r.type} ${r.name}${flags ? ` ${flags}` : ""}  ${summary(r)}`.trimEnd());
       walk(r.name, `${indent}${last ? "   " : "│  "}`);
     });
   };

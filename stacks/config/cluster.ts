@@ -37,10 +37,12 @@ export const clusterSchema = z.strictObject({
     .array(text(/^[A-Za-z0-9]+:[A-Z0-9-]+-AD-\d$/, "an availability-domain name such as Uocm:US-ASHBURN-AD-1"))
     .min(1, { error: "must list at least one availability domain, or be omitted to discover them" })
     .optional(),
-  /** Port the query service listens on (load balancer backends and health check). */
+  /**
+   * Port the query service serves TLS on (load-balancer backends and their TCP health check).
+   * There is no HTTP health path: the listener passes TLS through, and a plain-HTTP check against
+   * a TLS port fails on every node (docs/foundation.md, TundraCluster).
+   */
   queryPort: integer(1024, 65535).default(8080),
-  /** HTTP path of the node health check; 200 means ready to serve. */
-  healthCheckPath: text(/^\/[A-Za-z0-9._~\/-]*$/, "an absolute URL path such as /health").default("/health"),
 });
 
 export type ClusterSection = z.output<typeof clusterSchema>;

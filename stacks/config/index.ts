@@ -12,6 +12,7 @@ import { networkSchema } from "./network";
 import { clusterSchema } from "./cluster";
 import { loadBalancerSchema } from "./load-balancer";
 import { bucketSchema } from "./bucket";
+import { protectionSchema } from "./protection";
 import { identitySchema } from "./identity";
 import { tagsSchema } from "./tags";
 import { drSchema } from "./dr";
@@ -33,6 +34,7 @@ export const SECTIONS = {
   cluster: clusterSchema,
   loadBalancer: loadBalancerSchema,
   bucket: bucketSchema,
+  protection: protectionSchema,
   identity: identitySchema,
   tags: tagsSchema,
   dr: drSchema,

@@ -7,6 +7,7 @@ import { cidrContains, cidrsOverlap, parseCidr, type Cidr } from "./cidr";
 import { cutoverHealthCheckRule } from "./cutover";
 import { drRegionRule } from "./dr";
 import { uniqueRelocationNames } from "./relocations";
+import { UHP_MIN_VPUS } from "./cluster";
 
 /** Fields are present only when they parsed on their own; a rule skips what is missing. */
 export type ConfigRule = (cfg: PartialConfig) => ConfigIssue[];
@@ -38,6 +39,25 @@ const shapeLimits: ConfigRule = ({ cluster }) => {
     });
   }
   return issues;
+};
+
+/**
+ * An Ultra High Performance volume performs only on a multipath-enabled attachment, and a Flex VM
+ * gets one only with enough OCPUs (stacks/shapes.ts, minOcpusForMultipath). Every config is
+ * checked, so lowering `ocpus` of a running cluster (a rolling Flex resize) is refused the same
+ * way as a new cluster: the attachments would stay single-path after the resize.
+ */
+const uhpNeedsMultipath: ConfigRule = ({ cluster }) => {
+  const { shape, ocpus, dataVolume } = cluster ?? {};
+  if (shape === undefined || ocpus === undefined || dataVolume === undefined || dataVolume.vpusPerGb < UHP_MIN_VPUS) return [];
+  const min = FLEX_SHAPES[shape].minOcpusForMultipath;
+  if (ocpus >= min) return [];
+  return [{
+    key: "tundra:cluster.ocpus",
+    message:
+      `Ultra High Performance data volumes (${dataVolume.vpusPerGb} VPUs/GB) need a multipath-enabled attachment, which ${shape} gets only with ` +
+      `at least ${min} OCPUs (got ${ocpus}): set tundra:cluster.ocpus to ${min} or more (a resize below ${min} is refused for the same reason)`,
+  }];
 };
 
 const availabilityDomains: ConfigRule = ({ tenant, cluster }) => {
@@ -99,4 +119,4 @@ const lbBandwidth: ConfigRule = ({ loadBalancer }) =>
       }]
     : [];
 
-export const CONFIG_RULES: ConfigRule[] = [prodNodeCount, shapeLimits, availabilityDomains, subnets, lbBandwidth, drRegionRule, uniqueRelocationNames, cutoverHealthCheckRule];
+export const CONFIG_RULES: ConfigRule[] = [prodNodeCount, shapeLimits, uhpNeedsMultipath, availabilityDomains, subnets, lbBandwidth, drRegionRule, uniqueRelocationNames, cutoverHealthCheckRule];
