@@ -10,7 +10,7 @@ import { T, ofType } from "./support/scripts";
 const config: Record<string, string> = {
   "tundra:tenant": JSON.stringify({ id: "initech", env: "prod", compartmentId: "ocid1.compartment.oc1..aaaainitech", tenancyId: "ocid1.tenancy.oc1..aaaatenancy", region: "uk-london-1", homeRegion: "uk-london-1" }),
   "tundra:network": JSON.stringify({ vcnCidr: "10.80.0.0/16", nodeSubnetCidr: "10.80.1.0/24", lbSubnetCidr: "10.80.2.0/24" }),
-  "tundra:cluster": JSON.stringify({ nodeCount: 3, shape: "VM.Standard.A1.Flex", ocpus: 8, memoryInGbs: 64, imageId: "ocid1.image.oc1.uk-london-1.aaaaimage", dataVolume: { sizeInGbs: 100, vpusPerGb: 30 }, queryPort: 9000 }),
+  "tundra:cluster": JSON.stringify({ nodeCount: 3, shape: "VM.Standard.A1.Flex", ocpus: 16, memoryInGbs: 64, imageId: "ocid1.image.oc1.uk-london-1.aaaaimage", dataVolume: { sizeInGbs: 100, vpusPerGb: 30 }, queryPort: 9000 }),
   "tundra:loadBalancer": JSON.stringify({ minBandwidthMbps: 10, maxBandwidthMbps: 100, visibility: "public", listenerPort: 443, allowedCidrs: ["203.0.113.0/24"] }),
   "tundra:cutover": JSON.stringify({
     zoneId: "Z0123456789ABCDEFGHIJ",
