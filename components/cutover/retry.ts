@@ -1,7 +1,7 @@
-// Retries Route53 calls that AWS asks callers to retry (throttling, PriorRequestNotComplete,
-// 5xx), with exponential backoff and full jitter. Hand-written rather than exponential-backoff
-// because delays must run on the injectable Clock (tests run bakes and backoffs instantly).
-import type { Clock } from "./clock";
+// Which Route53 failures AWS asks callers to retry (throttling, PriorRequestNotComplete, 5xx), on
+// the kit's retry (components/common/retry.ts): backoff with full jitter on the injectable Clock.
+import type { Clock } from "../common/clock";
+import { retry, type RetryPolicy } from "../common/retry";
 
 const RETRYABLE_CODES = new Set([
   "Throttling",
@@ -19,27 +19,10 @@ export function isRetryable(err: unknown): boolean {
   return ["ECONNRESET", "ETIMEDOUT", "ECONNREFUSED", "EPIPE"].includes(e?.code ?? "");
 }
 
-export interface RetryOptions {
-  attempts: number;
-  baseMs: number;
-  maxMs: number;
-  random?: () => number;
-}
+/** Route53's backoff: 8 attempts from 250 ms, at most 20 s apart, full jitter. */
+export const ROUTE53_RETRY: RetryPolicy = { attempts: 8, baseDelayMs: 250, maxDelayMs: 20_000 };
 
-export const defaultRetry: RetryOptions = { attempts: 8, baseMs: 250, maxMs: 20_000 };
-
-export async function withRetry<T>(clock: Clock, what: string, fn: () => Promise<T>, opts: RetryOptions = defaultRetry): Promise<T> {
-  const random = opts.random ?? Math.random;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await fn();
-    } catch (err) {
-      if (!isRetryable(err) || attempt >= opts.attempts) {
-        if (attempt > 1 && err instanceof Error) err.message = `${what}: ${err.message} (after ${attempt} attempts)`;
-        throw err;
-      }
-      const ceiling = Math.min(opts.maxMs, opts.baseMs * 2 ** (attempt - 1));
-      await clock.sleep(Math.floor(random() * ceiling));
-    }
-  }
+/** Runs a Route53 call with the kit's retry on `clock`; a final error names `what` and the attempts. */
+export function withRetry<T>(clock: Clock, what: string, fn: () => Promise<T>, policy: RetryPolicy = ROUTE53_RETRY): Promise<T> {
+  return retry(fn, policy, { retryable: isRetryable, clock, what });
 }
