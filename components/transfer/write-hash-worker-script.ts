@@ -6,28 +6,15 @@
 // node without esbuild: its bundle carries the compiled worker in TUNDRA_WRITE_HASH_WORKER_JS
 // (components/hydration/agent/bundle.ts).
 import * as path from "path";
+import { buildNodeScript } from "../common/node-script";
 
 declare const TUNDRA_WRITE_HASH_WORKER_JS: string | undefined;
 
 let compiled: string | undefined;
 
-/** The worker's source as one CommonJS script, compiled from write-hash-worker.ts (node builtins stay requires). */
+/** The worker's source as one CommonJS script, compiled from write-hash-worker.ts. */
 export function compileWriteHashWorker(): string {
-  // Named through a variable so that bundling this module does not pull esbuild into the bundle.
-  const compiler = "esbuild";
-  const esbuild = require(compiler) as typeof import("esbuild");
-  const result = esbuild.buildSync({
-    entryPoints: [path.join(__dirname, "write-hash-worker.ts")],
-    bundle: true,
-    platform: "node",
-    target: "node18",
-    format: "cjs",
-    minify: true,
-    legalComments: "none",
-    write: false,
-    logLevel: "silent",
-  });
-  return result.outputFiles[0].text;
+  return buildNodeScript(path.join(__dirname, "write-hash-worker.ts")).text;
 }
 
 /** The worker's script: the bundle's copy when this runs bundled, else compiled here once. */

@@ -7,6 +7,7 @@
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
+import { buildNodeScript } from "../../common/node-script";
 import { compileWriteHashWorker } from "../../transfer/write-hash-worker-script";
 
 export interface AgentBundle {
@@ -97,26 +98,10 @@ interface BuiltScript {
 
 /** `define`: identifiers replaced by JSON values in the bundle. */
 function bundleEntry(entry: string, define: Record<string, string> = {}): BuiltScript {
-  // esbuild comes with tsx, a runtime dependency of this project.
-  const esbuild = require("esbuild") as typeof import("esbuild");
-  const result = esbuild.buildSync({
-    entryPoints: [entry],
-    bundle: true,
-    platform: "node",
-    target: "node18",
-    format: "cjs",
-    minify: true,
-    legalComments: "none",
-    packages: "external",
-    write: false,
-    metafile: true,
-    absWorkingDir: PROJECT_ROOT,
-    logLevel: "silent",
-    define,
-  });
+  const result = buildNodeScript(entry, { absWorkingDir: PROJECT_ROOT, define });
   const builtins = (require("module") as typeof import("module")).builtinModules;
   const packages = new Set<string>();
-  for (const input of Object.values(result.metafile!.inputs)) {
+  for (const input of Object.values(result.metafile.inputs)) {
     for (const imp of input.imports) {
       if (!imp.external || imp.path.startsWith("node:")) continue;
       const parts = imp.path.split("/");
@@ -124,7 +109,7 @@ function bundleEntry(entry: string, define: Record<string, string> = {}): BuiltS
       if (!builtins.includes(name)) packages.add(name);
     }
   }
-  return { script: result.outputFiles[0].text, packages: [...packages] };
+  return { script: result.text, packages: [...packages] };
 }
 
 /**
