@@ -8,7 +8,7 @@
 // Credentials: the standard AWS chain (env, profile, SSO). TUNDRA_ROUTE53_ENDPOINT overrides the
 // endpoint (tests).
 import { parseArgs } from "util";
-import { systemClock } from "../components/cutover/clock";
+import { systemClock } from "../components/common/clock";
 import { AWS_ONLY, readLive, setLiveWeights } from "../components/cutover/engine";
 import { makeRoute53Client, PairAddress } from "../components/cutover/records";
 import { formatWeights, sameWeights } from "../components/cutover/weights";

@@ -1,6 +1,7 @@
 // Pre-cutover validation, run by the PreCutoverValidation command inside `pulumi up` (and by
 // hand: TUNDRA_VALIDATION_SPEC='{"tenant":...}' npx tsx scripts/validate.ts).
 // Exit 0: every check passed. Exit 1: a check failed (the cutover must not run). Exit 2: bad spec.
+import { parseJson } from "../components/common/json";
 import { runValidation } from "../components/validation/run";
 import { formatReport } from "../components/validation/report";
 import { parseValidationSpec, SPEC_ENV } from "../components/validation/spec";
@@ -13,9 +14,9 @@ async function main(): Promise<number> {
   }
   let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    raw = parseJson(text, SPEC_ENV);
   } catch (err) {
-    console.error(`${SPEC_ENV} is not valid JSON: ${(err as Error).message}`);
+    console.error((err as Error).message);
     return 2;
   }
   const parsed = parseValidationSpec(raw);

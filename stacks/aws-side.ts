@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { SyncRunnerAccess } from "../components/aws/sync-runner-access";
 import { beginDecommissionScope } from "../components/decommission/guard-scope";
 import { ociStackFacts } from "../components/decommission/oci-stack-facts";
-import { normalisePrefix } from "../components/transfer/store";
+import { normalisePrefix } from "../components/common/prefix";
 import type { AwsSideConfig } from "./config/aws-side";
 import { loadAwsSideConfig } from "./config/load";
 

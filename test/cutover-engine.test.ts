@@ -3,7 +3,7 @@
 // time. The probe hits a real local HTTP server whose latency and error rate the test controls.
 import { Route53Client } from "@aws-sdk/client-route-53";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { ManualClock } from "../components/cutover/clock";
+import { ManualClock } from "../components/common/clock";
 import { CutoverFailure, runCutover, setLiveWeights } from "../components/cutover/engine";
 import { percentile } from "../components/cutover/probe";
 import { makeRoute53Client, PairRecords, ROUTE53_MAX_ATTEMPTS, targetRecord } from "../components/cutover/records";

@@ -3,7 +3,8 @@ import { endpointOverrides, regionClientFactory } from "../components/region/oci
 import { emptyProgress, relocate, RelocationStepError } from "../components/region/relocation-engine";
 import { describeDiscovery, discoverProgress } from "../components/region/relocation-discovery";
 import { exportObjectName, parseRelocationSpec, RelocationSpec } from "../components/region/relocation-spec";
-import { Clock, pollUntil, realClock, WaitTimeoutError } from "../components/region/wait";
+import { systemClock, type Clock } from "../components/common/clock";
+import { pollUntil, WaitTimeoutError } from "../components/region/wait";
 import { Failure, ImageRecord, OciComputeServer, startOciComputeServer } from "./support/oci-compute-server";
 import { makeOciTestAuth } from "./support/oci-signature";
 
@@ -30,7 +31,7 @@ describe("relocation engine against the OCI compute test servers (real SDK clien
       "us-ashburn-1": { iaas: source.endpoint, objectstorage: source.endpoint },
       "sa-bogota-1": { iaas: target.endpoint, objectstorage: target.endpoint },
     };
-    return { clients: regionClientFactory(auth.provider, endpoints, { requestTimeoutMs: 2_000 }), clock: realClock, log: (l: string) => log.push(l) };
+    return { clients: regionClientFactory(auth.provider, endpoints, { requestTimeoutMs: 2_000 }), clock: systemClock, log: (l: string) => log.push(l) };
   }
 
   function spec(name: string, overrides: Record<string, unknown> = {}): RelocationSpec {

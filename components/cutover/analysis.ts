@@ -1,7 +1,7 @@
 // Gates evaluated during a bake: at every interval, the OCI health check's status and an HTTP
 // probe (error rate, p95) are compared with the thresholds. More failed runs than failureLimit
 // fail the step, like an Argo Rollouts AnalysisRun or a Flagger canary reaching its threshold.
-import type { Clock } from "./clock";
+import type { Clock } from "../common/clock";
 import { probeEndpoint } from "./probe";
 import type { GateSpec, Measurement } from "./types";
 

@@ -3,7 +3,7 @@
 // Plain TypeScript: the Cutover dynamic resource and scripts/rollback.ts are thin callers.
 import type { ResourceRecordSet, Route53Client } from "@aws-sdk/client-route-53";
 import { bake } from "./analysis";
-import type { Clock } from "./clock";
+import type { Clock } from "../common/clock";
 import { groupTtl, liveWeights, normalizeName, PairAddress, PairRecords, RecordGroup, targetRecord } from "./records";
 import type { CutoverPlan, HistoryEvent, Measurement, TargetSpec, Weights } from "./types";
 import { formatWeights, ociPercentOf, weightsForOciPercent } from "./weights";

@@ -1,7 +1,7 @@
 // What the Cutover dynamic provider does, as plain functions (no Pulumi import). provider.ts
 // loads this module inside each method, in the provider host process.
 import { randomUUID } from "crypto";
-import { systemClock } from "./clock";
+import { systemClock } from "../common/clock";
 import { addressOf, AWS_ONLY, CutoverReport, EngineDeps, readLive, removeSide, runCutover, setLiveWeights } from "./engine";
 import { makeRoute53Client, normalizeName, PairAddress, PairRecords } from "./records";
 import { CutoverInputs, describeSafety, describeTransition, isUnknown, validateInputs } from "./spec";

@@ -18,7 +18,7 @@ import {
   ResourceRecordSet,
   Route53Client,
 } from "@aws-sdk/client-route-53";
-import type { Clock } from "./clock";
+import type { Clock } from "../common/clock";
 import type { HealthCheckSpec, RecordType, TargetSpec, Weights } from "./types";
 import { assertWritableWeights } from "./weights";
 

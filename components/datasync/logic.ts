@@ -1,6 +1,7 @@
 // What the DataSync dynamic provider does, as plain functions (no Pulumi import): validation and
 // normalisation of inputs, the diff decision, the sync itself, drift detection and delete.
 // The provider (provider.ts) loads this module inside the provider host and only forwards calls.
+import { normalisePrefix } from "../common/prefix";
 import type { ObjectStore, SyncPlan, SyncResult } from "../transfer";
 import type { OciAuth } from "../transfer/oci-store";
 import { TRANSFER_DEFAULTS } from "../transfer/defaults";
@@ -128,11 +129,6 @@ function schema() {
     purgeOnDelete: z.boolean().optional(),
     previewPendingWork: z.boolean().optional(),
   });
-}
-
-function normalisePrefix(prefix: string | undefined): string {
-  const p = (prefix ?? "").replace(/^\/+/, "");
-  return p && !p.endsWith("/") ? `${p}/` : p;
 }
 
 /** Validates and fills defaults; unknown values (preview) pass through untouched. */

@@ -89,7 +89,7 @@ type Gathered<K extends keyof DecommissionFacts> = Pick<DecommissionFacts, K> & 
 
 async function readTraffic(inputs: CheckedGuardInputs, settings: GuardSettings, ms: number): Promise<Gathered<"liveWeights" | "liveWeightsError" | "otherRecords">> {
   const { PairRecords, liveWeights, makeRoute53Client } = require("../cutover/records") as typeof import("../cutover/records");
-  const { systemClock } = require("../cutover/clock") as typeof import("../cutover/clock");
+  const { systemClock } = require("../common/clock") as typeof import("../common/clock");
   const records = new PairRecords(makeRoute53Client(settings.route53Endpoint), systemClock, inputs.route53);
   try {
     const group = await withTimeout(records.readGroup(), ms, "reading the Route53 records");

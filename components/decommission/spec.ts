@@ -2,6 +2,7 @@
 // default filled in), each failure named by its property with the fix. Pure: no Pulumi, no I/O.
 import type { DestinationSpec, SourceSpec } from "../datasync/logic";
 import type { RecordType } from "../cutover/types";
+import { normalisePrefix } from "../common/prefix";
 import { isUnknown, UNKNOWN } from "../cutover/spec";
 
 export { isUnknown, UNKNOWN };
@@ -63,12 +64,6 @@ export function unknownPaths(value: unknown, path = ""): string[] {
   return [];
 }
 
-function normalisePrefix(prefix: unknown): string {
-  if (typeof prefix !== "string") return "";
-  const p = prefix.replace(/^\/+/, "");
-  return p && !p.endsWith("/") ? `${p}/` : p;
-}
-
 class Collector {
   failures: Failure[] = [];
   fail(property: string, reason: string): void {
@@ -117,7 +112,7 @@ export function checkGuardInputs(raw: Record<string, any>): { inputs: CheckedGua
 
   const source: SourceSpec = {
     bucket: c.text("source.bucket", src.bucket, "the S3 bucket the tenant's data was copied from"),
-    prefix: isUnknown(src.prefix) ? src.prefix : normalisePrefix(src.prefix),
+    prefix: isUnknown(src.prefix) ? src.prefix : normalisePrefix(typeof src.prefix === "string" ? src.prefix : undefined),
     region: c.text("source.region", src.region, "the AWS region of the bucket, e.g. us-east-1"),
     endpoint: c.optionalText("source.endpoint", src.endpoint, "an S3-compatible endpoint URL"),
     forcePathStyle: src.forcePathStyle === undefined ? false : src.forcePathStyle,
@@ -126,7 +121,7 @@ export function checkGuardInputs(raw: Record<string, any>): { inputs: CheckedGua
   const destination: DestinationSpec = {
     namespace: c.text("destination.namespace", dst.namespace, "the OCI Object Storage namespace (`oci os ns get`)"),
     bucket: c.text("destination.bucket", dst.bucket, "the tenant's OCI bucket"),
-    prefix: isUnknown(dst.prefix) ? dst.prefix : normalisePrefix(dst.prefix),
+    prefix: isUnknown(dst.prefix) ? dst.prefix : normalisePrefix(typeof dst.prefix === "string" ? dst.prefix : undefined),
     region: c.optionalText("destination.region", dst.region, "an OCI region id such as us-ashburn-1"),
     endpoint: c.optionalText("destination.endpoint", dst.endpoint, "an OCI Object Storage endpoint URL"),
   };

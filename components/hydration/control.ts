@@ -6,6 +6,7 @@
 //
 // No Pulumi import here: the agent bundle and the dynamic provider both use this module.
 import { z } from "zod";
+import { parseJson } from "../common/json";
 
 export const CONTROL_SCHEMA_VERSION = 1;
 export const DEFAULT_CONTROL_PREFIX = "_tundra/hydration/";
@@ -106,13 +107,7 @@ export function prefixOverlap(dataPrefix: string, controlPrefix: string): boolea
 
 /** Parses a control object, naming the object and every bad field. */
 export function parseControlObject<T>(schema: z.ZodType<T>, text: string, what: string): T {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (err) {
-    throw new Error(`${what} is not valid JSON: ${(err as Error).message}`);
-  }
-  const result = schema.safeParse(raw);
+  const result = schema.safeParse(parseJson(text, what));
   if (!result.success) {
     const problems = result.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ");
     throw new Error(`${what} is invalid: ${problems}`);

@@ -5,6 +5,7 @@
 // with partial state recorded. read: which nodes are not on the expected generation.
 import * as crypto from "crypto";
 import { z } from "zod";
+import { systemClock, type Clock } from "../common/clock";
 import { formatBytes } from "../transfer/format";
 import { OciStore, type OciAuth } from "../transfer/oci-store";
 import type { ObjectStore } from "../transfer/store";
@@ -173,7 +174,7 @@ function describeNode(node: string, receipt: Receipt | undefined, requestId: str
 
 export interface WaitOptions {
   pollMs?: number;
-  now?: () => number;
+  clock?: Clock;
 }
 
 /**
@@ -204,7 +205,8 @@ export async function hydrate(raw: Record<string, unknown>, auth: OciAuth, opts:
   refuseSinglePath(inputs);
   const id = resourceId(inputs);
   const { data, control } = stores(inputs, auth);
-  const now = opts.now ?? Date.now;
+  const clock = opts.clock ?? systemClock;
+  const now = () => clock.now();
   const pollMs = opts.pollMs ?? 1000;
 
   const manifest = await manifestForGeneration(data, control, inputs.prefix, inputs.generation);
@@ -235,7 +237,7 @@ export async function hydrate(raw: Record<string, unknown>, auth: OciAuth, opts:
       receipts.set(node, receipt);
     }));
     if (settled() || now() >= deadline) break;
-    await new Promise((r) => setTimeout(r, pollMs));
+    await clock.sleep(pollMs);
   }
 
   const nodeStatus = Object.fromEntries(inputs.nodes.map((n) => [n, outcomeOf(receipts.get(n), desired.requestId)]));

@@ -5,6 +5,7 @@ import * as common from "oci-common";
 import * as core from "oci-core";
 import * as objectstorage from "oci-objectstorage";
 import * as workrequests from "oci-workrequests";
+import { JsonSyntaxError, parseJson } from "../common/json";
 
 export interface RegionClients {
   region: string;
@@ -25,9 +26,10 @@ export function endpointOverrides(env: NodeJS.ProcessEnv = process.env): Endpoin
   const raw = env[ENV.endpoints];
   if (!raw) return {};
   try {
-    return JSON.parse(raw) as EndpointOverrides;
+    return parseJson(raw, ENV.endpoints) as EndpointOverrides;
   } catch (err) {
-    throw new Error(`${ENV.endpoints} must be JSON like {"us-ashburn-1":{"iaas":"https://...","objectstorage":"https://..."}}: ${(err as Error).message}`);
+    if (!(err instanceof JsonSyntaxError)) throw err;
+    throw new Error(`${ENV.endpoints} must be JSON like {"us-ashburn-1":{"iaas":"https://...","objectstorage":"https://..."}}: ${err.reason}`);
   }
 }
 

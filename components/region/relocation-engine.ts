@@ -12,7 +12,8 @@ import type * as core from "oci-core";
 import { describeOciError, isNotFound, RegionClients } from "./oci-clients";
 import { carriedSettings } from "./relocation-carry";
 import { exportObjectName, RELOCATION_TAG, RelocationSpec, retryToken, RUN_TAG, STEP_NAMES, StepName } from "./relocation-spec";
-import { Clock, OperationFailedError, waitForLifecycle, waitForWorkRequest, WaitSettings } from "./wait";
+import type { Clock } from "../common/clock";
+import { OperationFailedError, waitForLifecycle, waitForWorkRequest, WaitSettings } from "./wait";
 
 export interface StepRecord {
   /**

@@ -8,7 +8,7 @@ import { ClientOptions, describeOciError, endpointOverrides, regionClientFactory
 import { describeDiscovery, discoverProgress } from "./relocation-discovery";
 import { emptyProgress, relocate, RelocationProgress, RelocationStepError, remainingSteps, stepsToRun, teardownRelocation } from "./relocation-engine";
 import { describeSteps, parseRelocationSpec, relocationId, RelocationSpec, SpecFailure, UNKNOWN } from "./relocation-spec";
-import { realClock } from "./wait";
+import { systemClock } from "../common/clock";
 
 type Props = Record<string, any>;
 
@@ -172,7 +172,7 @@ async function engineDeps(host: HostSettings, options: ClientOptions = {}) {
   const auth = await authenticationProvider(ociAuthFromStack((key) => (key === STACK_OCI_KEY ? host.stackOci : undefined), process.env));
   return {
     clients: regionClientFactory(auth, endpointOverrides(), options),
-    clock: realClock,
+    clock: systemClock,
     log: (line: string) => process.stderr.write(`[tundra:region] ${line}\n`),
   };
 }

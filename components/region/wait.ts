@@ -1,18 +1,19 @@
 // Waiting on OCI's asynchronous operations: poll with exponential backoff until done, stop at
-// once on FAILED/CANCELED with the service's own error messages, give up after a timeout. Errors
-// from the poll itself are never swallowed (the seed's waiter caught its own FAILED exception and
-// polled forever). The clock and sleep are injectable so tests need not wait.
+// once on FAILED/CANCELED with the service's own error messages, give up after a timeout naming
+// the last status seen. Errors from the poll itself are never swallowed (the seed's waiter caught
+// its own FAILED exception and polled forever).
+//
+// Not the SDK's waiters (oci-core ComputeWaiter.forInstance, oci-workrequests
+// WorkRequestWaiter.forWorkRequest, 2.139.1): their genericWaiter sleeps with its own setTimeout
+// and reads the time from `new Date()`, so no injectable clock; a timeout throws "Termination
+// strategy decided to terminate with context at: [object Object]" without the last status seen;
+// forInstance waits through a failed state (TERMINATED when RUNNING is wanted) until the timeout;
+// forWorkRequest returns FAILED like SUCCEEDED and delays are whole seconds (2^n). The polling
+// runs on the kit's retry instead (components/common/retry.ts): "still pending" is the one
+// retryable outcome, without jitter, until the timeout.
 import type * as workrequests from "oci-workrequests";
-
-export interface Clock {
-  now(): number;
-  sleep(ms: number): Promise<void>;
-}
-
-export const realClock: Clock = {
-  now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-};
+import type { Clock } from "../common/clock";
+import { retry } from "../common/retry";
 
 export interface WaitSettings {
   timeoutMs: number;
@@ -36,18 +37,26 @@ export class OperationFailedError extends Error {
 
 export type PollResult<T> = { done: T } | { failed: string; messages: string[] } | { pending: string };
 
+/** A poll that is not done yet: the one outcome the wait retries. */
+class StillPending extends Error {
+  constructor(readonly status: string) {
+    super(status);
+  }
+}
+
 /** Polls until done, failed or timed out; the delay doubles from initialDelayMs up to maxDelayMs. */
 export async function pollUntil<T>(what: string, poll: () => Promise<PollResult<T>>, settings: WaitSettings, clock: Clock): Promise<T> {
-  const started = clock.now();
-  let delay = settings.initialDelayMs;
-  for (;;) {
-    const result = await poll();
-    if ("done" in result) return result.done;
-    if ("failed" in result) throw new OperationFailedError(what, result.failed, result.messages);
-    const elapsed = clock.now() - started;
-    if (elapsed >= settings.timeoutMs) throw new WaitTimeoutError(what, settings.timeoutMs, result.pending);
-    await clock.sleep(Math.min(delay, settings.timeoutMs - elapsed));
-    delay = Math.min(delay * 2, settings.maxDelayMs);
+  const policy = { attempts: Infinity, baseDelayMs: settings.initialDelayMs, maxDelayMs: settings.maxDelayMs, jitter: "none", timeoutMs: settings.timeoutMs } as const;
+  try {
+    return await retry(async () => {
+      const result = await poll();
+      if ("done" in result) return result.done;
+      if ("failed" in result) throw new OperationFailedError(what, result.failed, result.messages);
+      throw new StillPending(result.pending);
+    }, policy, { retryable: (err) => err instanceof StillPending, clock });
+  } catch (err) {
+    if (err instanceof StillPending) throw new WaitTimeoutError(what, settings.timeoutMs, err.status);
+    throw err;
   }
 }
 

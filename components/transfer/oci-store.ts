@@ -14,8 +14,9 @@ import type * as ociCommon from "oci-common";
 import type * as ociObjectStorage from "oci-objectstorage";
 import { header, headersAfterBody, sendObjectRequest, type ObjectRequest } from "./oci-http";
 import { KeyCachingRequestSigner } from "./oci-signer";
+import { normalisePrefix } from "../common/prefix";
 import {
-  checkedListing, isPlainMd5Hex, joinKey, md5Base64ToHex, md5HexToBase64, normalisePrefix, SOURCE_METADATA, TransientStoreError,
+  checkedListing, isPlainMd5Hex, joinKey, md5Base64ToHex, md5HexToBase64, SOURCE_METADATA, TransientStoreError,
   type ByteRange, type CompleteResult, type ListedEntry, type MultipartApi, type ObjectHead, type ObjectInfo, type ObjectStore, type OpenUpload, type PutOptions, type PutResult, type StoreProblem, type UploadedPart,
 } from "./store";
 

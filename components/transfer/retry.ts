@@ -1,16 +1,11 @@
 // Retries with exponential backoff and full jitter for the failures that are worth retrying:
 // throttling (429), server errors (5xx), dropped or timed-out connections, and corrupted
 // transfers (TransientStoreError). Everything else (403, 404, 400 validation...) fails at once.
-import { backOff } from "exponential-backoff";
+// The backoff itself is the kit's (components/common/retry.ts).
+import { retry, type RetryPolicy } from "../common/retry";
 import { TransientStoreError } from "./store";
 
-export interface RetryPolicy {
-  /** Attempts in total, the first included. */
-  attempts: number;
-  /** First delay in milliseconds; doubles each attempt, with full jitter. */
-  baseDelayMs: number;
-  maxDelayMs: number;
-}
+export type { RetryPolicy };
 
 export const DEFAULT_RETRY: RetryPolicy = { attempts: 6, baseDelayMs: 200, maxDelayMs: 10_000 };
 
@@ -54,31 +49,11 @@ export function isDigestRejection(err: unknown): boolean {
 }
 
 /** Runs `fn` until it succeeds, a non-transient error occurs, or the attempts run out. */
-export async function withRetry<T>(
+export function withRetry<T>(
   fn: (attempt: number) => Promise<T>,
   policy: RetryPolicy,
   onRetry?: (err: unknown, nextAttempt: number) => void,
   signal?: AbortSignal,
 ): Promise<T> {
-  let attempt = 0;
-  return backOff(
-    () => {
-      attempt += 1;
-      if (signal?.aborted) throw signal.reason ?? new Error("aborted");
-      return fn(attempt);
-    },
-    {
-      numOfAttempts: Math.max(1, policy.attempts),
-      startingDelay: policy.baseDelayMs,
-      maxDelay: policy.maxDelayMs,
-      timeMultiple: 2,
-      jitter: "full",
-      // exponential-backoff passes the number of attempts made so far.
-      retry: (err, attemptsMade) => {
-        if (signal?.aborted || !isTransient(err)) return false;
-        onRetry?.(err, attemptsMade + 1);
-        return true;
-      },
-    },
-  );
+  return retry(fn, policy, { retryable: isTransient, onRetry, signal });
 }

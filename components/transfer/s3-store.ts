@@ -10,8 +10,9 @@ import * as http from "http";
 import * as https from "https";
 import type { Readable } from "stream";
 import type * as s3 from "@aws-sdk/client-s3";
+import { normalisePrefix } from "../common/prefix";
 import {
-  checkedListing, isPlainMd5Hex, joinKey, md5HexToBase64, normalisePrefix,
+  checkedListing, isPlainMd5Hex, joinKey, md5HexToBase64,
   type ByteRange, type ListedEntry, type StoreProblem, type CompleteResult, type MultipartApi, type ObjectHead, type ObjectInfo, type ObjectStore, type OpenUpload, type PutOptions, type PutResult, type UploadedPart,
 } from "./store";
 

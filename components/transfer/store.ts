@@ -274,13 +274,6 @@ export function joinKey(prefix: string, key: string): string {
   return prefix.endsWith("/") ? prefix + key : `${prefix}/${key}`;
 }
 
-/** Normalises a user-given prefix: no leading "/", and a trailing "/" unless empty. */
-export function normalisePrefix(prefix: string | undefined): string {
-  const trimmed = (prefix ?? "").replace(/^\/+/, "");
-  if (!trimmed) return "";
-  return trimmed.endsWith("/") ? trimmed : `${trimmed}/`;
-}
-
 /** Compares keys by UTF-8 bytes, the order S3 and OCI list in. */
 export function compareKeys(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));

@@ -14,62 +14,10 @@ import { availableParallelism } from "os";
 import { promisify } from "util";
 import { Worker } from "worker_threads";
 import { TransientStoreError } from "./store";
+import type { Reply, Request, WorkerFailure } from "./write-hash-protocol";
+import { writeHashWorkerScript } from "./write-hash-worker-script";
 
 const MAX_PENDING_BYTES = 2 * 1024 * 1024;
-
-// Plain JavaScript, evaluated by the worker: no file to ship next to a bundled agent.
-const WORKER_SOURCE = `
-const { parentPort } = require("worker_threads");
-const crypto = require("crypto");
-const fs = require("fs");
-const jobs = new Map();
-function writeFully(fd, bytes, position) {
-  let done = 0;
-  while (done < bytes.length) {
-    const n = fs.writeSync(fd, bytes, done, bytes.length - done, position + done);
-    if (n === 0) throw Object.assign(new Error("The file system accepted no bytes."), { code: "EIO" });
-    done += n;
-  }
-}
-parentPort.on("message", (m) => {
-  if (m.kind === "update") {
-    let job = jobs.get(m.job);
-    if (!job) jobs.set(m.job, (job = { hash: crypto.createHash("md5"), error: false }));
-    const bytes = new Uint8Array(m.data, 0, m.length);
-    let error;
-    if (!job.error) {
-      try {
-        if (typeof m.fd === "number") writeFully(m.fd, bytes, m.position);
-        job.hash.update(bytes);
-      } catch (err) {
-        job.error = true;
-        error = { message: String(err && err.message), code: err && err.code, errno: err && err.errno, syscall: err && err.syscall };
-      }
-    }
-    // The buffer goes back to the caller's pool.
-    parentPort.postMessage({ kind: "done", job: m.job, data: m.data, length: m.length, error }, [m.data]);
-  } else if (m.kind === "digest") {
-    const job = jobs.get(m.job);
-    jobs.delete(m.job);
-    parentPort.postMessage({ kind: "digest", job: m.job, md5: (job ? job.hash : crypto.createHash("md5")).digest("hex") });
-  } else if (m.kind === "drop") {
-    jobs.delete(m.job);
-    parentPort.postMessage({ kind: "dropped", job: m.job });
-  }
-});
-`;
-
-interface WorkerFailure {
-  message: string;
-  code?: string;
-  errno?: number;
-  syscall?: string;
-}
-
-type Reply =
-  | { kind: "done"; job: number; data: ArrayBuffer; length: number; error?: WorkerFailure }
-  | { kind: "digest"; job: number; md5: string }
-  | { kind: "dropped"; job: number };
 
 /** Batch buffers, moved to a worker and back: reused, so that no batch costs fresh pages and GC. */
 export const BATCH_BYTES = 1024 * 1024;
@@ -106,7 +54,8 @@ class WriteHashWorker {
   constructor() {
     // No inherited execArgv: the parent's preloads and loaders have no business in this worker.
     // The role names it among the process's threads (tests stop it by that name).
-    this.worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [], workerData: { role: "tundra-write-hash" } });
+    // The worker runs write-hash-worker.ts, compiled (write-hash-worker-script.ts says why and how).
+    this.worker = new Worker(writeHashWorkerScript(), { eval: true, execArgv: [], workerData: { role: "tundra-write-hash" } });
     this.worker.on("message", (reply: Reply) => {
       if (reply.kind === "done") returnBatchBuffer(reply.data);
       const job = this.jobs.get(reply.job);
@@ -148,7 +97,7 @@ class WriteHashWorker {
     if (this.jobs.delete(id) && this.jobs.size === 0) this.worker.unref();
   }
 
-  post(message: object, transfer?: ArrayBuffer[]): void {
+  post(message: Request, transfer?: ArrayBuffer[]): void {
     this.worker.postMessage(message, transfer);
   }
 }

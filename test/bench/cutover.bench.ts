@@ -3,7 +3,7 @@
 // configurable PENDING -> INSYNC delay standing in for Route53 propagation).
 //   npx tsx test/bench/cutover.bench.ts
 import { Route53Client } from "@aws-sdk/client-route-53";
-import { systemClock } from "../../components/cutover/clock";
+import { systemClock } from "../../components/common/clock";
 import { CutoverFailure, runCutover } from "../../components/cutover/engine";
 import { probeEndpoint } from "../../components/cutover/probe";
 import type { CutoverPlan } from "../../components/cutover/types";

@@ -7,6 +7,8 @@
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
+import { buildNodeScript } from "../../common/node-script";
+import { compileWriteHashWorker } from "../../transfer/write-hash-worker-script";
 
 export interface AgentBundle {
   /** The agent as one CommonJS script (too big for user data: nodes fetch it from the bucket). */
@@ -94,26 +96,12 @@ interface BuiltScript {
   packages: string[];
 }
 
-function bundleEntry(entry: string): BuiltScript {
-  // esbuild comes with tsx, a runtime dependency of this project.
-  const esbuild = require("esbuild") as typeof import("esbuild");
-  const result = esbuild.buildSync({
-    entryPoints: [entry],
-    bundle: true,
-    platform: "node",
-    target: "node18",
-    format: "cjs",
-    minify: true,
-    legalComments: "none",
-    packages: "external",
-    write: false,
-    metafile: true,
-    absWorkingDir: PROJECT_ROOT,
-    logLevel: "silent",
-  });
+/** `define`: identifiers replaced by JSON values in the bundle. */
+function bundleEntry(entry: string, define: Record<string, string> = {}): BuiltScript {
+  const result = buildNodeScript(entry, { absWorkingDir: PROJECT_ROOT, define });
   const builtins = (require("module") as typeof import("module")).builtinModules;
   const packages = new Set<string>();
-  for (const input of Object.values(result.metafile!.inputs)) {
+  for (const input of Object.values(result.metafile.inputs)) {
     for (const imp of input.imports) {
       if (!imp.external || imp.path.startsWith("node:")) continue;
       const parts = imp.path.split("/");
@@ -121,7 +109,7 @@ function bundleEntry(entry: string): BuiltScript {
       if (!builtins.includes(name)) packages.add(name);
     }
   }
-  return { script: result.outputFiles[0].text, packages: [...packages] };
+  return { script: result.text, packages: [...packages] };
 }
 
 /**
@@ -130,7 +118,8 @@ function bundleEntry(entry: string): BuiltScript {
  */
 export function buildAgentBundle(): AgentBundle {
   if (cached) return cached;
-  const agent = bundleEntry(path.join(__dirname, "main.ts"));
+  // The write-and-hash workers' script travels inside the agent: a node has no esbuild to compile it.
+  const agent = bundleEntry(path.join(__dirname, "main.ts"), { TUNDRA_WRITE_HASH_WORKER_JS: JSON.stringify(compileWriteHashWorker()) });
   const fetcher = bundleEntry(path.join(__dirname, "fetch-agent.ts"));
   const pinned = pinnedLockfile([...new Set([...agent.packages, ...fetcher.packages])].sort());
   const sha256 = crypto.createHash("sha256").update(agent.script).digest("hex");

@@ -1,6 +1,7 @@
 // The agent's config file (/etc/tundra/hydration-agent.json, written by the cloud-init user data).
 // Every problem is reported at once, named by field, with what to write instead.
 import { z } from "zod";
+import { JsonSyntaxError, parseJson } from "../../common/json";
 import { DEFAULT_CONTROL_PREFIX, nodeNameSchema, prefixOverlap } from "../control";
 
 export const AGENT_CONFIG_SCHEMA_VERSION = 1;
@@ -64,9 +65,10 @@ export class AgentConfigError extends Error {
 export function parseAgentConfig(text: string, source = "agent config"): AgentConfig {
   let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    raw = parseJson(text, source);
   } catch (err) {
-    throw new AgentConfigError(source, [`not valid JSON: ${(err as Error).message}`]);
+    if (err instanceof JsonSyntaxError) throw new AgentConfigError(source, [`not valid JSON: ${err.reason}`]);
+    throw err;
   }
   const result = agentConfigSchema.safeParse(raw);
   if (!result.success) {

@@ -1,4 +1,4 @@
-// Time for the engine: bakes, TTL waits, polling and retry delays all go through a Clock so tests
+// Time for every engine: bakes, TTL waits, polling and retry delays all go through a Clock so tests
 // can run a 10-minute bake instantly. Latency measurements use real time (performance.now).
 
 export interface Clock {

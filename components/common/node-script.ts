@@ -1,0 +1,32 @@
+// TypeScript to one CommonJS script for Node, with esbuild (a dependency: tsx and the agent bundle
+// use it): minified, deterministic, bare imports left to require() at run time. The hydration
+// agent's bundle and the write-and-hash worker are both built here.
+import type { BuildOptions, Metafile } from "esbuild";
+
+export interface NodeScript {
+  text: string;
+  /** What esbuild read and what it left external (the packages the script requires). */
+  metafile: Metafile;
+}
+
+export function buildNodeScript(entry: string, options: Pick<BuildOptions, "absWorkingDir" | "define"> = {}): NodeScript {
+  // Named through a variable so that a bundle of a module that builds at run time (the worker
+  // script) does not count esbuild among the packages it requires.
+  const compiler = "esbuild";
+  const esbuild = require(compiler) as typeof import("esbuild");
+  const result = esbuild.buildSync({
+    entryPoints: [entry],
+    bundle: true,
+    platform: "node",
+    target: "node18",
+    format: "cjs",
+    minify: true,
+    legalComments: "none",
+    packages: "external",
+    write: false,
+    metafile: true,
+    logLevel: "silent",
+    ...options,
+  });
+  return { text: result.outputFiles[0].text, metafile: result.metafile! };
+}
