@@ -5,6 +5,7 @@ import { FLEX_SHAPES } from "../shapes";
 import { OCI_REGIONS, isAvailabilityDomainOf } from "../regions";
 import { cidrContains, cidrsOverlap, parseCidr, type Cidr } from "./cidr";
 import { drRegionRule } from "./dr";
+import { hydrationInternetRule } from "./hydration";
 import { uniqueRelocationNames } from "./relocations";
 
 /** Fields are present only when they parsed on their own; a rule skips what is missing. */
@@ -98,4 +99,4 @@ const lbBandwidth: ConfigRule = ({ loadBalancer }) =>
       }]
     : [];
 
-export const CONFIG_RULES: ConfigRule[] = [prodNodeCount, shapeLimits, availabilityDomains, subnets, lbBandwidth, drRegionRule, uniqueRelocationNames];
+export const CONFIG_RULES: ConfigRule[] = [prodNodeCount, shapeLimits, availabilityDomains, subnets, lbBandwidth, drRegionRule, uniqueRelocationNames, hydrationInternetRule];
