@@ -124,7 +124,13 @@ export function agentConfigFor(args: HydrationUserDataArgs): string {
 
 const NODE_MAJOR_FN = `node_major() { node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }`;
 
-/** Node.js from the Oracle Linux 8/9 AppStream (the OCI regional yum server, via the service gateway). */
+/**
+ * Node.js from the Oracle Linux 8/9 AppStream (the OCI regional yum server, via the service
+ * gateway). Reset, enable, install, then distro-sync: the RHEL 8 guide "Managing versions of
+ * Application Stream content" (sections "Modular dependencies and stream changes" and "Switching
+ * to a later stream") says another stream cannot be enabled while one is, and moves installed
+ * packages to the new stream with distro-sync.
+ */
 function nodeFromOsRepositories(): string {
   return `# Node.js ${AGENT_NODE_MAJOR} LTS from the OS repositories (OCI regional yum server, via the service gateway).
 ${NODE_MAJOR_FN}
@@ -133,6 +139,8 @@ if [ "$(node_major)" -ne ${AGENT_NODE_MAJOR} ]; then
   dnf -y -q module reset nodejs || true
   dnf -y -q module enable nodejs:${AGENT_NODE_MAJOR}
   dnf -y -q install nodejs
+  # An older Node.js already installed moves to the enabled stream ("Switching to a later stream").
+  dnf -y -q distro-sync nodejs
 fi`;
 }
 
