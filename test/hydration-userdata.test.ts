@@ -15,7 +15,7 @@ import { promisify } from "util";
 import * as zlib from "zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
-import { buildAgentBundle } from "../components/hydration/agent/bundle";
+import { buildAgentBundle, bundleEntry } from "../components/hydration/agent/bundle";
 import { parseAgentConfig } from "../components/hydration/agent/config";
 import { instancePrincipal, sign } from "../components/hydration/agent/boot-auth";
 import { AGENT_NODE_MAJOR, agentObjectKey, encodeUserData, OCI_METADATA_LIMIT_BYTES, renderHydrationUserData, UserDataError, type HydrationUserDataArgs } from "../components/hydration/userdata";
@@ -99,6 +99,20 @@ describe("hydration user data", () => {
     }
     expect(Object.keys(bundle.bundledPackages)).toEqual(expect.arrayContaining(["oci-common", "oci-objectstorage", "zod"]));
     expect(bundle.bundledPackages["oci-common"]).toBe(require("oci-common/package.json").version);
+  });
+
+  it("refuses to build a bundle that would need a package at run time", async () => {
+    const dir = await fsp.mkdtemp(path.join(os.tmpdir(), "bundle-guard-"));
+    try {
+      // esbuild leaves a require it cannot resolve inside a try/catch outside the bundle: a node would need it installed.
+      const entry = path.join(dir, "entry.ts");
+      await fsp.writeFile(entry, `let x: unknown;\ntry { x = require("no-such-package-on-nodes"); } catch {}\nexport const y = x;\n`);
+      expect(() => bundleEntry(entry)).toThrow(/imports left outside: no-such-package-on-nodes\. Nodes install no packages/);
+      await fsp.writeFile(entry, `import * as crypto from "node:crypto";\nexport const h = crypto.createHash("sha256");\n`);
+      expect(bundleEntry(entry).external).toEqual(["crypto"]);
+    } finally {
+      await fsp.rm(dir, { recursive: true, force: true });
+    }
   });
 
   it("runs the agent bundle with plain node from a directory with no node_modules", async () => {

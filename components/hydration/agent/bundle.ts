@@ -35,7 +35,7 @@ const OPTIONAL_MISSING = new Map([
 
 let cached: AgentBundle | undefined;
 
-interface BuiltScript {
+export interface BuiltScript {
   script: string;
   /** Top-level packages (node_modules/<name>) whose files went into the script. */
   packages: Record<string, string>;
@@ -43,7 +43,8 @@ interface BuiltScript {
   external: string[];
 }
 
-function bundleEntry(entry: string): BuiltScript {
+/** One entry point bundled with everything it imports; fails if anything but Node itself is left outside. */
+export function bundleEntry(entry: string): BuiltScript {
   // esbuild comes with tsx, a runtime dependency of this project.
   const esbuild = require("esbuild") as typeof import("esbuild");
   const result = esbuild.buildSync({
