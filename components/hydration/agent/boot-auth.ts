@@ -10,7 +10,8 @@
 //     the one oci-common's X509FederationClient makes (same JSON payload, same signed headers); or
 //   - an API key from an OCI config file (tests and development off OCI).
 // The auth service and Object Storage are Oracle services reached through the VCN's service
-// gateway; nothing here needs the internet.
+// gateway; nothing here needs the internet. Endpoints are the commercial realm's (oraclecloud.com):
+// the project's regions are OC1's (stacks/regions.ts).
 import * as crypto from "crypto";
 import * as fsp from "fs/promises";
 import * as http from "http";
