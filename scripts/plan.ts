@@ -21,7 +21,9 @@ async function main(): Promise<number> {
 }
 
 main().then(
-  (code) => process.exit(code),
+  // Exit once stdout has drained: writes to a pipe are asynchronous, and process.exit() would cut a
+  // large `--json` document short (the self-contained agent bundle alone is ~1.5 MB).
+  (code) => process.stdout.write("", () => process.exit(code)),
   (err: Error) => {
     process.stderr.write(`plan failed for this stack:\n${err.message}\n`);
     process.exit(1);

@@ -48,7 +48,9 @@ export function hydrationUserData(ctx: PreClusterContext, settings: NonNullable<
     dataDevice: DATA_DEVICE_PATH,
     ...(settings.dataRoot !== undefined ? { dataRoot: settings.dataRoot } : {}),
     ...(settings.pollSeconds !== undefined ? { pollSeconds: settings.pollSeconds } : {}),
-    ...(settings.npmRegistry !== undefined ? { npmRegistry: settings.npmRegistry } : {}),
+    ...(settings.nodeRuntimeUrl !== undefined && settings.nodeRuntimeSha256 !== undefined
+      ? { nodeRuntime: { url: settings.nodeRuntimeUrl, sha256: settings.nodeRuntimeSha256 } }
+      : {}),
   });
 }
 

@@ -8,13 +8,15 @@ import { buildAgentBundle } from "../components/hydration/agent/bundle";
 import { agentObjectKey } from "../components/hydration/userdata";
 import { parse as parseYaml } from "yaml";
 import { hydrationSchema } from "../stacks/config/hydration";
+import { formatIssues, parseTenantConfig, rawConfigFromPulumi, type RawConfig } from "../stacks/config";
+import { readStackConfig, stackConfigPath } from "../scripts/plan/run";
 
 const ROOT = path.resolve(__dirname, "..");
 
 interface Record_ { type: string; name: string; inputs: Record<string, any> }
 
 function plan(stack: string): Record_[] {
-  const r = spawnSync(process.execPath, ["--import", "tsx", "test/fixtures/hydration-stage-plan.ts", stack], { cwd: ROOT, encoding: "utf8", timeout: 90_000 });
+  const r = spawnSync(process.execPath, ["--import", "tsx", "test/fixtures/hydration-stage-plan.ts", stack], { cwd: ROOT, encoding: "utf8", timeout: 90_000, maxBuffer: 64 * 1024 * 1024 }); // the records hold the ~1.5 MB agent bundle
   if (r.status !== 0) throw new Error(`stage plan exited ${r.status}:\n${r.stderr}`);
   return JSON.parse(r.stdout);
 }
@@ -66,8 +68,54 @@ describe("tundra:hydration config section", () => {
     expect(messages).toEqual(expect.arrayContaining([
       "timeoutSeconds: must be at least 10 (got 5)",
       'dataRoot: must be an absolute path such as /mnt/tundra (got "relative")',
-      'npmRegistry: must be an https URL (got "http://mirror")',
+      'npmRegistry: is no longer used: nodes install no npm packages (the agent is one self-contained bundle in the tenant bucket); delete this key',
     ]));
     expect(messages.some((m) => m.includes("sshKey"))).toBe(true);
+  });
+});
+
+describe("tundra:hydration: what needs the internet needs the NAT gateway", () => {
+  const staging = (): RawConfig => rawConfigFromPulumi(readStackConfig(stackConfigPath("staging")));
+  const SHA = "a".repeat(64);
+  function withHydration(patch: Record<string, unknown>, natGateway?: boolean): RawConfig {
+    const raw = staging();
+    return {
+      ...raw,
+      hydration: { ...(raw.hydration as Record<string, unknown>), ...patch },
+      network: { ...(raw.network as Record<string, unknown>), ...(natGateway === undefined ? {} : { natGateway }) },
+    };
+  }
+
+  it("boots from the OS repositories and the bucket by default: no NAT gateway needed", () => {
+    const r = parseTenantConfig(staging());
+    expect(r.ok ? [] : formatIssues(r.issues)).toEqual([]);
+    expect(r.ok && r.config.network.natGateway).toBe(false);
+  });
+
+  it("refuses a Node.js tarball from the internet without a NAT gateway, naming both keys", () => {
+    const raw = withHydration({ nodeRuntimeUrl: "https://nodejs.org/dist/v22.23.3/node-v22.23.3-linux-x64.tar.xz", nodeRuntimeSha256: SHA });
+    const r = parseTenantConfig(raw);
+    expect(r.ok).toBe(false);
+    const issue = !r.ok && r.issues.find((i) => i.key === "tundra:hydration.nodeRuntimeUrl");
+    expect(issue && issue.message).toContain("tundra:network.natGateway: true");
+    expect(issue && issue.message).toContain("nodejs.org");
+    // With the NAT gateway the same choice is accepted.
+    const withNat = parseTenantConfig(withHydration({ nodeRuntimeUrl: "https://nodejs.org/dist/v22.23.3/node-v22.23.3-linux-x64.tar.xz", nodeRuntimeSha256: SHA }, true));
+    expect(withNat.ok ? [] : formatIssues(withNat.issues)).toEqual([]);
+  });
+
+  it("accepts a tarball in the region's Object Storage (service gateway) without one, but not another region's", () => {
+    const region = (staging().tenant as { region: string }).region;
+    const inRegion = parseTenantConfig(withHydration({ nodeRuntimeUrl: `https://objectstorage.${region}.oraclecloud.com/p/tok/n/ns/b/tundra-acme-staging/o/node.tar.xz`, nodeRuntimeSha256: SHA }));
+    expect(inRegion.ok ? [] : formatIssues(inRegion.issues)).toEqual([]);
+    const otherRegion = parseTenantConfig(withHydration({ nodeRuntimeUrl: "https://objectstorage.eu-frankfurt-1.oraclecloud.com/p/tok/n/ns/b/x/o/node.tar.xz", nodeRuntimeSha256: SHA }));
+    expect(!otherRegion.ok && otherRegion.issues.map((i) => i.key)).toContain("tundra:hydration.nodeRuntimeUrl");
+  });
+
+  it("wants the tarball's SHA-256 with its URL", () => {
+    const r = parseTenantConfig(withHydration({ nodeRuntimeUrl: "https://nodejs.org/x.tar.xz" }, true));
+    expect(!r.ok && r.issues.find((i) => i.key === "tundra:hydration.nodeRuntimeSha256")?.message).toMatch(/go together/);
+    const bad = parseTenantConfig(withHydration({ nodeRuntimeUrl: "https://nodejs.org/x.tar.xz", nodeRuntimeSha256: "ABC" }, true));
+    expect(!bad.ok && bad.issues.find((i) => i.key === "tundra:hydration.nodeRuntimeSha256")?.message).toMatch(/64 lower-case hex/);
   });
 });

@@ -1,5 +1,6 @@
 // TypeScript to one CommonJS script for Node, with esbuild (a dependency: tsx and the agent bundle
-// use it): minified, deterministic, bare imports left to require() at run time. The hydration
+// use it): minified, deterministic, bare imports left to require() at run time unless the caller
+// bundles its packages (the agent does: nodes install none). The hydration
 // agent's bundle and the write-and-hash worker are both built here.
 import type { BuildOptions, Metafile } from "esbuild";
 
@@ -9,7 +10,7 @@ export interface NodeScript {
   metafile: Metafile;
 }
 
-export function buildNodeScript(entry: string, options: Pick<BuildOptions, "absWorkingDir" | "define"> = {}): NodeScript {
+export function buildNodeScript(entry: string, options: Pick<BuildOptions, "absWorkingDir" | "define" | "packages" | "target"> = {}): NodeScript {
   // Named through a variable so that a bundle of a module that builds at run time (the worker
   // script) does not count esbuild among the packages it requires.
   const compiler = "esbuild";

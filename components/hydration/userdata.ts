@@ -1,21 +1,23 @@
 // Renders the cloud-init user data that installs and starts the hydration agent on a Tundra node.
 //
 // What it does at first boot (all as root, by cloud-init then systemd):
-//   - writes the agent config, the pinned package.json + package-lock.json, the boot-time
-//     fetcher, a prepare script and a systemd unit, and enables the unit;
+//   - writes the agent config, the boot-time fetcher, a prepare script and a systemd unit, and
+//     enables the unit;
 //   - the unit's ExecStartPre (prepare.sh, as root) mounts the data volume (formatting it only
-//     if it holds no file system), creates the agent's user, installs Node.js from the
-//     distribution (Oracle Linux: dnf module nodejs:20), the packages with `npm ci` (sha512-
-//     checked against the lockfile) and the agent bundle from the tenant bucket (SHA-256 pinned
-//     here); systemd retries the whole start every 10 s until it succeeds (volume not attached
-//     yet, no network yet, bundle not uploaded yet).
+//     if it holds no file system), creates the agent's user, installs Node.js 22 LTS from the
+//     Oracle Linux AppStream (`dnf module enable nodejs:22`: the OCI regional yum server, reached
+//     through the service gateway) and fetches the self-contained agent bundle from the tenant
+//     bucket (SHA-256 pinned here, checked before it is installed); systemd retries the whole
+//     start every 10 s until it succeeds (volume not attached yet, bundle not uploaded yet).
+// Nothing reaches the internet: no npm, no registry (docs/hydration.md, "What boots how").
 // Authentication is the instance principal only: no SSH keys, no API keys, nothing secret here.
 //
-// OCI limits instance metadata (user_data is base64 inside it) to 32,000 bytes: the packages
-// come from the npm registry and the ~40 KB agent bundle from the bucket (see agent/bundle.ts).
+// OCI limits instance metadata (user_data is base64 inside it) to 32,000 bytes: the ~1.5 MB
+// agent bundle comes from the bucket (see agent/bundle.ts).
 import * as zlib from "zlib";
 import { agentConfigSchema, DEFAULT_AGENT_CONFIG_PATH, type AgentConfigInput } from "./agent/config";
-import { buildAgentBundle, type AgentBundle } from "./agent/bundle";
+import { AGENT_NODE_TARGET, buildAgentBundle, type AgentBundle } from "./agent/bundle";
+import type { NodeRuntimeTarball } from "./runtime-source";
 
 /** OCI: "The combined size of [metadata and extendedMetadata] can be a maximum of 32,000 bytes." */
 export const OCI_METADATA_LIMIT_BYTES = 32_000;
@@ -23,6 +25,13 @@ export const OCI_METADATA_LIMIT_BYTES = 32_000;
 const METADATA_HEADROOM_BYTES = 1_000;
 
 export const AGENT_INSTALL_DIR = "/opt/tundra-hydration";
+/**
+ * The Node.js the nodes run: a maintained LTS (Node 20 reached end of life in April 2026), from
+ * the Oracle Linux 8/9 AppStream module stream of that major (Oracle's own OL8 and OL9 Node.js 22
+ * images install it with `dnf module enable nodejs:22`, oracle/docker-images
+ * OracleLinuxDevelopers/oraclelinux{8,9}/nodejs/22/Dockerfile). The bundles target it.
+ */
+export const AGENT_NODE_MAJOR = Number(AGENT_NODE_TARGET.replace(/^node/, ""));
 /**
  * Node flags the unit starts the agent with. The agent loads a generation beside a node that is
  * serving the live one, so its total CPU matters more than GC parallelism: with V8's GC kept on
@@ -58,8 +67,12 @@ export interface HydrationUserDataArgs {
    * "/dev/oracleoci/oraclevdb". Formatted with XFS only when it holds no filesystem.
    */
   dataDevice?: string;
-  /** npm registry for the agent's packages (default the public registry). */
-  npmRegistry?: string;
+  /**
+   * Node.js from a tarball instead of the OS repositories (images without Oracle Linux's
+   * AppStream): an https URL of a Node.js linux tarball of the AGENT_NODE_MAJOR line, pinned by its
+   * SHA-256. A URL outside the region's Object Storage needs the internet (runtime-source.ts).
+   */
+  nodeRuntime?: NodeRuntimeTarball;
 }
 
 export class UserDataError extends Error {
@@ -109,12 +122,64 @@ export function agentConfigFor(args: HydrationUserDataArgs): string {
   return JSON.stringify(input, null, 2) + "\n";
 }
 
+const NODE_MAJOR_FN = `node_major() { node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }`;
+
+/**
+ * Node.js from the Oracle Linux 8/9 AppStream (the OCI regional yum server, via the service
+ * gateway). Reset, enable, install, then distro-sync: the RHEL 8 guide "Managing versions of
+ * Application Stream content" (sections "Modular dependencies and stream changes" and "Switching
+ * to a later stream") says another stream cannot be enabled while one is, and moves installed
+ * packages to the new stream with distro-sync.
+ */
+function nodeFromOsRepositories(): string {
+  return `# Node.js ${AGENT_NODE_MAJOR} LTS from the OS repositories (OCI regional yum server, via the service gateway).
+${NODE_MAJOR_FN}
+if [ "$(node_major)" -ne ${AGENT_NODE_MAJOR} ]; then
+  command -v dnf >/dev/null || { echo "tundra-hydration: no dnf: the node image must be Oracle Linux 8 or 9 (or set tundra:hydration.nodeRuntimeUrl)" >&2; exit 1; }
+  dnf -y -q module reset nodejs || true
+  dnf -y -q module enable nodejs:${AGENT_NODE_MAJOR}
+  dnf -y -q install nodejs
+  # An older Node.js already installed moves to the enabled stream ("Switching to a later stream").
+  dnf -y -q distro-sync nodejs
+fi`;
+}
+
+/**
+ * Downloads a URL to a file only if its SHA-256 is the pinned one: a mismatch deletes the
+ * download and fails the step (systemd retries; nothing unverified is ever run or unpacked).
+ */
+export const FETCH_VERIFIED_FN = `fetch_verified() {
+  local url=$1 sha=$2 dest=$3
+  rm -f "$dest.download"
+  if ! curl -fsSL --retry 5 --retry-delay 2 -o "$dest.download" "$url"; then
+    rm -f "$dest.download"; echo "tundra-hydration: cannot download $url" >&2; return 1
+  fi
+  if ! echo "$sha  $dest.download" | sha256sum -c --status; then
+    echo "tundra-hydration: $url has SHA-256 $(sha256sum "$dest.download" | cut -d' ' -f1), pinned $sha: refusing it" >&2
+    rm -f "$dest.download"; return 1
+  fi
+  mv -f "$dest.download" "$dest"
+}`;
+
+/** Node.js from a tarball pinned by SHA-256, unpacked under the install directory. */
+function nodeFromTarball(runtime: NodeRuntimeTarball): string {
+  return `# Node.js ${AGENT_NODE_MAJOR} LTS from a tarball pinned by SHA-256 (tundra:hydration.nodeRuntimeUrl).
+${NODE_MAJOR_FN}
+${FETCH_VERIFIED_FN}
+if [ "$(node_major)" -ne ${AGENT_NODE_MAJOR} ]; then
+  fetch_verified ${shq(runtime.url)} ${shq(runtime.sha256)} ${AGENT_INSTALL_DIR}/node.tar
+  rm -rf ${AGENT_INSTALL_DIR}/node && mkdir -p ${AGENT_INSTALL_DIR}/node
+  tar -xf ${AGENT_INSTALL_DIR}/node.tar -C ${AGENT_INSTALL_DIR}/node --strip-components=1
+  ln -sfn ${AGENT_INSTALL_DIR}/node/bin/node /usr/local/bin/node
+fi`;
+}
+
 /**
  * The unit's ExecStartPre (as root), idempotent and retried by systemd every 10 s until it
- * succeeds: mount the data volume, own the data root, install Node.js and the pinned packages,
+ * succeeds: mount the data volume, own the data root, install Node.js from the OS repositories,
  * fetch the SHA-256-pinned agent bundle.
  */
-function prepareScript(opts: { registry: string; configPath: string; objectKey: string; sha256: string; dataRoot: string; dataDevice?: string }): string {
+function prepareScript(opts: { configPath: string; objectKey: string; sha256: string; dataRoot: string; dataDevice?: string; nodeRuntime?: NodeRuntimeTarball }): string {
   const mount = opts.dataDevice === undefined ? "" : `
 # The data volume: formatted only when it holds no file system at all (blkid -p exit code 2).
 dev=${shq(opts.dataDevice)}
@@ -135,22 +200,9 @@ id -u ${AGENT_USER} >/dev/null 2>&1 || useradd --system --no-create-home --shell
 mkdir -p "$root" && chown ${AGENT_USER}: "$root" && chmod 0755 "$root"
 
 cd ${AGENT_INSTALL_DIR}
-node_major() { node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
-if [ "$(node_major)" -lt 18 ]; then
-  if command -v dnf >/dev/null; then
-    dnf -y -q module reset nodejs || true
-    dnf -y -q module install nodejs:20/common
-  elif command -v apt-get >/dev/null; then
-    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q nodejs npm
-  else
-    echo "tundra-hydration: no dnf or apt-get to install Node.js with" >&2; exit 1
-  fi
-fi
-if [ "$(node_major)" -lt 18 ]; then echo "tundra-hydration: Node.js >= 18 required, found $(node --version)" >&2; exit 1; fi
-if ! cmp -s package-lock.json node_modules/.tundra-installed-lock 2>/dev/null; then
-  npm ci --omit=dev --ignore-scripts --no-audit --no-fund --registry ${shq(opts.registry)}
-  cp package-lock.json node_modules/.tundra-installed-lock
-fi
+${opts.nodeRuntime === undefined ? nodeFromOsRepositories() : nodeFromTarball(opts.nodeRuntime)}
+if [ "$(node_major)" -ne ${AGENT_NODE_MAJOR} ]; then echo "tundra-hydration: Node.js ${AGENT_NODE_MAJOR} required, found $(node --version 2>&1)" >&2; exit 1; fi
+# The agent bundle: downloaded from the tenant bucket, installed only if its SHA-256 is the pinned one.
 node fetch-agent.js ${shq(opts.configPath)} ${shq(opts.objectKey)} ${shq(opts.sha256)} ${AGENT_INSTALL_DIR}/agent.js
 `;
 }
@@ -190,20 +242,18 @@ export function renderHydrationUserData(args: HydrationUserDataArgs, bundle: Age
   const config = agentConfigFor(args);
   const { dataRoot, controlPrefix } = agentConfigSchema.parse(JSON.parse(config));
   const objectKey = agentObjectKey(controlPrefix, bundle.sha256);
-  const registry = args.npmRegistry ?? "https://registry.npmjs.org/";
   if (args.dataDevice !== undefined && !/^\/dev\/[A-Za-z0-9/_.-]+$/.test(args.dataDevice)) {
     throw new UserDataError(`Hydration user data: dataDevice ${JSON.stringify(args.dataDevice)} must be a block device path such as "/dev/oracleoci/oraclevdb".`);
   }
-  if (!/^https:\/\/[^\s'"]+$/.test(registry)) {
-    throw new UserDataError(`Hydration user data: npmRegistry ${JSON.stringify(registry)} must be an https URL.`);
+  if (args.nodeRuntime !== undefined) {
+    if (!/^https:\/\/[^\s'"]+$/.test(args.nodeRuntime.url)) throw new UserDataError(`Hydration user data: nodeRuntime.url ${JSON.stringify(args.nodeRuntime.url)} must be an https URL.`);
+    if (!/^[0-9a-f]{64}$/.test(args.nodeRuntime.sha256)) throw new UserDataError("Hydration user data: nodeRuntime.sha256 must be 64 lower-case hex digits (the tarball's SHA-256).");
   }
 
   const files: string[] = [
     `  - path: ${DEFAULT_AGENT_CONFIG_PATH}\n    permissions: "0644"\n    content: |\n${literal(config)}`,
     `  - path: ${AGENT_INSTALL_DIR}/fetch-agent.js\n    permissions: "0644"\n    encoding: gz+b64\n    content: ${gzB64(bundle.fetchScript)}`,
-    `  - path: ${AGENT_INSTALL_DIR}/package.json\n    permissions: "0644"\n    content: |\n${literal(bundle.packageJson)}`,
-    `  - path: ${AGENT_INSTALL_DIR}/package-lock.json\n    permissions: "0644"\n    encoding: gz+b64\n    content: ${gzB64(bundle.packageLock)}`,
-    `  - path: ${AGENT_INSTALL_DIR}/prepare.sh\n    permissions: "0755"\n    content: |\n${literal(prepareScript({ registry, configPath: DEFAULT_AGENT_CONFIG_PATH, objectKey, sha256: bundle.sha256, dataRoot, dataDevice: args.dataDevice }))}`,
+    `  - path: ${AGENT_INSTALL_DIR}/prepare.sh\n    permissions: "0755"\n    content: |\n${literal(prepareScript({ configPath: DEFAULT_AGENT_CONFIG_PATH, objectKey, sha256: bundle.sha256, dataRoot, dataDevice: args.dataDevice, nodeRuntime: args.nodeRuntime }))}`,
     `  - path: /etc/systemd/system/${AGENT_UNIT}\n    permissions: "0644"\n    content: |\n${literal(systemdUnit(dataRoot, DEFAULT_AGENT_CONFIG_PATH))}`,
   ];
 
@@ -226,7 +276,7 @@ export function renderHydrationUserData(args: HydrationUserDataArgs, bundle: Age
   if (encoded > OCI_METADATA_LIMIT_BYTES - METADATA_HEADROOM_BYTES) {
     throw new UserDataError(
       `Hydration user data is ${encoded} bytes base64-encoded; OCI allows ${OCI_METADATA_LIMIT_BYTES} for all instance metadata ` +
-        `(${METADATA_HEADROOM_BYTES} kept for other keys). The boot-time fetcher or the lockfile grew: keep them small.`,
+        `(${METADATA_HEADROOM_BYTES} kept for other keys). The boot-time fetcher or the scripts grew: keep them small.`,
     );
   }
   return text;

@@ -6,6 +6,7 @@ import { OCI_REGIONS, isAvailabilityDomainOf } from "../regions";
 import { cidrContains, cidrsOverlap, parseCidr, type Cidr } from "./cidr";
 import { cutoverHealthCheckRule } from "./cutover";
 import { drRegionRule } from "./dr";
+import { hydrationInternetRule } from "./hydration";
 import { uniqueRelocationNames } from "./relocations";
 import { UHP_MIN_VPUS } from "./cluster";
 
@@ -119,4 +120,4 @@ const lbBandwidth: ConfigRule = ({ loadBalancer }) =>
       }]
     : [];
 
-export const CONFIG_RULES: ConfigRule[] = [prodNodeCount, shapeLimits, uhpNeedsMultipath, availabilityDomains, subnets, lbBandwidth, drRegionRule, uniqueRelocationNames, cutoverHealthCheckRule];
+export const CONFIG_RULES: ConfigRule[] = [prodNodeCount, shapeLimits, uhpNeedsMultipath, availabilityDomains, subnets, lbBandwidth, drRegionRule, uniqueRelocationNames, cutoverHealthCheckRule, hydrationInternetRule];

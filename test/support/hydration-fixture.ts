@@ -24,7 +24,12 @@ export const BUCKET = "tenant-bucket";
 export const PREFIX = "warehouse/";
 export const CONTROL_PREFIX = "_tundra/hydration/";
 export const REGION = "us-ashburn-1";
-const projectRoot = path.resolve(__dirname, "..", "..");
+
+/** The environment of a simulated node's process: no NODE_PATH, so no package resolves from this checkout. */
+export function nodeEnv(): NodeJS.ProcessEnv {
+  const { NODE_PATH: _nodePath, ...env } = process.env;
+  return env;
+}
 
 export interface HydrationFixture {
   dir: string;
@@ -35,7 +40,7 @@ export interface HydrationFixture {
   ociConfigFile: string;
   data: OciStore;
   control: OciStore;
-  /** The bundled agent script, as nodes run it. */
+  /** The bundled agent script, as nodes run it: alone in a temporary directory outside the project. */
   agentScript: string;
   close(): Promise<void>;
 }
@@ -97,12 +102,12 @@ export interface AgentProcess {
   stop(): Promise<void>;
 }
 
-/** Runs the bundled agent as its own process (packages resolve from the project's node_modules). */
+/** Runs the bundled agent as its own process, as a node does: plain `node`, no node_modules anywhere up its path. */
 export async function startAgent(fx: HydrationFixture, node: string, extra: Partial<AgentConfigInput> = {}, args: string[] = []): Promise<AgentProcess> {
   const configFile = path.join(fx.dir, `agent-${node}.json`);
   await fsp.writeFile(configFile, JSON.stringify(nodeConfig(fx, node, extra)));
   const child = spawn(process.execPath, ["--require", path.join(__dirname, "exit-with-parent.cjs"), fx.agentScript, "--config", configFile, ...args], {
-    env: { ...process.env, NODE_PATH: path.join(projectRoot, "node_modules") },
+    env: nodeEnv(),
     stdio: ["pipe", "pipe", "pipe"],
   });
   let printed = "";

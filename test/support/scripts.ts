@@ -1,6 +1,7 @@
 // Runs the operator scripts (scripts/plan.ts, scripts/new-tenant.ts) in a child process as
 // `npm run` does, so tests see their real stdout, stderr and exit code.
 import { spawnSync } from "child_process";
+import { createHash } from "crypto";
 import * as path from "path";
 import type { Plan, PlannedResource } from "../../scripts/plan/run";
 
@@ -19,6 +20,8 @@ export function runScript(script: string, args: string[], env: NodeJS.ProcessEnv
     env: { ...process.env, ...env },
     encoding: "utf8",
     timeout: 60_000,
+    // `plan --json` keeps values whole, the ~1.5 MB self-contained agent bundle among them.
+    maxBuffer: 64 * 1024 * 1024,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -50,6 +53,24 @@ export function inputsContaining(plan: Plan, text: string): string[] {
   return found;
 }
 
+/**
+ * The plan with the hydration agent bundle's content replaced by its size and SHA-256: it is code
+ * (the OCI SDK among it, "privateKey" and "undefined" in its text), not configuration, and only
+ * content that hashes to the SHA-256 in its object key (the pin the user data carries) is elided.
+ */
+export function withAgentBundleElided(plan: Plan): Plan {
+  return {
+    ...plan,
+    resources: plan.resources.map((r) => {
+      const key = /\/agent\/([0-9a-f]{64})\.js$/.exec(String(r.inputs.object ?? ""));
+      const content = r.inputs.content;
+      if (r.type !== T.storageObject || !key || typeof content !== "string") return r;
+      if (createHash("sha256").update(content).digest("hex") !== key[1]) return r;
+      return { ...r, inputs: { ...r.inputs, content: `(agent bundle: ${Buffer.byteLength(content)} bytes, sha256 ${key[1]})` } };
+    }),
+  };
+}
+
 export function ofType(plan: Plan, type: string): PlannedResource[] {
   return plan.resources.filter((r) => r.type === type);
 }
@@ -60,6 +81,7 @@ export const T = {
   attachment: "oci:Core/volumeAttachment:VolumeAttachment",
   subnet: "oci:Core/subnet:Subnet",
   bucket: "oci:ObjectStorage/bucket:Bucket",
+  storageObject: "oci:ObjectStorage/storageObject:StorageObject",
   dynamicGroup: "oci:Identity/dynamicGroup:DynamicGroup",
   policy: "oci:Identity/policy:Policy",
   loadBalancer: "oci:LoadBalancer/loadBalancer:LoadBalancer",
