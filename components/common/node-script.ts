@@ -1,7 +1,7 @@
 // TypeScript to one CommonJS script for Node, with esbuild (a dependency: tsx and the agent bundle
 // use it): minified, deterministic, bare imports left to require() at run time unless the caller
-// bundles its packages (the agent does: nodes install none). The hydration
-// agent's bundle and the write-and-hash worker are both built here.
+// bundles its packages (the agent does: nodes install none). The hydration agent's bundle and the
+// copy of the write-and-hash worker it carries are both built here.
 import type { BuildOptions, Metafile } from "esbuild";
 
 export interface NodeScript {
@@ -11,10 +11,7 @@ export interface NodeScript {
 }
 
 export function buildNodeScript(entry: string, options: Pick<BuildOptions, "absWorkingDir" | "define" | "packages" | "target"> = {}): NodeScript {
-  // Named through a variable so that a bundle of a module that builds at run time (the worker
-  // script) does not count esbuild among the packages it requires.
-  const compiler = "esbuild";
-  const esbuild = require(compiler) as typeof import("esbuild");
+  const esbuild = require("esbuild") as typeof import("esbuild");
   const result = esbuild.buildSync({
     entryPoints: [entry],
     bundle: true,

@@ -1,25 +1,20 @@
-// The JavaScript a write-and-hash worker thread runs: write-hash-worker.ts, compiled. Node runs
-// a worker from a file or from source text, and that file is TypeScript here (tsx, vitest and the
-// dynamic-provider host load it from source; none of their loaders reaches a worker started
-// without execArgv). So it is compiled with esbuild (a dependency already: tsx and the agent
-// bundle use it) on first use, once per process. The hydration agent is one bundled script on a
-// node without esbuild: its bundle carries the compiled worker in TUNDRA_WRITE_HASH_WORKER_JS
-// (components/hydration/agent/bundle.ts).
+// How a write-and-hash worker thread is started: write-hash-worker.ts is TypeScript, and a worker
+// started without the parent's execArgv (its preloads and loaders have no business there) gets no
+// TypeScript loader of its own. So, from the project (tsx, vitest, the dynamic-provider host), the
+// worker runs its source file with tsx's CommonJS loader (tsx is a dependency). The hydration
+// agent is one bundled script on a node with no packages at all: its bundle carries the worker
+// compiled to JavaScript in TUNDRA_WRITE_HASH_WORKER_JS (components/hydration/agent/bundle.ts),
+// and esbuild drops the other branch as dead code, so the bundle names no tsx.
 import * as path from "path";
-import { buildNodeScript } from "../common/node-script";
+import type { WorkerOptions } from "worker_threads";
 
 declare const TUNDRA_WRITE_HASH_WORKER_JS: string | undefined;
 
-let compiled: string | undefined;
+/** The worker's TypeScript source (the agent's bundle compiles it). */
+export const WRITE_HASH_WORKER_ENTRY = path.join(__dirname, "write-hash-worker.ts");
 
-/** The worker's source as one CommonJS script, compiled from write-hash-worker.ts. */
-export function compileWriteHashWorker(): string {
-  return buildNodeScript(path.join(__dirname, "write-hash-worker.ts")).text;
-}
-
-/** The worker's script: the bundle's copy when this runs bundled, else compiled here once. */
-export function writeHashWorkerScript(): string {
-  if (typeof TUNDRA_WRITE_HASH_WORKER_JS === "string") return TUNDRA_WRITE_HASH_WORKER_JS;
-  compiled ??= compileWriteHashWorker();
-  return compiled;
+/** What `new Worker(script, options)` needs to run the write-and-hash worker here. */
+export function writeHashWorkerStart(): { script: string; options: WorkerOptions } {
+  if (typeof TUNDRA_WRITE_HASH_WORKER_JS === "string") return { script: TUNDRA_WRITE_HASH_WORKER_JS, options: { eval: true, execArgv: [] } };
+  return { script: WRITE_HASH_WORKER_ENTRY, options: { execArgv: ["--require", "tsx/cjs"] } };
 }

@@ -15,7 +15,7 @@ import { promisify } from "util";
 import { Worker } from "worker_threads";
 import { TransientStoreError } from "./store";
 import type { Reply, Request, WorkerFailure } from "./write-hash-protocol";
-import { writeHashWorkerScript } from "./write-hash-worker-script";
+import { writeHashWorkerStart } from "./write-hash-worker-script";
 
 const MAX_PENDING_BYTES = 2 * 1024 * 1024;
 
@@ -52,10 +52,10 @@ class WriteHashWorker {
   broken: Error | undefined;
 
   constructor() {
-    // No inherited execArgv: the parent's preloads and loaders have no business in this worker.
+    // The worker runs write-hash-worker.ts (write-hash-worker-script.ts says how, bundled or not).
     // The role names it among the process's threads (tests stop it by that name).
-    // The worker runs write-hash-worker.ts, compiled (write-hash-worker-script.ts says why and how).
-    this.worker = new Worker(writeHashWorkerScript(), { eval: true, execArgv: [], workerData: { role: "tundra-write-hash" } });
+    const { script, options } = writeHashWorkerStart();
+    this.worker = new Worker(script, { ...options, workerData: { role: "tundra-write-hash" } });
     this.worker.on("message", (reply: Reply) => {
       if (reply.kind === "done") returnBatchBuffer(reply.data);
       const job = this.jobs.get(reply.job);

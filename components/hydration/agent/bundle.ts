@@ -7,7 +7,7 @@
 import * as crypto from "crypto";
 import * as path from "path";
 import { buildNodeScript } from "../../common/node-script";
-import { compileWriteHashWorker } from "../../transfer/write-hash-worker-script";
+import { WRITE_HASH_WORKER_ENTRY } from "../../transfer/write-hash-worker-script";
 
 export interface AgentBundle {
   /** The agent as one CommonJS script, its packages included (nodes fetch it from the bucket). */
@@ -69,7 +69,7 @@ export function bundleEntry(entry: string, define: Record<string, string> = {}):
 export function buildAgentBundle(): AgentBundle {
   if (cached) return cached;
   // The write-and-hash workers' script travels inside the agent: a node has no esbuild to compile it.
-  const agent = bundleEntry(path.join(__dirname, "main.ts"), { TUNDRA_WRITE_HASH_WORKER_JS: JSON.stringify(compileWriteHashWorker()) });
+  const agent = bundleEntry(path.join(__dirname, "main.ts"), { TUNDRA_WRITE_HASH_WORKER_JS: JSON.stringify(buildNodeScript(WRITE_HASH_WORKER_ENTRY).text) });
   const fetcher = bundleEntry(path.join(__dirname, "fetch-agent.ts"));
   if (Object.keys(fetcher.packages).length > 0) {
     throw new Error(`The boot fetcher must import Node built-ins only (it travels in the user data): it pulls in ${Object.keys(fetcher.packages).join(", ")}.`);
