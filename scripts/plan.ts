@@ -4,7 +4,7 @@
 //   npm run plan -- --stack staging --json     one JSON document on stdout, nothing else
 //   npm run plan -- --stack acme-prod --config path/to/Pulumi.acme-prod.yaml   (a file elsewhere)
 import { parseArgs } from "util";
-import { planStack, readStackConfig, stackConfigPath } from "./plan/run";
+import { planStack, readStackFile, stackConfigPath } from "./plan/run";
 import { formatPlanTree } from "./plan/tree";
 
 async function main(): Promise<number> {
@@ -15,7 +15,9 @@ async function main(): Promise<number> {
   }
   // Everything but the plan goes to stderr, so `--json` output is exactly one document.
   console.log = console.info = (...args: unknown[]) => process.stderr.write(`${args.map(String).join(" ")}\n`);
-  const plan = await planStack(values.stack, readStackConfig(values.config ?? stackConfigPath(values.stack)));
+  // `secure:` values are planned as placeholders marked secret, never decrypted.
+  const { config, secretKeys } = readStackFile(values.config ?? stackConfigPath(values.stack));
+  const plan = await planStack(values.stack, config, {}, secretKeys);
   process.stdout.write(values.json ? `${JSON.stringify(plan, null, 2)}\n` : formatPlanTree(plan));
   return 0;
 }
