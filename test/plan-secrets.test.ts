@@ -1,6 +1,8 @@
 // Values set with `pulumi config set --secret` stay secret: in what the program hands the engine
 // (checked on the serialized registrations, with the values in clear as the CLI decrypts them)
-// and in the offline plan, which plans `secure:` values as placeholders marked secret.
+// and in the offline plan, which plans `secure:` values as placeholders marked secret. Also the
+// plan CLI's `--json` through a slow pipe (it used to exit before a pipe took all of stdout).
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { describe, expect, it } from "vitest";
@@ -133,4 +135,20 @@ describe("offline plan of a stack with secure: values (never decrypted)", () => 
     expect(r.stderr).toContain("pulumi config set --secret --path tundra:cutover.<field>");
     expect(r.stderr).not.toContain(CIPHERTEXT);
   });
+});
+
+describe("plan --json through a pipe", () => {
+  it("writes the whole document (> 64 KiB) to a pipe that reads slowly, then exits 0", () => {
+    // A shell pipe is a real 64 KiB pipe (Node's own stdio "pipe" is a larger socketpair); its
+    // reader starts only after the plan is written, as `| tee` does under load.
+    const r = spawnSync("bash", ["-c", 'node --import tsx scripts/plan.ts --stack staging --json | { sleep 8; cat; }; echo "plan exit ${PIPESTATUS[0]}" >&2'], {
+      cwd: ROOT,
+      encoding: "utf8",
+      maxBuffer: 64 * 1024 * 1024,
+      timeout: 60_000,
+    });
+    expect(r.stderr).toBe("plan exit 0\n");
+    expect(r.stdout.length).toBeGreaterThan(64 * 1024);
+    expect((JSON.parse(r.stdout) as Plan).stack).toBe("staging");
+  }, 60_000);
 });
