@@ -33,6 +33,12 @@ interface Serialized {
   type: string;
   name: string;
   object: unknown;
+  additionalSecretOutputs?: string[];
+}
+
+/** additionalSecretOutputs of each registered resource whose name ends with one of the suffixes. */
+function secretOutputsOf(serialized: Serialized[], suffixes: string[]): Record<string, string[]> {
+  return Object.fromEntries(suffixes.map((suffix) => [suffix, serialized.find((s) => s.name.endsWith(suffix))?.additionalSecretOutputs ?? []]));
 }
 
 function planWithClearSecrets(stack: string, file: string, clear: Record<string, unknown>): { plan: Plan; serialized: Serialized[] } {
@@ -61,12 +67,23 @@ describe("secret config values reach the engine only as secrets", () => {
     const role = serialized.find((s) => s.type === "aws:iam/role:Role")!;
     expect(JSON.stringify(role.object)).toContain(externalId);
     expect(plan.resources.find((r) => r.type === "aws:iam/role:Role")!.inputs.assumeRolePolicy).toBe("[secret]");
+    // The guard's texts quote the tundra:awsSide facts: they are stored as secrets.
+    expect(secretOutputsOf(serialized, ["-decommission-guard"])).toEqual({ "-decommission-guard": ["blockers", "verdict"] });
   });
 
   it("a secret tundra:validation (URL, query bodies) is never in clear, not even in the command's environment", () => {
     const config = stackConfig("staging");
     const validation = structuredClone(config["tundra:validation"]);
     config["tundra:validation"] = { secure: CIPHERTEXT };
+    // A relocation too, for its outputs' marking (as in test/region-plan.test.ts).
+    config["tundra:relocations"] = [{
+      name: "legacy-app",
+      source: { region: "us-ashburn-1", compartmentId: "ocid1.compartment.oc1..aaaaapp", instanceId: "ocid1.instance.oc1.iad.aaaaapp", bucket: "migration-staging" },
+      target: {
+        region: "sa-bogota-1", compartmentId: "ocid1.compartment.oc1..aaaaapp", availabilityDomain: "Uocm:SA-BOGOTA-1-AD-1",
+        subnetId: "ocid1.subnet.oc1.sa-bogota-1.aaaaapp", shape: "VM.Standard.E4.Flex", ocpus: 2, memoryInGBs: 32,
+      },
+    }];
     const file = path.join(dir(), "Pulumi.val.yaml");
     fs.writeFileSync(file, stringifyYaml({ config }));
     validation.awsUrl = "https://aws-q8v1-clear.example.com";
@@ -79,6 +96,14 @@ describe("secret config values reach the engine only as secrets", () => {
     }
     const command = plan.resources.find((r) => r.type === "command:local:Command")!;
     expect(command.inputs.environment).toBe("[secret]");
+    // Outputs whose text can quote inputs or a service's answer are stored as secrets.
+    expect(secretOutputsOf(serialized, ["-data-sync", "hydration", "-cutover", "-validation-run", "-relocate-legacy-app"])).toEqual({
+      "-data-sync": ["lastError", "pendingWork", "drift"],
+      hydration: ["nodeStatus"],
+      "-cutover": ["lastError", "history", "lastMeasurements"],
+      "-validation-run": ["environment", "stdout", "stderr"],
+      "-relocate-legacy-app": ["plan", "exportedObject"],
+    });
   });
 });
 
