@@ -9,7 +9,7 @@
 //   string is an object of the section's shape, so WHOLE_KEY_PLACEHOLDERS holds a minimal valid
 //   value per section that is commonly encrypted whole. Any other whole section is refused with
 //   the way out (encrypt only its sensitive fields), rather than planned with a made-up shape.
-import { SECTIONS, parseStackConfig, parseStackConfigWith, type ConfigIssue } from "../../stacks/config";
+import { SECTIONS, parseStackConfig, parseStackConfigWith, withPath, type ConfigIssue } from "../../stacks/config";
 import { parseAwsSideConfig } from "../../stacks/config/aws-side";
 
 export const SECRET_PLACEHOLDER = "secret-placeholder";
@@ -49,11 +49,6 @@ function withLeaf(value: unknown, path: Path, leaf: string): unknown {
   return copy;
 }
 
-/** The full key as the config parser names it: `tundra:awsSide.syncRunner.externalId`, `[i]` for indexes. */
-function keyOf(key: string, path: Path): string {
-  return key + path.map((s) => (typeof s === "number" ? `[${s}]` : `.${s}`)).join("");
-}
-
 const isUnder = (issue: ConfigIssue, key: string) => issue.key === key || issue.key.startsWith(`${key}.`) || issue.key.startsWith(`${key}[`);
 
 /** Replaces the `secure:` values of a stack file's `config:` with placeholders (see the header). */
@@ -89,7 +84,7 @@ export function withSecretPlaceholders(doc: Record<string, unknown>): StackConfi
   // Each encrypted field takes the first placeholder its schema accepts.
   for (let attempt = 1; attempt < LEAF_PLACEHOLDERS.length && leaves.length > 0; attempt++) {
     const issues = configIssues(render());
-    const refused = leaves.filter((leaf) => leaf.choice === attempt - 1 && issues.some((i) => isUnder(i, keyOf(leaf.key, leaf.path))));
+    const refused = leaves.filter((leaf) => leaf.choice === attempt - 1 && issues.some((i) => isUnder(i, withPath(leaf.key, leaf.path))));
     if (refused.length === 0) break;
     for (const leaf of refused) leaf.choice = attempt;
   }

@@ -63,7 +63,7 @@ export type ParseResult = ParseResultOf<TenantConfig>;
 export type RawConfig = Record<string, unknown>;
 
 /** `base` followed by the path: `.name` for keys, `[i]` for list indexes. */
-function withPath(base: string, path: ReadonlyArray<PropertyKey>): string {
+export function withPath(base: string, path: ReadonlyArray<PropertyKey>): string {
   return base + path.map((segment) => (typeof segment === "number" ? `[${segment}]` : `.${String(segment)}`)).join("");
 }
 
@@ -206,7 +206,8 @@ export function rawConfigFromPulumi(all: Record<string, string>): RawConfig {
   return raw;
 }
 
-function parseConfigValue(text: string): unknown {
+/** A config value as Pulumi stores it: JSON text for structured values, else the string itself. */
+export function parseConfigValue(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {

@@ -11,6 +11,7 @@
 // Resource names are never secret: keep secrets out of tundra:tenant.id.
 import * as pulumi from "@pulumi/pulumi";
 import { stringLeaves } from "./credentials";
+import { parseConfigValue } from "./index";
 
 export const MIN_SECRET_LENGTH = 4;
 
@@ -23,16 +24,8 @@ export function secretConfigKeys(all: Record<string, string> = pulumi.runtime.al
 
 /** Every string held under the secret keys (structured values are JSON text, as Pulumi stores them). */
 export function secretConfigValues(all: Record<string, string>, keys: ReadonlySet<string>): string[] {
-  const values = [...keys].filter((key) => key in all).flatMap((key) => [all[key], ...stringLeaves(parseJson(all[key]))]);
+  const values = [...keys].filter((key) => key in all).flatMap((key) => [all[key], ...stringLeaves(parseConfigValue(all[key]))]);
   return [...new Set(values)].filter((v) => v.length >= MIN_SECRET_LENGTH);
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
 }
 
 /** Whether a plain value holds any of the secrets (in a string, a key or a nested value). */
