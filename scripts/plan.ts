@@ -4,7 +4,7 @@
 //   npm run plan -- --stack staging --json     one JSON document on stdout, nothing else
 //   npm run plan -- --stack acme-prod --config path/to/Pulumi.acme-prod.yaml   (a file elsewhere)
 import { parseArgs } from "util";
-import { planStack, readStackConfig, stackConfigPath } from "./plan/run";
+import { planStack, readStackFile, stackConfigPath } from "./plan/run";
 import { formatPlanTree } from "./plan/tree";
 
 async function main(): Promise<number> {
@@ -15,17 +15,24 @@ async function main(): Promise<number> {
   }
   // Everything but the plan goes to stderr, so `--json` output is exactly one document.
   console.log = console.info = (...args: unknown[]) => process.stderr.write(`${args.map(String).join(" ")}\n`);
-  const plan = await planStack(values.stack, readStackConfig(values.config ?? stackConfigPath(values.stack)));
-  process.stdout.write(values.json ? `${JSON.stringify(plan, null, 2)}\n` : formatPlanTree(plan));
+  // `secure:` values are planned as placeholders marked secret, never decrypted.
+  const { config, secretKeys } = readStackFile(values.config ?? stackConfigPath(values.stack));
+  const plan = await planStack(values.stack, config, {}, secretKeys);
+  await write(process.stdout, values.json ? `${JSON.stringify(plan, null, 2)}\n` : formatPlanTree(plan));
   return 0;
 }
 
-main().then(
-  // Exit once stdout has drained: writes to a pipe are asynchronous, and process.exit() would cut a
-  // large `--json` document short (the self-contained agent bundle alone is ~1.5 MB).
-  (code) => process.stdout.write("", () => process.exit(code)),
-  (err: Error) => {
-    process.stderr.write(`plan failed for this stack:\n${err.message}\n`);
-    process.exit(1);
-  },
-);
+/**
+ * Resolves once the text is handed to the OS. process.exit() right after a write to a pipe
+ * drops what the pipe had not taken yet (64 KiB on Linux): `plan --json | tee` was truncated.
+ */
+function write(stream: NodeJS.WriteStream, text: string): Promise<void> {
+  return new Promise((resolve, reject) => stream.write(text, (err) => (err ? reject(err) : resolve())));
+}
+
+main()
+  .catch(async (err: Error) => {
+    await write(process.stderr, `plan failed for this stack:\n${err.message}\n`);
+    return 1;
+  })
+  .then((code) => process.exit(code));

@@ -210,6 +210,41 @@ describe("credentials never go in config (seed mistake: keys in config)", () => 
     expect(["vaultSecretId", "secretArn", "keyOcid", "passwordSecretName", "kmsKeyId"].filter(isCredentialKey)).toEqual([]);
   });
 
+  it("rejects a URL with a user name or token in it (https://user:token@host)", () => {
+    const withUrl = (awsUrl: string) => withSection(staging(), "validation", { awsUrl });
+    expect(issueFor(withUrl("https://deploy:ghp_s3cr3tT0ken@acme-aws.tundra.example.com"), "tundra:validation.awsUrl")).toMatch(/URL with a user name or password/);
+    expect(issueFor(withUrl("https://ghp_s3cr3tT0ken@acme-aws.tundra.example.com/v1"), "tundra:validation.awsUrl")).toMatch(/URL with a user name or password/);
+    expect(parseTenantConfig(withUrl("https://acme-aws.tundra.example.com/v1?owner=ops@example.com")).ok).toBe(true);
+  });
+
+  it("never prints any part of a refused credential, in any message about it", () => {
+    const pem = "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAzq9Rs3cr3tK3yMat3rial\nQWxlcnRTaGFyZWRLZXlNYXRlcmlhbA==\n-----END RSA PRIVATE KEY-----";
+    let raw = withSection(prod(), "tenant", { id: pem });
+    raw = withSection(raw, "oci", { privateKey: pem });
+    raw = withSection(raw, "tags", { note: pem });
+    raw = withSection(raw, "validation", { awsUrl: "https://deploy:Tok3nValue99@acme-aws.example.com", queries: [{ name: "q", path: "/" }] });
+    const r = parseTenantConfig(raw);
+    if (r.ok) throw new Error("expected the credentials to be refused");
+    const text = formatIssues(r.issues);
+    expect(text).toContain("tundra:tenant.id");
+    for (const part of [...pem.split("\n"), JSON.stringify(pem).slice(1, -1), "Tok3nValue99"]) expect(text).not.toContain(part);
+    const foreign = parseStackConfig({ ...readStackConfig(stackConfigPath("prod")), "oci:privateKey": pem, "app:settings": JSON.stringify({ pem }) });
+    expect(foreign.ok).toBe(false);
+    const foreignText = foreign.ok ? "" : formatIssues(foreign.issues);
+    for (const part of pem.split("\n")) expect(foreignText).not.toContain(part);
+  });
+
+  it("never prints a value set with --secret in the report of an invalid config", () => {
+    const all = { ...readStackConfig(stackConfigPath("prod")) };
+    all["tundra:tenant"] = JSON.stringify({ ...JSON.parse(all["tundra:tenant"]), id: "Acme_Secret_Name!" });
+    const plain = parseStackConfig(all);
+    expect(plain.ok ? "" : formatIssues(plain.issues)).toContain("Acme_Secret_Name!");
+    const secret = parseStackConfig(all, new Set(["tundra:tenant"]));
+    const text = secret.ok ? "" : formatIssues(secret.issues);
+    expect(text).toContain("tundra:tenant.id");
+    expect(text).not.toContain("Acme_Secret_Name");
+  });
+
   it("accepts the auth method and profile name (not secrets)", () => {
     expect(parseTenantConfig(withSection(prod(), "oci", { auth: "SecurityToken", configFileProfile: "acme-admin" })).ok).toBe(true);
     expect(issueKeys(withSection(prod(), "oci", { auth: "Password" }))).toContain("tundra:oci.auth");

@@ -2,6 +2,7 @@
 // A `pulumi.dynamic.Resource` over cutoverProvider; see docs/cutover.md.
 import * as pulumi from "@pulumi/pulumi";
 import { cutoverProvider } from "./provider";
+import { withSecretOutputs } from "../secret-outputs";
 import type { CutoverInputs } from "./spec";
 import type { HistoryEvent, Measurement } from "./types";
 
@@ -49,7 +50,7 @@ export class Cutover extends pulumi.dynamic.Resource {
         healthCheckIds: undefined,
         ociFullSince: undefined,
       },
-      opts,
+      withSecretOutputs(opts, ["lastError", "history", "lastMeasurements"]),
     );
   }
 }

@@ -4,6 +4,7 @@
 // Its `manifestDigest` output is the data generation hydration waits for.
 import * as pulumi from "@pulumi/pulumi";
 import { dataSyncProvider } from "./provider";
+import { withSecretOutputs } from "../secret-outputs";
 
 export interface DataSyncArgs {
   source: pulumi.Input<{
@@ -69,6 +70,6 @@ export class DataSync extends pulumi.dynamic.Resource {
       failedObjects: undefined, durationSeconds: undefined, throughputMBps: undefined, manifestDigest: undefined,
       syncedAt: undefined, lastError: undefined, drift: undefined, driftObjects: undefined, schemaVersion: undefined,
     };
-    super(dataSyncProvider, name, { ...args, ...outputs }, opts, "datasync", "DataSync");
+    super(dataSyncProvider, name, { ...args, ...outputs }, withSecretOutputs(opts, ["lastError", "pendingWork", "drift"]), "datasync", "DataSync");
   }
 }

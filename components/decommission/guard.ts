@@ -4,6 +4,7 @@
 // A `pulumi.dynamic.Resource` over decommissionGuardProvider; see docs/decommission.md.
 import * as pulumi from "@pulumi/pulumi";
 import { decommissionGuardProvider } from "./provider";
+import { withSecretOutputs } from "../secret-outputs";
 import type { GuardInputs } from "./spec";
 
 /** Every field may be an Input (e.g. the OCI stack's facts from a StackReference). */
@@ -30,7 +31,7 @@ export class DecommissionGuard extends pulumi.dynamic.Resource {
       decommissionGuardProvider,
       name,
       { ...args, safe: undefined, blockers: undefined, verdict: undefined, assessedAt: undefined, schemaVersion: undefined },
-      opts,
+      withSecretOutputs(opts, ["blockers", "verdict"]),
     );
   }
 }

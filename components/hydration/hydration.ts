@@ -7,6 +7,7 @@
 //   }, { parent: this, dependsOn: [cluster, agentPackage] });
 import * as pulumi from "@pulumi/pulumi";
 import { hydrationProvider } from "./provider";
+import { withSecretOutputs } from "../secret-outputs";
 import type { NodeOutcome } from "./provider-impl";
 
 export interface HydrationArgs {
@@ -54,6 +55,6 @@ export class Hydration extends pulumi.dynamic.Resource {
       files: undefined,
       bytes: undefined,
       requestId: undefined,
-    }, opts, "hydration", "Hydration");
+    }, withSecretOutputs(opts, ["nodeStatus"]), "hydration", "Hydration");
   }
 }

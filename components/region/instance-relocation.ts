@@ -4,6 +4,7 @@
 // `pulumi destroy` terminates the moved instance and deletes every intermediate (never the source).
 import * as pulumi from "@pulumi/pulumi";
 import { instanceRelocationProvider } from "./relocation-provider";
+import { withSecretOutputs } from "../secret-outputs";
 
 export interface InstanceRelocationArgs {
   /** Names the intermediate images, the exported object and (by default) the new instance. Defaults to the resource name. */
@@ -80,7 +81,7 @@ export class InstanceRelocation extends pulumi.dynamic.Resource {
         remainingSteps: undefined,
         complete: undefined,
       },
-      opts,
+      withSecretOutputs(opts, ["plan", "exportedObject"]),
       "region",
       "InstanceRelocation",
     );

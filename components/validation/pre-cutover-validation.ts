@@ -33,7 +33,8 @@ export class PreCutoverValidation extends pulumi.ComponentResource {
         environment: { [SPEC_ENV]: specJson },
         triggers: [specJson, args.rerunOn ?? []],
       },
-      { parent: this },
+      // The environment carries the spec (URLs, queries, bodies); the report quotes them.
+      { parent: this, additionalSecretOutputs: ["environment", "stdout", "stderr"] },
     );
     this.report = run.stdout;
     this.registerOutputs({ report: this.report });

@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
 import { createPlanMocks, isDynamicType, type PlanMocksOptions } from "./mocks";
 import { recordRegistrations, type Registration, type ResourceLifecycleOptions } from "./registrations";
+import { withSecretPlaceholders, type StackConfigWithSecrets } from "./secrets";
 import { runStack } from "../../stacks/roles";
 
 export const PROJECT = "tundra-replatform";
@@ -35,25 +36,36 @@ export function stackConfigPath(stack: string, root = PROJECT_ROOT): string {
   return path.join(root, `Pulumi.${stack}.yaml`);
 }
 
-/** Stack config as Pulumi hands it to a program: `namespace:key -> string` (objects as JSON). */
-export function readStackConfig(file: string): Record<string, string> {
+/**
+ * Stack config as Pulumi hands it to a program: `namespace:key -> string` (objects as JSON),
+ * with the keys Pulumi would hold as secret. `secure:` values are never decrypted: each becomes
+ * a placeholder of a shape the schema accepts (scripts/plan/secrets.ts).
+ */
+export function readStackFile(file: string): StackConfigWithSecrets {
   if (!fs.existsSync(file)) throw new Error(`no stack config file ${file}`);
   const doc = (parseYaml(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
-  const config: Record<string, string> = {};
-  for (const [key, value] of Object.entries(doc.config ?? {})) {
-    if (value !== null && typeof value === "object" && "secure" in value) {
-      throw new Error(`${key} is an encrypted secret; the offline plan cannot decrypt it`);
-    }
-    config[key] = typeof value === "string" ? value : JSON.stringify(value);
-  }
-  return config;
+  return withSecretPlaceholders(doc.config ?? {});
+}
+
+/** The config of readStackFile, without the secret keys. */
+export function readStackConfig(file: string): Record<string, string> {
+  return readStackFile(file).config;
 }
 
 const DYNAMIC_PROVIDER_INPUT = "__provider";
 
-/** Deterministic JSON: object keys sorted, `undefined` dropped. */
+/** How the plan shows a value Pulumi holds as secret (as `pulumi preview` does). */
+export const SECRET_IN_PLAN = "[secret]";
+
+/** A secret as the mock monitor receives it: `{[specialSigKey]: specialSecretSig, value}`. */
+function isSecretValue(value: object): boolean {
+  return (value as Record<string, unknown>)[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig;
+}
+
+/** Deterministic JSON: object keys sorted, `undefined` dropped, secrets shown as [secret]. */
 export function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
+  if (value !== null && typeof value === "object" && isSecretValue(value)) return SECRET_IN_PLAN;
   if (value !== null && typeof value === "object") {
     return Object.fromEntries(
       Object.keys(value)
@@ -69,8 +81,13 @@ export function sortKeys(value: unknown): unknown {
  * Plans one stack with the real tenant program. Pulumi's runtime is process-global: call this
  * once per process (the plan CLI and each vitest file run in their own process).
  */
-export async function planStack(stack: string, config: Record<string, string>, mockOptions: Partial<PlanMocksOptions> = {}): Promise<Plan> {
-  const { outputs: _outputs, dependsOn: _dependsOn, registrations: _registrations, ...plan } = await planProgram(stack, config, tenantStackProgram, mockOptions);
+export async function planStack(
+  stack: string,
+  config: Record<string, string>,
+  mockOptions: Partial<PlanMocksOptions> = {},
+  secretKeys: readonly string[] = [],
+): Promise<Plan> {
+  const { outputs: _outputs, dependsOn: _dependsOn, registrations: _registrations, ...plan } = await planProgram(stack, config, tenantStackProgram, mockOptions, secretKeys);
   return plan;
 }
 
@@ -93,10 +110,11 @@ export async function planProgram(
   config: Record<string, string>,
   program: Program,
   mockOptions: Partial<PlanMocksOptions> = {},
+  secretKeys: readonly string[] = [],
 ): Promise<Plan & PlanDetails> {
   const region = tenantRegion(config);
   const mocks = createPlanMocks({ region, ...mockOptions });
-  pulumi.runtime.setAllConfig(config);
+  pulumi.runtime.setAllConfig(config, [...secretKeys]);
   await pulumi.runtime.setMocks(mocks, PROJECT, stack, false);
   const registrations = recordRegistrations();
 

@@ -6,7 +6,7 @@ import { z } from "zod";
 import { integer, ociRegion, tagMap, text } from "./fields";
 import { tenantSchema } from "./tenant";
 import { findCredentials } from "./credentials";
-import { dedupe, keyOf, zodIssues, type ConfigIssue, type ParseResultOf, type RawConfig } from "./index";
+import { credentialIssues, dedupe, keyOf, withoutValues, zodIssues, type ConfigIssue, type ParseResultOf, type RawConfig } from "./index";
 
 const awsRegion = text(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/, "an AWS region such as us-east-1");
 const iamPrincipalArn = text(/^arn:aws[a-z-]*:iam::\d{12}:(root|role\/[\w+=,.@\/-]+|user\/[\w+=,.@\/-]+)$/, "an IAM role, user or account-root ARN (arn:aws:iam::123456789012:role/name)");
@@ -69,13 +69,14 @@ export function parseAwsSideConfig(raw: RawConfig): ParseResultOf<AwsSideConfig>
       issues.push({ key: keyOf(name, []), message: "is not used by an aws-side stack (tundra:role is aws-side: only tundra:awsSide applies; the tenant sections belong in the OCI stack)" });
     }
   }
-  issues.push(...findCredentials(raw).map(({ path, reason }) => ({ key: keyOf(path[0] as string, path.slice(1)), message: reason })));
+  const credentials = findCredentials(raw);
+  issues.push(...credentialIssues(credentials));
   const result = awsSideSchema.safeParse(raw.awsSide);
   if (raw.awsSide === undefined) {
     issues.push({ key: keyOf("awsSide", []), message: "is required in an aws-side stack: add a tundra:awsSide object (see docs/decommission.md)" });
   } else if (!result.success) {
     issues.push(...zodIssues("awsSide", result.error).map((i) => ({ ...i, message: i.message.replace("docs/foundation.md", "docs/decommission.md") })));
   }
-  if (issues.length > 0 || !result.success) return { ok: false, issues: dedupe(issues) };
+  if (issues.length > 0 || !result.success) return { ok: false, issues: withoutValues(dedupe(issues), credentials) };
   return { ok: true, config: result.data };
 }

@@ -14,28 +14,55 @@ const CREDENTIAL_VALUE = [
   { pattern: /-----BEGIN [A-Z ]*PRIVATE KEY-----/, what: "a PEM private key" },
   { pattern: /\bAKIA[0-9A-Z]{16}\b/, what: "an AWS access key id" },
   { pattern: /^ocid1\.(user|credential)\./, what: "a user or credential OCID (nodes use instance principals)" },
+  // RFC 3986 userinfo (`https://user:token@host`): a password or token inside a URL.
+  { pattern: /\b[a-z][a-z0-9+.-]*:\/\/[^\/?#\s@]+@/i, what: "a URL with a user name or password in it (user:token@host)" },
 ];
 
 export interface CredentialFinding {
   /** [section, ...path] */
   path: PropertyKey[];
   reason: string;
+  /** The refused value: never printed, only used to redact it from every other message. */
+  value: unknown;
 }
 
 export function findCredentials(value: unknown, path: PropertyKey[] = []): CredentialFinding[] {
   if (typeof value === "string") {
     const hit = CREDENTIAL_VALUE.find((c) => c.pattern.test(value));
-    return hit ? [{ path, reason: `looks like ${hit.what}: credentials never go in stack config (see docs/foundation.md, "Authentication")` }] : [];
+    return hit ? [{ path, value, reason: `looks like ${hit.what}: credentials never go in stack config (see docs/foundation.md, "Authentication")` }] : [];
   }
   if (Array.isArray(value)) return value.flatMap((v, i) => findCredentials(v, [...path, i]));
   if (value !== null && typeof value === "object") {
     return Object.entries(value).flatMap(([k, v]) => {
       const here = [...path, k];
       if (isCredentialKey(k)) {
-        return [{ path: here, reason: "credentials never go in stack config: use an OCI CLI profile, instance principal or session token (see docs/foundation.md, \"Authentication\")" }];
+        return [{ path: here, value: v, reason: "credentials never go in stack config: use an OCI CLI profile, instance principal or session token (see docs/foundation.md, \"Authentication\")" }];
       }
       return findCredentials(v, here);
     });
   }
   return [];
+}
+
+/** Every string inside a value (the value itself when it is one). */
+export function stringLeaves(value: unknown): string[] {
+  if (typeof value === "string") return [value];
+  if (Array.isArray(value)) return value.flatMap(stringLeaves);
+  if (value !== null && typeof value === "object") return Object.values(value).flatMap(stringLeaves);
+  return [];
+}
+
+export const REDACTED = "[redacted]";
+
+/**
+ * The message with every given value replaced by [redacted], as written and as JSON escapes it
+ * (zod's messages quote the input with JSON.stringify, so a PEM's newlines appear as `\n`).
+ * Each line of a multi-line value is redacted too, in case a message quotes only part of it.
+ */
+export function redact(message: string, values: readonly string[]): string {
+  const forms = values
+    .flatMap((v) => [v, JSON.stringify(v).slice(1, -1), ...v.split(/\r?\n/)])
+    .filter((form) => form.trim().length >= 4)
+    .sort((a, b) => b.length - a.length);
+  return forms.reduce((text, form) => text.split(form).join(REDACTED), message);
 }

@@ -23,7 +23,7 @@ import { hydrationSchema } from "./hydration";
 import { cutoverSchema } from "./cutover";
 import { validationSchema } from "./validation";
 import { CONFIG_RULES } from "./rules";
-import { findCredentials, isCredentialKey } from "./credentials";
+import { findCredentials, isCredentialKey, redact, stringLeaves, type CredentialFinding } from "./credentials";
 
 export const CONFIG_NAMESPACE = "tundra";
 
@@ -65,7 +65,7 @@ export type ParseResult = ParseResultOf<TenantConfig>;
 export type RawConfig = Record<string, unknown>;
 
 /** `base` followed by the path: `.name` for keys, `[i]` for list indexes. */
-function withPath(base: string, path: ReadonlyArray<PropertyKey>): string {
+export function withPath(base: string, path: ReadonlyArray<PropertyKey>): string {
   return base + path.map((segment) => (typeof segment === "number" ? `[${segment}]` : `.${String(segment)}`)).join("");
 }
 
@@ -96,7 +96,8 @@ export function parseTenantConfig(raw: RawConfig): ParseResult {
       issues.push({ key: `${CONFIG_NAMESPACE}:${name}`, message: `unknown config key (known: ${Object.keys(SECTIONS).map((s) => `${CONFIG_NAMESPACE}:${s}`).join(", ")})` });
     }
   }
-  issues.push(...findCredentials(raw).map(({ path, reason }) => ({ key: keyOf(path[0] as string, path.slice(1)), message: reason })));
+  const credentials = findCredentials(raw);
+  issues.push(...credentialIssues(credentials));
 
   for (const name of Object.keys(SECTIONS) as SectionName[]) {
     const schema: z.ZodType = SECTIONS[name];
@@ -114,8 +115,22 @@ export function parseTenantConfig(raw: RawConfig): ParseResult {
 
   for (const rule of CONFIG_RULES) issues.push(...rule(partial as PartialConfig));
 
-  if (issues.length > 0) return { ok: false, issues: dedupe(issues) };
+  if (issues.length > 0) return { ok: false, issues: withoutValues(dedupe(issues), credentials) };
   return { ok: true, config: parsed as TenantConfig };
+}
+
+/** One issue per refused credential, named by its full key. */
+export function credentialIssues(findings: CredentialFinding[]): ConfigIssue[] {
+  return findings.map(({ path, reason }) => ({ key: keyOf(path[0] as string, path.slice(1)), message: reason }));
+}
+
+/**
+ * The issues with the refused credentials' values redacted: zod's message for the same field
+ * (or a cross-key rule's) may quote the value (`must be ... (got "-----BEGIN ...")`).
+ */
+export function withoutValues(issues: ConfigIssue[], findings: CredentialFinding[]): ConfigIssue[] {
+  const values = findings.flatMap((f) => stringLeaves(f.value));
+  return values.length === 0 ? issues : issues.map((i) => ({ ...i, message: redact(i.message, values) }));
 }
 
 /** The fields of an object section that are valid on their own (for the cross-key rules). */
@@ -150,22 +165,33 @@ export function formatIssues(issues: ConfigIssue[]): string {
  * `tundra:*` sections, and no credentials under any other namespace either (the explicit OCI
  * providers never read `oci:privateKey` and the like, so such a value is only a leak).
  */
-export function parseStackConfig(all: Record<string, string>): ParseResult {
-  return parseStackConfigWith(all, parseTenantConfig);
+export function parseStackConfig(all: Record<string, string>, secretKeys: ReadonlySet<string> = new Set()): ParseResult {
+  return parseStackConfigWith(all, parseTenantConfig, secretKeys);
 }
 
-/** The same checks for any role's parser (e.g. the AWS-side stack's, stacks/config/aws-side.ts). */
-export function parseStackConfigWith<T>(all: Record<string, string>, parse: (raw: RawConfig) => ParseResultOf<T>): ParseResultOf<T> {
+/**
+ * The same checks for any role's parser (e.g. the AWS-side stack's, stacks/config/aws-side.ts).
+ * `secretKeys`: the keys set with `pulumi config set --secret` (full keys, e.g.
+ * `tundra:validation`); their values are redacted from every message, like credentials.
+ */
+export function parseStackConfigWith<T>(
+  all: Record<string, string>,
+  parse: (raw: RawConfig) => ParseResultOf<T>,
+  secretKeys: ReadonlySet<string> = new Set(),
+): ParseResultOf<T> {
+  const foreignFindings: CredentialFinding[] = [];
   const foreign: ConfigIssue[] = Object.entries(all)
     .filter(([key]) => !key.startsWith(`${CONFIG_NAMESPACE}:`))
     .flatMap(([key, text]) => {
       const name = key.slice(key.indexOf(":") + 1);
-      const findings = isCredentialKey(name) ? [{ path: [], reason: "credentials never go in stack config (see docs/foundation.md, \"Authentication\")" }] : findCredentials(parseConfigValue(text));
+      const findings: CredentialFinding[] = isCredentialKey(name) ? [{ path: [], value: text, reason: "credentials never go in stack config (see docs/foundation.md, \"Authentication\")" }] : findCredentials(parseConfigValue(text));
+      foreignFindings.push(...findings);
       return findings.map((f) => ({ key: withPath(key, f.path), message: f.reason }));
     });
   const result = parse(rawConfigFromPulumi(all));
-  if (foreign.length === 0) return result;
-  return { ok: false, issues: [...foreign, ...(result.ok ? [] : result.issues)] };
+  if (foreign.length === 0 && result.ok) return result;
+  const secrets: CredentialFinding[] = [...secretKeys].filter((key) => key in all).map((key) => ({ path: [], value: parseConfigValue(all[key]), reason: "" }));
+  return { ok: false, issues: withoutValues([...foreign, ...(result.ok ? [] : result.issues)], [...foreignFindings, ...secrets]) };
 }
 
 /**
@@ -182,7 +208,8 @@ export function rawConfigFromPulumi(all: Record<string, string>): RawConfig {
   return raw;
 }
 
-function parseConfigValue(text: string): unknown {
+/** A config value as Pulumi stores it: JSON text for structured values, else the string itself. */
+export function parseConfigValue(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {

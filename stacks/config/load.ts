@@ -4,15 +4,18 @@ import * as pulumi from "@pulumi/pulumi";
 import { formatIssues, parseStackConfig, parseStackConfigWith, rawConfigFromPulumi, type TenantConfig } from "./index";
 import { parseAwsSideConfig, type AwsSideConfig } from "./aws-side";
 import { roleSchema, type StackRole } from "./role";
+import { secretConfigKeys } from "./secrets";
 
 export function loadTenantConfig(): TenantConfig {
-  const result = parseStackConfig(pulumi.runtime.allConfig());
+  const all = pulumi.runtime.allConfig();
+  const result = parseStackConfig(all, secretConfigKeys(all));
   if (!result.ok) throw new pulumi.RunError(formatIssues(result.issues));
   return result.config;
 }
 
 export function loadAwsSideConfig(): AwsSideConfig {
-  const result = parseStackConfigWith(pulumi.runtime.allConfig(), parseAwsSideConfig);
+  const all = pulumi.runtime.allConfig();
+  const result = parseStackConfigWith(all, parseAwsSideConfig, secretConfigKeys(all));
   if (!result.ok) throw new pulumi.RunError(formatIssues(result.issues));
   return result.config;
 }
