@@ -94,6 +94,28 @@ describe("Route53 health checks need a public address", () => {
     const accepted = parseTenantConfig(withCutover("public"));
     expect(accepted.ok ? [] : accepted.issues).toEqual([]);
   });
+
+  it("refuses an OCI health check on a port or protocol the load balancer does not serve, naming the key and the fix", () => {
+    const staging = (): RawConfig => rawConfigFromPulumi(readStackConfig(stackConfigPath("staging")));
+    const withCheck = (healthCheck: Record<string, unknown>, listenerPort = 443): RawConfig => {
+      const raw = staging();
+      return {
+        ...raw,
+        loadBalancer: { ...(raw.loadBalancer as object), visibility: "public", listenerPort },
+        cutover: { ...section, oci: { healthCheck } },
+      };
+    };
+    const issuesOf = (raw: RawConfig) => {
+      const parsed = parseTenantConfig(raw);
+      return parsed.ok ? [] : parsed.issues;
+    };
+    expect(issuesOf(withCheck({ type: "HTTPS", path: "/health" }))).toEqual([]);
+    expect(issuesOf(withCheck({ type: "TCP", port: 8443 }, 8443))).toEqual([]);
+    const wrongPort = issuesOf(withCheck({ type: "HTTPS", path: "/health" }, 8443));
+    expect(wrongPort).toEqual([{ key: "tundra:cutover.oci.healthCheck.port", message: expect.stringContaining("set oci.healthCheck.port to 8443") }]);
+    const plain = issuesOf(withCheck({ type: "HTTP", port: 443, path: "/health" }));
+    expect(plain).toEqual([{ key: "tundra:cutover.oci.healthCheck.type", message: expect.stringContaining("Use HTTPS (with path) or TCP") }]);
+  });
 });
 
 describe("preview text", () => {

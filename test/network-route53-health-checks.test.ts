@@ -16,7 +16,7 @@ const config: Record<string, string> = {
     zoneId: "Z0123456789ABCDEFGHIJ",
     recordName: "initech.example.com",
     aws: { values: ["52.1.2.3"] },
-    oci: { healthCheck: { type: "HTTP", path: "/health" } },
+    oci: { healthCheck: { type: "HTTPS", path: "/health" } },
   }),
 };
 
@@ -28,14 +28,14 @@ beforeAll(async () => {
 }, 120_000);
 
 describe("TenantNetwork with a Route53 health check of the load balancer", () => {
-  it("admits every ROUTE53_HEALTHCHECKS range on the health-check port (80 for HTTP), next to the clients' listener rule", () => {
+  it("admits every ROUTE53_HEALTHCHECKS range on the health-check port (the listener's: config refuses any other), next to the clients' listener rule", () => {
     const lbNsg = idOf(plan.resources.find((r) => r.name === "initech-network-lb-nsg")!);
     const ingress = ofType(plan, T.nsgRule).filter((r) => r.inputs.networkSecurityGroupId === lbNsg && r.inputs.direction === "INGRESS");
     const bySource = (list: unknown[][]) => [...list].sort((a, b) => String(a[0]).localeCompare(String(b[0])));
     expect(bySource(ingress.map((r) => [r.inputs.source, r.inputs.sourceType, r.inputs.protocol, r.inputs.tcpOptions]))).toEqual(
       bySource([
         ["203.0.113.0/24", "CIDR_BLOCK", "6", { destinationPortRange: { min: 443, max: 443 } }],
-        ...ROUTE53_HEALTH_CHECKER_RANGES.map(({ cidr }) => [cidr, "CIDR_BLOCK", "6", { destinationPortRange: { min: 80, max: 80 } }]),
+        ...ROUTE53_HEALTH_CHECKER_RANGES.map(({ cidr }) => [cidr, "CIDR_BLOCK", "6", { destinationPortRange: { min: 443, max: 443 } }]),
       ]),
     );
     expect(ROUTE53_HEALTH_CHECKER_RANGES.map((r) => r.cidr)).toContain("15.177.0.0/18");

@@ -127,19 +127,41 @@ export const cutoverSchema = sectionSchema
  * OCI health check, which targets the load balancer's address, needs a public load balancer.
  */
 export function cutoverHealthCheckRule({ cutover, loadBalancer }: PartialConfig): ConfigIssue[] {
-  if (!cutover?.oci?.healthCheck || loadBalancer?.visibility !== "private") return [];
-  return [
-    {
-      key: "tundra:cutover.oci.healthCheck",
-      message:
-        "targets the load balancer, which is private (tundra:loadBalancer.visibility): Route53 cannot health-check a private " +
-        "address and its checkers come from the internet. Set tundra:loadBalancer.visibility to public (the network then admits " +
-        "Route53's checker ranges on the health-check port), or remove oci.healthCheck and gate on gates.probe from a runner inside the VCN",
-    },
-  ];
+  const check = cutover?.oci?.healthCheck;
+  if (!check) return [];
+  if (loadBalancer?.visibility === "private") {
+    return [
+      {
+        key: "tundra:cutover.oci.healthCheck",
+        message:
+          "targets the load balancer, which is private (tundra:loadBalancer.visibility): Route53 cannot health-check a private " +
+          "address and its checkers come from the internet. Set tundra:loadBalancer.visibility to public (the network then admits " +
+          "Route53's checker ranges on the health-check port), or remove oci.healthCheck and gate on gates.probe from a runner inside the VCN",
+      },
+    ];
+  }
+  // The load balancer listens on one port, a TCP pass-through to the nodes' TLS (docs/foundation.md):
+  // a Route53 check elsewhere finds nothing listening, and a plain-HTTP one speaks HTTP to TLS.
+  // Route53's HTTPS checks do not validate the certificate (Route53 Developer Guide, "Values that
+  // you specify when you create or update health checks": HTTPS), so the nodes' own one passes.
+  const issues: ConfigIssue[] = [];
+  const listenerPort = loadBalancer?.listenerPort;
+  const port = healthCheckPortOf(check);
+  if (listenerPort !== undefined && port !== listenerPort) {
+    issues.push({
+      key: "tundra:cutover.oci.healthCheck.port",
+      message: `is ${port}${check.port === undefined ? ` (the default for ${check.type ?? "HTTPS"})` : ""}, but the load balancer listens only on tundra:loadBalancer.listenerPort ${listenerPort}: set oci.healthCheck.port to ${listenerPort}`,
+    });
+  }
+  if (check.type === "HTTP") {
+    issues.push({
+      key: "tundra:cutover.oci.healthCheck.type",
+      message: "is HTTP, but the load balancer passes TCP through to the nodes' TLS port: plain HTTP never gets an answer. Use HTTPS (with path) or TCP",
+    });
+  }
+  return issues;
 }
 
-/** The port Route53's checkers call on the OCI load balancer, when the section has an OCI health check. */
 export function ociHealthCheckPortOf(section: CutoverSection | undefined): number | undefined {
   return section?.oci.healthCheck ? healthCheckPortOf(section.oci.healthCheck) : undefined;
 }
