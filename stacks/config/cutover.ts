@@ -142,8 +142,9 @@ export function cutoverHealthCheckRule({ cutover, loadBalancer }: PartialConfig)
   }
   // The load balancer listens on one port, a TCP pass-through to the nodes' TLS (docs/foundation.md):
   // a Route53 check elsewhere finds nothing listening, and a plain-HTTP one speaks HTTP to TLS.
-  // Route53's HTTPS checks do not validate the certificate (Route53 Developer Guide, "Values that
-  // you specify when you create or update health checks": HTTPS), so the nodes' own one passes.
+  // An HTTPS check needs TLS 1.0-1.2 on the endpoint (Route53 API reference, HealthCheckConfig.Type),
+  // and a certificate without the checked name only makes the checker retry without SNI
+  // (HealthCheckConfig.EnableSNI): the nodes' own certificate serves.
   const issues: ConfigIssue[] = [];
   const listenerPort = loadBalancer?.listenerPort;
   const port = healthCheckPortOf(check);
