@@ -4,6 +4,7 @@
 // for a provider plugin named tundra. `pulumi.dynamic.Resource(provider, name, props, opts, module,
 // type)` registers `pulumi-nodejs:dynamic/<module>:<Type>`; that is the only part we choose.
 import type * as pulumi from "@pulumi/pulumi";
+import { withSecretOutputs } from "../secret-outputs";
 
 /** What a dynamic resource registers as. */
 export interface DynamicType {
@@ -23,4 +24,13 @@ export function dynamicTypeToken(t: DynamicType): string {
 export function withTypeAliases(t: DynamicType, opts: pulumi.CustomResourceOptions = {}): pulumi.CustomResourceOptions {
   const previous = (t.previousTypes ?? []).map((type) => ({ type }));
   return previous.length === 0 ? opts : { ...opts, aliases: [...(opts.aliases ?? []), ...previous] };
+}
+
+/**
+ * The options every dynamic resource class passes to `pulumi.dynamic.Resource`: the caller's,
+ * aliases from earlier type tokens, and the outputs that can quote secrets
+ * (components/secret-outputs.ts says which and why).
+ */
+export function dynamicResourceOptions(t: DynamicType, opts: pulumi.CustomResourceOptions | undefined, secretOutputs: readonly string[]): pulumi.CustomResourceOptions {
+  return withSecretOutputs(withTypeAliases(t, opts), secretOutputs);
 }
