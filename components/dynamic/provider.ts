@@ -7,6 +7,14 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { loadProjectModule } from "../provider-runtime";
 import type * as Dispatch from "./dispatch";
+import type { Operations } from "./operations";
+
+/**
+ * The project-relative path of an operations module whose exports are `T`: compiles only when `T`
+ * fulfils the Operations contract (`"components/x/operations" satisfies OperationsModule<typeof ops>`).
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any, @typescript-eslint/no-unused-vars
+export type OperationsModule<T extends Operations<any>> = string;
 
 export interface TundraDynamicProvider extends pulumi.dynamic.ResourceProvider {
   /** What `configure` read from the stack config and the environment. */
