@@ -3,6 +3,7 @@
 import * as path from "path";
 import { describe, expect, it } from "vitest";
 import { migrationEgress, monthlyOciCost, ociEgress, overageShare, type TenantSizing } from "../components/cost/estimate";
+import { fleetCost, type TenantCostInput } from "../components/cost/fleet";
 import { AWS_EGRESS_TIERS, GB, OCI_FLEX_SHAPE_PRICES, OCI_PRICES } from "../components/cost/prices";
 import { parseStackConfig } from "../stacks/config";
 import { FLEX_SHAPE_NAMES } from "../stacks/shapes";
@@ -89,5 +90,25 @@ describe("OCI egress allowance", () => {
     expect(e.warning).toMatch(/over the free 10240 GB by 1000 GB/);
     // Shared out pro rata of each tenant's egress.
     expect(overageShare((allowance + 1000) / 4, e)).toBeCloseTo(e.overageUsd / 4, 2);
+  });
+});
+
+describe("fleet cost", () => {
+  it("sums tenants per wave and for the fleet, prices a wave's copies together and adds DataSync's fee", () => {
+    const tenant = (stack: string, wave: string, gb: number, extra: Partial<TenantCostInput> = {}): TenantCostInput => ({
+      stack, wave, sizing, sourceBytes: gb * GB, sourceBytesFrom: "fleet file", egressGBPerMonth: 0, ...extra,
+    });
+    const cost = fleetCost([
+      tenant("a", "canary", 50),
+      tenant("b", "wave-1", 600),
+      tenant("c", "wave-1", 600, { dataSyncMode: "enhanced" }),
+      tenant("d", "wave-1", 0, { sizing: undefined, configError: "Pulumi.d.yaml: bad", sourceBytesFrom: "unknown" }),
+    ]);
+    expect(cost.tenants.map((t) => t.migrationUsd)).toEqual([0, 45, 45 + 9, 0]);
+    // wave-1: 1200 GB together, the free 100 GB once; DataSync on c's 600 GB.
+    expect(cost.waves.find((w) => w.wave === "wave-1")!.migrationUsd).toBeCloseTo(1100 * 0.09 + 600 * 0.015, 2);
+    expect(cost.waves.find((w) => w.wave === "wave-1")!.monthlyUsd).toBeCloseTo(cost.tenants[1].monthly!.total + cost.tenants[2].monthly!.total, 2);
+    expect(cost.monthlyUsd).toBeCloseTo(cost.waves.reduce((a, w) => a + w.monthlyUsd, 0), 2);
+    expect(cost.warnings).toEqual(["d: no monthly cost (Pulumi.d.yaml: bad)", expect.stringMatching(/^d: source size unknown/)]);
   });
 });

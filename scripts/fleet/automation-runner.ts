@@ -12,7 +12,8 @@ export const STAGES = ["foundation", "dataSync", "hydration", "validation", "cut
 
 /** Which stage a resource belongs to, from its URN (type chain and name as the program declares them). */
 export function stageOfUrn(urn: string): (typeof STAGES)[number] | undefined {
-  const [, , , typeChain = "", name = ""] = urn.split("::");
+  // urn:pulumi:<stack>::<project>::<parent types$type>::<name>
+  const [, , typeChain = "", name = ""] = urn.split("::");
   if (/-cutover$/.test(name)) return "cutover";
   if (typeChain.includes("tundra:validation:PreCutoverValidation")) return "validation";
   if (name === "hydration") return "hydration";
