@@ -22,6 +22,8 @@ interface Task {
   totalFiles: number;
   /** Bytes already at the destination from earlier executions. */
   copiedBytes: number;
+  /** Executions of this task finish at their first poll (small data; tests that cannot wait). */
+  instant: boolean;
 }
 
 interface Execution {
@@ -38,9 +40,9 @@ interface Execution {
 export interface DataSyncServer {
   endpoint: string;
   /** Declares a task (as the Pulumi resource would have created it) with the data it would copy. */
-  addTask(name: string, data: { bytes: number; files: number }): string;
-  /** The next execution started fails after this many DescribeTaskExecution polls. */
-  failNextExecution(failure: { afterPolls: number; code: string; detail: string }): void;
+  addTask(name: string, data: { bytes: number; files: number; instant?: boolean }): string;
+  /** The next execution started (the next `times`, default 1) fails after this many DescribeTaskExecution polls. */
+  failNextExecution(failure: { afterPolls: number; code: string; detail: string; times?: number }): void;
   /** The operations called, in order, with their request bodies. */
   calls: Array<{ operation: string; body: Record<string, unknown> }>;
   locations: Array<Record<string, unknown>>;
@@ -65,6 +67,7 @@ export async function startDataSyncServer(): Promise<DataSyncServer> {
   const calls: DataSyncServer["calls"] = [];
   const locations: DataSyncServer["locations"] = [];
   let pendingFailure: Execution["failAfterPolls"];
+  let pendingFailures = 0;
 
   const advance = (e: Execution) => {
     if (e.status === "SUCCESS" || e.status === "ERROR") return;
@@ -75,7 +78,7 @@ export async function startDataSyncServer(): Promise<DataSyncServer> {
       return;
     }
     const remaining = e.task.totalBytes - e.startBytes;
-    const t = e.polls;
+    const t = e.task.instant ? Infinity : e.polls;
     const { LAUNCHING, PREPARING, TRANSFERRING, VERIFYING } = POLLS;
     if (t <= LAUNCHING) e.status = "LAUNCHING";
     else if (t <= LAUNCHING + PREPARING) e.status = "PREPARING";
@@ -87,6 +90,7 @@ export async function startDataSyncServer(): Promise<DataSyncServer> {
       e.bytesTransferred = remaining;
     } else {
       e.status = "SUCCESS";
+      e.bytesTransferred = remaining;
       e.task.copiedBytes = e.task.totalBytes;
     }
   };
@@ -125,7 +129,7 @@ export async function startDataSyncServer(): Promise<DataSyncServer> {
         arn: `${task.arn}/execution/exec-${randomBytes(8).toString("hex")}`, task, status: "QUEUED", polls: 0,
         startBytes: task.copiedBytes, bytesTransferred: 0, failAfterPolls: pendingFailure, startedAt: Date.now(),
       };
-      pendingFailure = undefined;
+      if (--pendingFailures <= 0) pendingFailure = undefined;
       executions.push(e);
       return { TaskExecutionArn: e.arn };
     },
@@ -177,11 +181,12 @@ export async function startDataSyncServer(): Promise<DataSyncServer> {
     endpoint: `http://127.0.0.1:${port}`,
     addTask(name, data) {
       const arn = `arn:aws:datasync:${REGION}:${ACCOUNT}:task/task-${name}`;
-      tasks.set(arn, { arn, totalBytes: data.bytes, totalFiles: data.files, copiedBytes: 0 });
+      tasks.set(arn, { arn, totalBytes: data.bytes, totalFiles: data.files, copiedBytes: 0, instant: data.instant === true });
       return arn;
     },
     failNextExecution(failure) {
       pendingFailure = { polls: failure.afterPolls, code: failure.code, detail: failure.detail };
+      pendingFailures = failure.times ?? 1;
     },
     calls,
     locations,
