@@ -9,7 +9,7 @@ import type { Operations, Props } from "../dynamic/operations";
 import { plainJson } from "../dynamic/outputs";
 import { bulkSettingsFrom, dataSyncClient, type BulkSettings } from "./client";
 import { BulkCopyError, runBulkCopy, type BulkCopyProgress } from "./datasync-execution";
-import { bulkExecutionInputsSchema, type BulkExecutionInputs } from "./spec";
+import { bulkExecutionInputsSchema, resourceInputs, type BulkExecutionInputs } from "./spec";
 
 export interface BulkExecutionOutputs extends BulkExecutionInputs {
   executionArn: string;
@@ -78,7 +78,7 @@ const operations: Operations<BulkSettings> = {
   settingsFrom: bulkSettingsFrom,
 
   async check(_olds, news) {
-    const checked = checkAgainst(bulkExecutionInputsSchema, news);
+    const checked = checkAgainst(bulkExecutionInputsSchema, resourceInputs(news));
     return checked.inputs ? { inputs: checked.inputs } : { inputs: news, failures: checked.failures };
   },
 
@@ -91,7 +91,7 @@ const operations: Operations<BulkSettings> = {
   },
 
   async create(inputs, settings) {
-    return runExecution(inputs as BulkExecutionInputs, settings);
+    return runExecution(bulkExecutionInputsSchema.parse(resourceInputs(inputs)), settings);
   },
 
   async read(id, props) {
@@ -99,7 +99,7 @@ const operations: Operations<BulkSettings> = {
   },
 
   async update(_id, olds, news, settings) {
-    const { outs } = await runExecution(news as BulkExecutionInputs, settings, olds as Partial<BulkExecutionOutputs>);
+    const { outs } = await runExecution(bulkExecutionInputsSchema.parse(resourceInputs(news)), settings, olds as Partial<BulkExecutionOutputs>);
     return { outs };
   },
 

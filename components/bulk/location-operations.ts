@@ -9,7 +9,7 @@ import type { Operations, Props } from "../dynamic/operations";
 import { plainJson } from "../dynamic/outputs";
 import { bulkSettingsFrom, dataSyncClient, type BulkSettings } from "./client";
 import { createOciLocation } from "./oci-location";
-import { ociLocationInputsSchema, type OciLocationInputs } from "./spec";
+import { ociLocationInputsSchema, resourceInputs, type OciLocationInputs } from "./spec";
 
 const INPUTS = Object.keys(ociLocationInputsSchema.shape) as Array<keyof OciLocationInputs>;
 
@@ -19,7 +19,7 @@ const operations: Operations<BulkSettings> = {
   settingsFrom: bulkSettingsFrom,
 
   async check(_olds, news) {
-    const checked = checkAgainst(ociLocationInputsSchema, news);
+    const checked = checkAgainst(ociLocationInputsSchema, resourceInputs(news));
     return checked.inputs ? { inputs: checked.inputs } : { inputs: news, failures: checked.failures };
   },
 
@@ -29,7 +29,7 @@ const operations: Operations<BulkSettings> = {
   },
 
   async create(inputs, settings) {
-    const args = inputs as OciLocationInputs;
+    const args = ociLocationInputsSchema.parse(resourceInputs(inputs));
     const client = dataSyncClient(args.awsRegion, settings);
     try {
       const locationArn = await createOciLocation(client, { ...args, region: args.ociRegion });

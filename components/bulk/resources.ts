@@ -6,11 +6,15 @@ import { outputSlots } from "../dynamic/outputs";
 import type { DeepInput } from "../dynamic/inputs";
 import type { BulkExecutionInputs, OciLocationInputs } from "./spec";
 
+/** The providers (module-level, so that tests serialize exactly what the resources pass). */
+export const ociLocationProvider = dynamicProvider("components/bulk/location-operations");
+export const bulkExecutionProvider = dynamicProvider("components/bulk/execution-operations");
+
 export class DataSyncOciLocation extends pulumi.dynamic.Resource {
   declare readonly locationArn: pulumi.Output<string>;
 
   constructor(name: string, args: DeepInput<OciLocationInputs>, opts?: pulumi.CustomResourceOptions) {
-    super(dynamicProvider("components/bulk/location-operations"), name, { ...(args as object), ...outputSlots(["locationArn"]) }, opts);
+    super(ociLocationProvider, name, { ...(args as object), ...outputSlots(["locationArn"]) }, opts);
   }
 }
 
@@ -23,7 +27,7 @@ export class DataSyncBulkExecution extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: DeepInput<Omit<BulkExecutionInputs, "pollSeconds" | "timeoutSeconds"> & Partial<Pick<BulkExecutionInputs, "pollSeconds" | "timeoutSeconds">>>, opts?: pulumi.CustomResourceOptions) {
     super(
-      dynamicProvider("components/bulk/execution-operations"),
+      bulkExecutionProvider,
       name,
       { ...(args as object), ...outputSlots(["executionArn", "status", "bytesTransferred", "filesTransferred", "filesVerified"]) },
       opts,

@@ -30,3 +30,9 @@ export const bulkExecutionInputsSchema = z.strictObject({
   timeoutSeconds: z.number().int().min(60).max(7 * 24 * 3600).default(24 * 3600),
 });
 export type BulkExecutionInputs = z.output<typeof bulkExecutionInputsSchema>;
+
+/** The host adds the serialized provider to every input set (`__provider`); the schemas see the rest. */
+export function resourceInputs(props: Record<string, unknown>): Record<string, unknown> {
+  const { __provider: _provider, ...rest } = props;
+  return rest;
+}
