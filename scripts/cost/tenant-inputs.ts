@@ -51,7 +51,6 @@ export async function tenantCostInput(t: TenantSource, options: { listSource?: b
     sourceBytes = t.fleetFileBytes;
     from = "fleet file";
   }
-  const bulk = (config?.dataSync as { bulk?: { engine?: string; taskMode?: string } } | undefined)?.bulk;
   return {
     stack: t.stack,
     wave: t.wave,
@@ -59,7 +58,8 @@ export async function tenantCostInput(t: TenantSource, options: { listSource?: b
     sourceBytes,
     sourceBytesFrom: from,
     egressGBPerMonth: t.egressGBPerMonth ?? 0,
-    ...(bulk?.engine === "aws-datasync" ? { dataSyncMode: bulk.taskMode === "BASIC" ? ("basic" as const) : ("enhanced" as const) } : {}),
+    // The bulk copy runs DataSync in Enhanced mode (components/aws/datasync-bulk.ts).
+    ...(config?.dataSync?.bulk?.engine === "aws-datasync" ? { dataSyncMode: "enhanced" as const } : {}),
     infrequentShare: options.infrequentShare,
   };
 }
