@@ -112,3 +112,17 @@ describe("fleet cost", () => {
     expect(cost.warnings).toEqual(["d: no monthly cost (Pulumi.d.yaml: bad)", expect.stringMatching(/^d: source size unknown/)]);
   });
 });
+
+describe("fleet cost: tenants too big for one runner", () => {
+  it("says which tenants' first copy exceeds their window without the bulk copy", () => {
+    const tenant = (stack: string, bytes: number, extra: Partial<TenantCostInput> = {}): TenantCostInput => ({
+      stack, wave: "wave-1", sizing, sourceBytes: bytes, sourceBytesFrom: "fleet file", egressGBPerMonth: 0, ...extra,
+    });
+    // At 100 MB/s: 1 TB is 2.8 h, 3 TB is 8.3 h.
+    const cost = fleetCost([tenant("small", 1e12), tenant("big", 3e12), tenant("big-bulk", 3e12, { dataSyncMode: "enhanced" }), tenant("big-window", 3e12, { copyWindowHours: 12 })], { runnerMBps: 100 });
+    expect(cost.tenants.map((t) => [t.stack, t.copyHours, t.copyExceedsWindow])).toEqual([
+      ["small", 2.78, false], ["big", 8.33, true], ["big-bulk", 8.33, true], ["big-window", 8.33, false],
+    ]);
+    expect(cost.warnings).toEqual(["big: the first full copy takes about 8.3 h on one runner, over its 6 h window: set tundra:dataSync.bulk (docs/scale.md)"]);
+  });
+});

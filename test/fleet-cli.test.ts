@@ -99,6 +99,15 @@ describe("npm run fleet", () => {
     expect(JSON.parse(matrix).matrix.include).toEqual([{ stack: "acme-c" }]);
   });
 
+  it("reads the repository's fleet.yaml and its stacks' configs: the canary first, prod's copy over the window", async () => {
+    let text = "";
+    expect(await main(["summary", "--fleet", path.join(root, "fleet.yaml"), "--state", path.join(tmp(), "none.json")], { stdout: (t) => (text += t) })).toBe(0);
+    expect(text).toMatch(/staging\s+canary\s+-\s+pending/);
+    expect(text).toMatch(/prod\s+wave-1\s+\$\d+\.\d\d\s+6\.0 TiB\s+fleet file/);
+    expect(text).not.toMatch(/no monthly cost/);
+    expect(text).toContain("WARNING: prod: the first full copy takes about 8.9 h on one runner, over its 6 h window: set tundra:dataSync.bulk");
+  });
+
   it("refuses an invalid fleet file with every problem", async () => {
     const file = path.join(tmp(), "bad.yaml");
     fs.writeFileSync(file, "tenants: []\nwaves: { size: 0 }\n");

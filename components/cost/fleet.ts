@@ -1,6 +1,7 @@
 // Cost and egress per tenant, per wave and for the fleet: the monthly OCI cost of each tenant, what
 // AWS bills to copy its data out (each wave priced as one month's egress, the free 100 GB once),
 // and the tenancy's OCI egress against its shared free allowance.
+import { estimateCopyTime, formatHours } from "../transfer/copy-time";
 import { migrationEgress, monthlyOciCost, ociEgress, overageShare, type MonthlyCost, type OciEgress, type TenantSizing } from "./estimate";
 
 export interface TenantCostInput {
@@ -16,6 +17,8 @@ export interface TenantCostInput {
   /** The bulk copy runs on AWS DataSync (its per-GB fee is added). */
   dataSyncMode?: "basic" | "enhanced";
   infrequentShare?: number;
+  /** The stack's `tundra:dataSync.copyWindowHours` (default 6). */
+  copyWindowHours?: number;
 }
 
 export interface TenantCost {
@@ -29,6 +32,9 @@ export interface TenantCost {
   migrationUsd: number;
   egressGBPerMonth: number;
   ociEgressOverageUsd: number;
+  /** First full copy on one runner at the measured rate (components/transfer/copy-time.ts), hours. */
+  copyHours: number;
+  copyExceedsWindow: boolean;
 }
 
 export interface WaveCost {
@@ -50,7 +56,8 @@ export interface FleetCost {
 
 const sum = (xs: number[]) => Math.round(xs.reduce((a, b) => a + b, 0) * 100) / 100;
 
-export function fleetCost(inputs: TenantCostInput[]): FleetCost {
+export function fleetCost(inputs: TenantCostInput[], options: { runnerMBps?: number } = {}): FleetCost {
+  const copyTimes = new Map(inputs.map((t) => [t.stack, estimateCopyTime(t.sourceBytes, { runnerMBps: options.runnerMBps, windowHours: t.copyWindowHours })]));
   const egress = ociEgress(inputs.reduce((a, t) => a + t.egressGBPerMonth, 0));
   const tenants = inputs.map((t): TenantCost => ({
     stack: t.stack,
@@ -62,6 +69,8 @@ export function fleetCost(inputs: TenantCostInput[]): FleetCost {
     migrationUsd: migrationEgress(t.sourceBytes, { dataSyncMode: t.dataSyncMode }).totalUsd,
     egressGBPerMonth: t.egressGBPerMonth,
     ociEgressOverageUsd: overageShare(t.egressGBPerMonth, egress),
+    copyHours: copyTimes.get(t.stack)!.hours,
+    copyExceedsWindow: copyTimes.get(t.stack)!.exceedsWindow,
   }));
   const waveNames = [...new Set(inputs.map((t) => t.wave))];
   const waves = waveNames.map((wave): WaveCost => {
@@ -79,6 +88,10 @@ export function fleetCost(inputs: TenantCostInput[]): FleetCost {
   const warnings = [
     ...(egress.warning ? [egress.warning] : []),
     ...tenants.filter((t) => t.configError).map((t) => `${t.stack}: no monthly cost (${t.configError})`),
+    ...inputs.filter((t) => copyTimes.get(t.stack)!.exceedsWindow && !t.dataSyncMode).map((t) => {
+      const c = copyTimes.get(t.stack)!;
+      return `${t.stack}: the first full copy takes about ${formatHours(c.hours)} on one runner, over its ${c.windowHours} h window: set tundra:dataSync.bulk (docs/scale.md)`;
+    }),
     ...tenants.filter((t) => t.sourceBytesFrom === "unknown").map((t) => `${t.stack}: source size unknown (list it with --list-source, or set sourceBytes in the fleet file): migration egress counted as 0`),
   ];
   return {

@@ -1,14 +1,16 @@
 // Text of the cost report: per tenant, per wave, the fleet, and the warnings.
 import { formatBytes } from "../../components/transfer/format";
+import { formatHours } from "../../components/transfer/copy-time";
 import { PRICE_TABLE_DATE } from "../../components/cost/prices";
 import type { FleetCost } from "../../components/cost/fleet";
 
 const usd = (n: number | undefined) => (n === undefined ? "-" : `$${n.toFixed(2)}`);
 
 export function formatFleetCost(cost: FleetCost): string {
-  const header = ["tenant", "wave", "OCI $/month", "source", "from", "migration egress $", "OCI egress GB/month", "egress overage $"];
+  const header = ["tenant", "wave", "OCI $/month", "source", "from", "migration egress $", "OCI egress GB/month", "egress overage $", "1st copy (1 runner)"];
   const rows = cost.tenants.map((t) => [
     t.stack, t.wave, usd(t.monthly?.total), formatBytes(t.sourceBytes), t.sourceBytesFrom, usd(t.migrationUsd), String(t.egressGBPerMonth), usd(t.ociEgressOverageUsd),
+    `${formatHours(t.copyHours)}${t.copyExceedsWindow ? " (over window)" : ""}`,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd();

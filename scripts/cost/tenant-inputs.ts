@@ -61,5 +61,6 @@ export async function tenantCostInput(t: TenantSource, options: { listSource?: b
     // The bulk copy runs DataSync in Enhanced mode (components/aws/datasync-bulk.ts).
     ...(config?.dataSync?.bulk?.engine === "aws-datasync" ? { dataSyncMode: "enhanced" as const } : {}),
     infrequentShare: options.infrequentShare,
+    ...(config?.dataSync?.copyWindowHours !== undefined ? { copyWindowHours: config.dataSync.copyWindowHours } : {}),
   };
 }
