@@ -4,12 +4,11 @@
 // again; a failed or timed-out run is recorded as partial state carrying the execution ARN, so
 // the next `pulumi up` follows or resumes that execution instead of starting from nothing.
 import type * as pulumi from "@pulumi/pulumi";
-import { checkAgainst } from "../dynamic/check";
 import type { Operations, Props } from "../dynamic/operations";
 import { plainJson } from "../dynamic/outputs";
 import { bulkSettingsFrom, dataSyncClient, type BulkSettings } from "./client";
 import { BulkCopyError, runBulkCopy, type BulkCopyProgress } from "./datasync-execution";
-import { bulkExecutionInputsSchema, resourceInputs, type BulkExecutionInputs } from "./spec";
+import { bulkExecutionInputsSchema, checkResourceInputs, resourceInputs, type BulkExecutionInputs } from "./spec";
 
 export interface BulkExecutionOutputs extends BulkExecutionInputs {
   executionArn: string;
@@ -78,8 +77,7 @@ const operations: Operations<BulkSettings> = {
   settingsFrom: bulkSettingsFrom,
 
   async check(_olds, news) {
-    const checked = checkAgainst(bulkExecutionInputsSchema, resourceInputs(news));
-    return checked.inputs ? { inputs: checked.inputs } : { inputs: news, failures: checked.failures };
+    return checkResourceInputs(bulkExecutionInputsSchema, news);
   },
 
   async diff(_id, olds, news): Promise<pulumi.dynamic.DiffResult> {

@@ -4,12 +4,11 @@
 // deletes it on destroy.
 import { DeleteLocationCommand, DescribeLocationObjectStorageCommand } from "@aws-sdk/client-datasync";
 import type * as pulumi from "@pulumi/pulumi";
-import { checkAgainst } from "../dynamic/check";
 import type { Operations, Props } from "../dynamic/operations";
 import { plainJson } from "../dynamic/outputs";
 import { bulkSettingsFrom, dataSyncClient, type BulkSettings } from "./client";
 import { createOciLocation } from "./oci-location";
-import { ociLocationInputsSchema, resourceInputs, type OciLocationInputs } from "./spec";
+import { ociLocationInputsSchema, checkResourceInputs, resourceInputs, type OciLocationInputs } from "./spec";
 
 const INPUTS = Object.keys(ociLocationInputsSchema.shape) as Array<keyof OciLocationInputs>;
 
@@ -19,8 +18,7 @@ const operations: Operations<BulkSettings> = {
   settingsFrom: bulkSettingsFrom,
 
   async check(_olds, news) {
-    const checked = checkAgainst(ociLocationInputsSchema, resourceInputs(news));
-    return checked.inputs ? { inputs: checked.inputs } : { inputs: news, failures: checked.failures };
+    return checkResourceInputs(ociLocationInputsSchema, news);
   },
 
   async diff(_id, olds, news): Promise<pulumi.dynamic.DiffResult> {

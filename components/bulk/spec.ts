@@ -2,6 +2,8 @@
 // the OCI object-storage location DataSync writes to, and the task execution that copies.
 // No secret is an input: the Customer Secret Key's secret stays in Secrets Manager.
 import { z } from "zod";
+import type * as pulumi from "@pulumi/pulumi";
+import { checkAgainst } from "../dynamic/check";
 
 const arn = (service: string, what: string) =>
   z.string().regex(new RegExp(`^arn:aws(-[a-z]+)*:${service}:`), { error: (iss) => `must be ${what} (got ${JSON.stringify(iss.input)})` });
@@ -35,4 +37,10 @@ export type BulkExecutionInputs = z.output<typeof bulkExecutionInputsSchema>;
 export function resourceInputs(props: Record<string, unknown>): Record<string, unknown> {
   const { __provider: _provider, ...rest } = props;
   return rest;
+}
+
+/** The kit's check for one of these resources: parsed inputs, or the refused properties. */
+export function checkResourceInputs(schema: z.ZodType, news: Record<string, unknown>): pulumi.dynamic.CheckResult {
+  const checked = checkAgainst(schema, resourceInputs(news));
+  return checked.inputs ? { inputs: checked.inputs as Record<string, unknown> } : { inputs: news, failures: checked.failures };
 }
