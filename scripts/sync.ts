@@ -9,6 +9,7 @@ import { parseArgs } from "util";
 import type { SingleBar } from "cli-progress";
 import { LocalDirectoryStore, SyncError, TRANSFER_DEFAULTS, plan, sync, type ObjectStore, type SyncEvent, type SyncOptions } from "../components/transfer";
 import { formatBytes } from "../components/transfer/format";
+import { estimateCopyTime, formatHours } from "../components/transfer/copy-time";
 import { ociAuthFromFlags } from "../components/oci-auth";
 import { OciStore } from "../components/transfer/oci-store";
 import { S3Store } from "../components/transfer/s3-store";
@@ -34,6 +35,8 @@ Options:
   --oci-profile NAME           OCI config profile (default: OCI_CLI_PROFILE, else DEFAULT)
   --oci-region R               OCI region (default: the auth's region)
   --oci-endpoint URL           OCI Object Storage endpoint override
+  --runner-mbps N              this runner's measured S3->OCI rate for the copy-time estimate (default: bench:sync's)
+  --window-hours N             copy window the first full copy must fit (6); --dry-run warns beyond it
   --json                       print the result as one JSON line at the end
   --no-progress                no progress bar (logs instead)
 Credentials: S3 uses the AWS default chain (env, profile, SSO, role); OCI uses the --oci-* flags,
@@ -45,6 +48,13 @@ function integer(name: string, value: string | undefined, fallback: number): num
   if (value === undefined) return fallback;
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} must be a positive integer, got ${JSON.stringify(value)}.`);
+  return n;
+}
+
+function positive(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!(n > 0)) throw new UsageError(`--${name} must be a positive number, got ${JSON.stringify(value)}.`);
   return n;
 }
 
@@ -100,6 +110,7 @@ async function main(argv: string[]): Promise<number> {
       "multipart-threshold-mib": { type: "string" }, "s3-region": { type: "string" }, "s3-endpoint": { type: "string" },
       "s3-etag-not-md5": { type: "boolean" }, "oci-auth": { type: "string" }, "oci-config": { type: "string" },
       "oci-profile": { type: "string" }, "oci-region": { type: "string" }, "oci-endpoint": { type: "string" },
+      "runner-mbps": { type: "string" }, "window-hours": { type: "string" },
       json: { type: "boolean" }, "no-progress": { type: "boolean" }, help: { type: "boolean" },
     },
     strict: true,
@@ -129,7 +140,10 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`  extraneous: ${s.extraneousObjects} objects, ${formatBytes(s.extraneousBytes)} (${options.deleteExtraneous ? "would be deleted" : "kept; --delete-extraneous deletes them"})\n`);
     for (const c of p.copy.slice(0, 20)) process.stdout.write(`    copy ${c.source.key} (${formatBytes(c.source.size)}, ${c.reason})\n`);
     if (p.copy.length > 20) process.stdout.write(`    ... and ${p.copy.length - 20} more\n`);
-    if (values.json) process.stdout.write(`${JSON.stringify({ dryRun: true, ...s })}\n`);
+    const time = estimateCopyTime(s.copyBytes, { runnerMBps: positive("runner-mbps", values["runner-mbps"]), windowHours: positive("window-hours", values["window-hours"]) });
+    process.stdout.write(`  copy time:  about ${formatHours(time.hours)} at ${time.runnerMBps} MB/s on one runner (window ${time.windowHours} h)\n`);
+    if (time.warning) process.stdout.write(`  WARNING: ${time.warning}\n`);
+    if (values.json) process.stdout.write(`${JSON.stringify({ dryRun: true, ...s, copyTime: time })}\n`);
     return 0;
   }
 

@@ -55,6 +55,18 @@ describe("scripts/sync.ts killed mid-run, then run again", () => {
     expect(oci.objectNames("tenant")).toEqual([]);
   });
 
+  it("--dry-run says how long the first full copy takes on one runner and warns beyond the window", async () => {
+    const fits = await finish(runScript(["--dry-run", "--json"]));
+    expect(fits.stdout).toMatch(/copy time: {2}about \d+ min at 206\.5 MB\/s on one runner \(window 6 h\)/);
+    expect(fits.stdout).not.toContain("WARNING");
+    // The corpus at 0.01 MB/s takes longer than a 1-minute window.
+    const over = await finish(runScript(["--dry-run", "--json", "--runner-mbps", "0.01", "--window-hours", "0.0167"]));
+    expect(over.code).toBe(0);
+    expect(over.stdout).toMatch(/WARNING: the first full copy takes about .* over the 0\.0167 h window: run the bulk copy on AWS DataSync/);
+    expect(JSON.parse(over.stdout.trim().split("\n").pop()!).copyTime).toMatchObject({ runnerMBps: 0.01, exceedsWindow: true });
+    expect((await finish(runScript(["--dry-run", "--window-hours", "0"]))).stderr).toMatch(/--window-hours must be a positive number/);
+  });
+
   it("SIGKILL with a multipart upload open; the rerun completes, aborts the orphan and recopies nothing verified", async () => {
     // Slow uploads so the kill lands mid-run.
     oci.faults.configure({ slow: 1, slowMs: 250, applies: (req) => req.method === "PUT" });

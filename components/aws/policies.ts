@@ -8,7 +8,7 @@ export interface PolicyStatement {
   /** Absent only in a trust policy (its resource is the role itself). */
   Resource?: string | string[];
   Condition?: Record<string, Record<string, string | string[]>>;
-  Principal?: { AWS: string[] };
+  Principal?: { AWS: string[] } | { Service: string };
 }
 
 export interface PolicyDocument {
