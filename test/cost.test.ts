@@ -43,8 +43,8 @@ describe("monthly OCI cost", () => {
     expect(parsed.ok).toBe(true);
     if (!parsed.ok) return;
     const cost = monthlyOciCost(parsed.config, 0);
-    // staging: 2 x E5 8 OCPU 128 GB
-    expect(cost.compute).toBeCloseTo(2 * 730 * (8 * 0.03 + 128 * 0.002), 2);
+    // staging: 2 x E5, 16 OCPUs (the multipath minimum for UHP volumes) and 128 GB
+    expect(cost.compute).toBeCloseTo(2 * 730 * (16 * 0.03 + 128 * 0.002), 2);
   });
 });
 
