@@ -6,6 +6,8 @@
 import { parseArgs } from "util";
 import { planStack, readStackConfig, stackConfigPath } from "./plan/run";
 import { formatPlanTree } from "./plan/tree";
+import { checkPlanResources, formatViolations } from "../policy/rules";
+import { policyContextFromStackConfig } from "../policy/context";
 
 async function main(): Promise<number> {
   const { values } = parseArgs({ options: { stack: { type: "string" }, json: { type: "boolean", default: false }, config: { type: "string" } } });
@@ -15,8 +17,12 @@ async function main(): Promise<number> {
   }
   // Everything but the plan goes to stderr, so `--json` output is exactly one document.
   console.log = console.info = (...args: unknown[]) => process.stderr.write(`${args.map(String).join(" ")}\n`);
-  const plan = await planStack(values.stack, readStackConfig(values.config ?? stackConfigPath(values.stack)));
+  const config = readStackConfig(values.config ?? stackConfigPath(values.stack));
+  const plan = await planStack(values.stack, config);
   process.stdout.write(values.json ? `${JSON.stringify(plan, null, 2)}\n` : formatPlanTree(plan));
+  // The policy pack's rules over the plan (policy/rules.ts); --json keeps stdout one document.
+  const violations = checkPlanResources(plan.resources, policyContextFromStackConfig(config));
+  (values.json ? process.stderr : process.stdout).write(`policy (policy/rules.ts): ${violations.length === 0 ? "no violations" : `${violations.length} violation(s)\n${formatViolations(violations)}`}\n`);
   return 0;
 }
 

@@ -10,7 +10,10 @@ import { TUNDRA_POLICIES } from "../policy/pack";
 import { STRICT_CONTEXT, TYPES, checkPlanResources, type StackPolicyContext } from "../policy/rules";
 import { contextFromPolicyConfig, policyContextFromStackConfig, policyPackConfig } from "../policy/context";
 import { readStackConfig, type Plan } from "../scripts/plan/run";
-import { planJson } from "./support/scripts";
+import * as fs from "fs";
+import { stringify as stringifyYaml, parse as parseYaml } from "yaml";
+import { planJson, runPlanCli } from "./support/scripts";
+import { useTempDir } from "./support/temp-dir";
 
 // The SDK's preview proxy (how CrossGuard hands props over during preview); @internal in its typings.
 const { unknownCheckingProxy, unknownStringValue, UnknownValueError } = policyProxy as unknown as {
@@ -246,5 +249,34 @@ describe.each(["staging", "prod"])("the real offline plan of Pulumi.%s.yaml", (s
         : r.type === TYPES.bucket ? { ...r, options: {} }
         : r);
     expect(checkPlanResources(broken, ctx).map((v) => `${v.rule} ${v.resource}`)).toEqual(["no-public-ip-on-nodes acme-cluster-node-0", "tenant-data-protected acme-data-bucket"]);
+  });
+});
+
+describe("npm run plan prints the rules' verdict", () => {
+  const tmp = useTempDir("policy-plan");
+
+  it("after the tree: no violations for Pulumi.staging.yaml; on stderr with --json", () => {
+    const tree = runPlanCli(["--stack", "staging"]);
+    expect(tree.code, tree.stderr).toBe(0);
+    expect(tree.stdout).toMatch(/\npolicy \(policy\/rules.ts\): no violations\n$/);
+    const json = runPlanCli(["--stack", "staging", "--json"]);
+    expect(JSON.parse(json.stdout).stack).toBe("staging");
+    expect(json.stderr).toContain("policy (policy/rules.ts): no violations");
+  });
+
+  it("lists each violation of a stack that leaves its tenant data unprotected (tundra:protection.tenantData: none)", () => {
+    const doc = parseYaml(fs.readFileSync(path.join(ROOT, "Pulumi.staging.yaml"), "utf8")) as { config: Record<string, unknown> };
+    doc.config["tundra:protection"] = { tenantData: "none" };
+    const file = path.join(tmp(), "Pulumi.unprotected.yaml");
+    fs.writeFileSync(file, stringifyYaml(doc));
+    const r = runPlanCli(["--stack", "unprotected", "--config", file]);
+    expect(r.code, r.stderr).toBe(0);
+    const verdict = r.stdout.slice(r.stdout.indexOf("policy (policy/rules.ts)"));
+    expect(verdict.trim().split("\n")).toEqual([
+      "policy (policy/rules.ts): 3 violation(s)",
+      expect.stringMatching(/^\[tenant-data-protected\] acme-cluster-node-0-data: tenant data must be protected/),
+      expect.stringMatching(/^\[tenant-data-protected\] acme-cluster-node-1-data: /),
+      expect.stringMatching(/^\[tenant-data-protected\] acme-data-bucket: /),
+    ]);
   });
 });
