@@ -49,10 +49,17 @@ export interface PolicyAnalyzer {
 
 const urnOf = (r: AnalyzedResource) => `urn:pulumi:test::tundra-replatform::${r.type}::${r.name}`;
 
-function options(r: AnalyzedResource) {
-  const o = new analyzerProto.AnalyzerResourceOptions();
-  o.setProtect(r.protect === true);
-  return o;
+/** Fills an AnalyzeRequest or an AnalyzerResource (AnalyzeStack): the same fields in both. */
+function describe<T extends Record<string, any>>(msg: T, r: AnalyzedResource): T {
+  msg.setType(r.type);
+  msg.setName(r.name);
+  msg.setUrn(urnOf(r));
+  // A JSON round trip drops `undefined`, which protobuf Structs cannot carry.
+  msg.setProperties(structProto.Struct.fromJavaScript(JSON.parse(JSON.stringify(r.props))));
+  const options = new analyzerProto.AnalyzerResourceOptions();
+  options.setProtect(r.protect === true);
+  msg.setOptions(options);
+  return msg;
 }
 
 function diagnostics(resp: any): Diagnostic[] {
@@ -101,25 +108,11 @@ export async function startPolicyAnalyzer(packDir: string, timeoutMs = 30_000): 
       await call("configure", req);
     },
     async analyze(r) {
-      const req = new analyzerProto.AnalyzeRequest();
-      req.setType(r.type);
-      req.setName(r.name);
-      req.setUrn(urnOf(r));
-      req.setProperties(structProto.Struct.fromJavaScript(JSON.parse(JSON.stringify(r.props))));
-      req.setOptions(options(r));
-      return diagnostics(await call("analyze", req));
+      return diagnostics(await call("analyze", describe(new analyzerProto.AnalyzeRequest(), r)));
     },
     async analyzeStack(resources) {
       const req = new analyzerProto.AnalyzeStackRequest();
-      req.setResourcesList(resources.map((r) => {
-        const s = new analyzerProto.AnalyzerResource();
-        s.setType(r.type);
-        s.setName(r.name);
-        s.setUrn(urnOf(r));
-        s.setProperties(structProto.Struct.fromJavaScript(JSON.parse(JSON.stringify(r.props))));
-        s.setOptions(options(r));
-        return s;
-      }));
+      req.setResourcesList(resources.map((r) => describe(new analyzerProto.AnalyzerResource(), r)));
       return diagnostics(await call("analyzeStack", req));
     },
     output: () => printed,
