@@ -171,7 +171,8 @@ const noKeyMaterial: PolicyRule = {
     const data = Object.fromEntries(Object.entries(r.props).filter(([k]) => !CODE_INPUTS.has(k)));
     // findCredentials speaks of stack config; here the finding is about a resource input.
     return findCredentials(data).map((f) => {
-      const what = f.reason.startsWith("looks like") ? f.reason.split(":")[0] : "its name says it holds a credential";
+      // "looks like <what>: credentials never go in stack config ..." (<what> may hold a colon itself).
+      const what = /^(looks like .*?): credentials never go/.exec(f.reason)?.[1] ?? "its name says it holds a credential";
       return `${f.path.map(String).join(".")} ${what}: key material never goes into a resource input (inputs are stored in the state); use instance principals or a Vault secret reference`;
     });
   },
