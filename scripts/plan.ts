@@ -6,6 +6,8 @@
 import { parseArgs } from "util";
 import { planStack, readStackFile, stackConfigPath } from "./plan/run";
 import { formatPlanTree } from "./plan/tree";
+import { checkPlanResources, formatViolations } from "../policy/rules";
+import { policyContextFromStackConfig } from "../policy/context";
 
 async function main(): Promise<number> {
   const { values } = parseArgs({ options: { stack: { type: "string" }, json: { type: "boolean", default: false }, config: { type: "string" } } });
@@ -19,6 +21,9 @@ async function main(): Promise<number> {
   const { config, secretKeys } = readStackFile(values.config ?? stackConfigPath(values.stack));
   const plan = await planStack(values.stack, config, {}, secretKeys);
   await write(process.stdout, values.json ? `${JSON.stringify(plan, null, 2)}\n` : formatPlanTree(plan));
+  // The policy pack's rules over the plan (policy/rules.ts); --json keeps stdout one document.
+  const violations = checkPlanResources(plan.resources, policyContextFromStackConfig(config));
+  await write(values.json ? process.stderr : process.stdout, `policy (policy/rules.ts): ${violations.length === 0 ? "no violations" : `${violations.length} violation(s)\n${formatViolations(violations)}`}\n`);
   return 0;
 }
 

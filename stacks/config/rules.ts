@@ -48,7 +48,7 @@ const shapeLimits: ConfigRule = ({ cluster }) => {
  * checked, so lowering `ocpus` of a running cluster (a rolling Flex resize) is refused the same
  * way as a new cluster: the attachments would stay single-path after the resize.
  */
-const uhpNeedsMultipath: ConfigRule = ({ cluster }) => {
+export const uhpNeedsMultipath: ConfigRule = ({ cluster }) => {
   const { shape, ocpus, dataVolume } = cluster ?? {};
   if (shape === undefined || ocpus === undefined || dataVolume === undefined || dataVolume.vpusPerGb < UHP_MIN_VPUS) return [];
   const min = FLEX_SHAPES[shape].minOcpusForMultipath;
