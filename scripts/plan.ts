@@ -20,10 +20,11 @@ async function main(): Promise<number> {
   // `secure:` values are planned as placeholders marked secret, never decrypted.
   const { config, secretKeys } = readStackFile(values.config ?? stackConfigPath(values.stack));
   const plan = await planStack(values.stack, config, {}, secretKeys);
-  await write(process.stdout, values.json ? `${JSON.stringify(plan, null, 2)}\n` : formatPlanTree(plan));
-  // The policy pack's rules over the plan (policy/rules.ts); --json keeps stdout one document.
+  // The policy pack's rules over the plan (policy/rules.ts): reported, never fatal. With --json
+  // they are part of the one document, so stdout stays parseable and stderr stays quiet.
   const violations = checkPlanResources(plan.resources, policyContextFromStackConfig(config));
-  await write(values.json ? process.stderr : process.stdout, `policy (policy/rules.ts): ${violations.length === 0 ? "no violations" : `${violations.length} violation(s)\n${formatViolations(violations)}`}\n`);
+  const verdict = `policy (policy/rules.ts): ${violations.length === 0 ? "no violations" : `${violations.length} violation(s)\n${formatViolations(violations)}`}\n`;
+  await write(process.stdout, values.json ? `${JSON.stringify({ ...plan, policy: { violations } }, null, 2)}\n` : `${formatPlanTree(plan)}${verdict}`);
   return 0;
 }
 

@@ -179,10 +179,12 @@ describe("plan CLI", () => {
     expect(first.code).toBe(0);
     expect(first.stdout).toBe(second.stdout);
     const doc = JSON.parse(first.stdout);
-    expect(Object.keys(doc)).toEqual(["stack", "resources"]);
+    expect(Object.keys(doc)).toEqual(["stack", "resources", "policy"]);
     expect(doc.stack).toBe("prod");
     for (const r of doc.resources) expect(Object.keys(r)).toEqual(["type", "name", "parent", "options", "inputs"]);
-    expect(doc).toEqual(plans.prod);
+    const { policy, ...plan } = doc;
+    expect(plan).toEqual(plans.prod);
+    expect(policy).toEqual({ violations: [] });
   });
 
   it("prints a tree by default", () => {

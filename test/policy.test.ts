@@ -163,9 +163,11 @@ describe("no-key-material-in-inputs (stacks/config/credentials.ts)", () => {
     expect(validateResource("no-key-material-in-inputs", resource({ metadata: { ssh: PEM } }))).toEqual([expect.stringMatching(/^metadata.ssh looks like a PEM private key: key material never goes into a resource input/)]);
     expect(validateResource("no-key-material-in-inputs", resource({ environment: ["AKIAIOSFODNN7EXAMPLE"] }))).toEqual([expect.stringContaining("environment.0 looks like an AWS access key id")]);
     expect(validateResource("no-key-material-in-inputs", resource({ dbPassword: "hunter2" }))).toEqual([expect.stringContaining("dbPassword its name says it holds a credential")]);
+    expect(validateResource("no-key-material-in-inputs", resource({ URL: "https://deploy:s3cr3t@git.example.com/x" }))).toEqual([expect.stringContaining("looks like a URL with a user name or password")]);
   });
   it("does not print the key itself", () => {
     expect(validateResource("no-key-material-in-inputs", resource({ k: PEM })).join("\n")).not.toContain("MIIEow");
+    expect(validateResource("no-key-material-in-inputs", resource({ URL: "https://deploy:s3cr3t@git.example.com/x" })).join("\n")).not.toContain("s3cr3t");
   });
   it("still finds key material during preview next to values that are not known yet", () => {
     const props = unknownCheckingProxy({ subnetId: unknownStringValue, metadata: { ssh: PEM } });
@@ -255,13 +257,15 @@ describe.each(["staging", "prod"])("the real offline plan of Pulumi.%s.yaml", (s
 describe("npm run plan prints the rules' verdict", () => {
   const tmp = useTempDir("policy-plan");
 
-  it("after the tree: no violations for Pulumi.staging.yaml; on stderr with --json", () => {
+  it("after the tree: no violations for Pulumi.staging.yaml; inside the one document with --json", () => {
     const tree = runPlanCli(["--stack", "staging"]);
     expect(tree.code, tree.stderr).toBe(0);
     expect(tree.stdout).toMatch(/\npolicy \(policy\/rules.ts\): no violations\n$/);
     const json = runPlanCli(["--stack", "staging", "--json"]);
-    expect(JSON.parse(json.stdout).stack).toBe("staging");
-    expect(json.stderr).toContain("policy (policy/rules.ts): no violations");
+    const doc = JSON.parse(json.stdout);
+    expect(doc.stack).toBe("staging");
+    expect(doc.policy).toEqual({ violations: [] });
+    expect(json.stderr).toBe("");
   });
 
   it("lists each violation of a stack that leaves its tenant data unprotected (tundra:protection.tenantData: none)", () => {
@@ -278,5 +282,7 @@ describe("npm run plan prints the rules' verdict", () => {
       expect.stringMatching(/^\[tenant-data-protected\] acme-cluster-node-1-data: /),
       expect.stringMatching(/^\[tenant-data-protected\] acme-data-bucket: /),
     ]);
+    const json = JSON.parse(runPlanCli(["--stack", "unprotected", "--config", file, "--json"]).stdout);
+    expect(json.policy.violations.map((v: { rule: string }) => v.rule)).toEqual(["tenant-data-protected", "tenant-data-protected", "tenant-data-protected"]);
   });
 });
