@@ -23,8 +23,9 @@ describe("DataSync provider: stored state and preview", () => {
   const stored = (schemaVersion: unknown): ResourceState => ({
     id: "s3://src/t1/ -> oci://testns/tenant/data/",
     inputs: checked,
+    // The host keeps the serialized provider in the state, beside the outputs.
     outputs: {
-      ...checked, schemaVersion, complete: true, objectCount: 3, totalBytes: 30, copiedObjects: 3, copiedBytes: 30, skippedObjects: 0,
+      __provider: provider, ...checked, schemaVersion, complete: true, objectCount: 3, totalBytes: 30, copiedObjects: 3, copiedBytes: 30, skippedObjects: 0,
       deletedObjects: 0, extraneousObjects: 0, failedObjects: 0, durationSeconds: 0.1, throughputMBps: 0, manifestDigest: `sha256:${"a".repeat(64)}`,
       syncedAt: "2026-11-23T10:00:00.000Z", lastError: "", drift: "none", driftObjects: 0,
     },
@@ -48,8 +49,9 @@ describe("DataSync provider: stored state and preview", () => {
     expect(err.message).toContain("DataSync: the stored state has schemaVersion 2, which this checkout does not know");
     // The host answers a failed Read without the error's text (pulumi's dynamic-provider host); it
     // prints it, and the engine shows what the host printed.
+    const printed = host.output().length;
     await expect(refresh(host, newer)).rejects.toThrow();
-    expect(host.output()).toMatch(/UnknownStateVersionError: .*schemaVersion 2.*A newer tundra-replatform wrote it/);
+    expect(host.output().slice(printed)).toMatch(/UnknownStateVersionError: .*schemaVersion 2.*A newer tundra-replatform wrote it/);
     await expect(up(host, provider, stored("1"), inputs)).rejects.toThrow(/schemaVersion "1"/);
   });
 

@@ -18,8 +18,9 @@ describe("Hydration provider: stored state and preview", () => {
   const stored = (schemaVersion: unknown): ResourceState => ({
     id: "hydration:testns/tenant/_tundra/hydration/",
     inputs: checked,
+    // The host keeps the serialized provider in the state, beside the outputs.
     outputs: {
-      ...checked, schemaVersion, endpoint: "", requestId: "r1", requestedAt: "2026-11-23T10:00:00.000Z", complete: true,
+      __provider: provider, ...checked, schemaVersion, endpoint: "", requestId: "r1", requestedAt: "2026-11-23T10:00:00.000Z", complete: true,
       nodeStatus: { "node-0": ok, "node-1": ok }, offGeneration: [], files: 2, bytes: 20,
     },
   });
@@ -41,8 +42,18 @@ describe("Hydration provider: stored state and preview", () => {
     expect(err.message).toContain("Hydration: the stored state has schemaVersion 7, which this checkout does not know");
     // The host answers a failed Read without the error's text (pulumi's dynamic-provider host); it
     // prints it, and the engine shows what the host printed.
+    const printed = host.output().length;
     await expect(refresh(host, stored(7))).rejects.toThrow();
-    expect(host.output()).toMatch(/UnknownStateVersionError: .*schemaVersion 7.*A newer tundra-replatform wrote it/);
+    expect(host.output().slice(printed)).toMatch(/UnknownStateVersionError: .*schemaVersion 7.*A newer tundra-replatform wrote it/);
+  });
+
+  it("reads stored state without an endpoint override (stored as \"\") as the region's public endpoint", async () => {
+    // The first version stored `endpoint: ""` and then refused its own state on refresh and delete.
+    const printed = host.output().length;
+    await expect(refresh(host, stored(1))).rejects.toThrow();
+    // It gets as far as reaching the bucket (no OCI credentials or network here), not refusing its own state.
+    expect(host.output().slice(printed)).not.toMatch(/Hydration inputs are invalid/);
+    expect(host.output().slice(printed)).toMatch(/Can't load the default config|ENOTFOUND|getaddrinfo/);
   });
 
   it("nodes unknown until the cluster exists preview as an update, not a replacement: the defaults are filled in", async () => {
