@@ -64,7 +64,7 @@ describe("DataSync provider: stored state and preview", () => {
 
   it("an unknown source prefix stays unknown (it is not normalised into a known value)", async () => {
     const preview = await up(host, provider, stored(1), { ...inputs, source: { ...inputs.source, prefix: UNKNOWN } }, { preview: true });
-    expect(preview.checked.source.prefix).toBe(UNKNOWN);
+    expect((preview.checked.source as { prefix: string }).prefix).toBe(UNKNOWN);
     expect(preview.op).toBe("replace");
   });
 });
