@@ -21,7 +21,7 @@ export const sourceSchema = z.object(
     prefix: keyPrefixSchema.optional(),
     region: nonEmpty,
     /** S3-compatible endpoint (omit for AWS). */
-    endpoint: z.url("must be a URL such as https://s3.example.com").optional(),
+    endpoint: z.url({ protocol: /^https?$/, error: "must be an http(s) URL such as https://s3.example.com" }).optional(),
     forcePathStyle: z.boolean().optional(),
   },
   { error: "source is required: {bucket, prefix, region}" },
