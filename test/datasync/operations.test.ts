@@ -1,6 +1,7 @@
 // The DataSync provider, serialized as `new DataSync(...)` does, in the real dynamic-provider host:
 // the stored state's version, and preview with unknown inputs. No store is reached: the pending
 // work is off and nothing is created.
+import * as path from "path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ProviderCallError, refresh, serializeProvider, startProviderHost, UNKNOWN, up, type ProviderHost, type ResourceState } from "../support/provider-host";
 
@@ -36,6 +37,12 @@ describe("DataSync provider: stored state and preview", () => {
   });
   afterAll(async () => {
     await host?.stop();
+  });
+
+  it("serializes only the operations module path: no absolute path, schema or SDK", () => {
+    expect(provider).toContain('"components/datasync/operations"');
+    expect(provider).not.toContain(path.resolve(__dirname, "..", ".."));
+    expect(provider).not.toMatch(/zod|oci-objectstorage|client-s3|globalThis/);
   });
 
   it("reads version-1 state: the same inputs are no change", async () => {

@@ -1,5 +1,6 @@
 // The Hydration provider, serialized as `new Hydration(...)` does, in the real dynamic-provider
 // host: the stored state's version, and preview with unknown inputs. No bucket is reached.
+import * as path from "path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ProviderCallError, refresh, serializeProvider, startProviderHost, UNKNOWN, up, type ProviderHost, type ResourceState } from "../support/provider-host";
 
@@ -30,6 +31,12 @@ describe("Hydration provider: stored state and preview", () => {
   });
   afterAll(async () => {
     await host?.stop();
+  });
+
+  it("serializes only the operations module path: no absolute path, schema or SDK", () => {
+    expect(provider).toContain('"components/hydration/operations"');
+    expect(provider).not.toContain(path.resolve(__dirname, "..", ".."));
+    expect(provider).not.toMatch(/zod|oci-objectstorage|client-s3|globalThis/);
   });
 
   it("reads version-1 state: the same inputs are no change", async () => {
