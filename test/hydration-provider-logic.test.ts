@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CONTROL_KEYS, desiredSchema, type Receipt } from "../components/hydration/control";
 import { getJson, putJson } from "../components/hydration/control-io";
 import { systemClock, type Clock } from "../components/common/clock";
-import { hydrate } from "../components/hydration/provider-impl";
+import { create } from "../components/hydration/operations";
 import { BUCKET, REGION, startHydrationFixture, syncGeneration, type HydrationFixture } from "./support/hydration-fixture";
 
 describe("Hydration wait loop", () => {
@@ -44,10 +44,10 @@ describe("Hydration wait loop", () => {
     const sleeps: number[] = [];
     const clock: Clock = { now: () => systemClock.now(), sleep: (ms) => (sleeps.push(ms), systemClock.sleep(ms)) };
     try {
-      const err = await hydrate({
+      const err = await create({
         nodes: ["stuck-0"], namespace: fx.namespace, bucket: BUCKET, region: REGION, prefix: "warehouse/", controlPrefix: "_tundra/hydration/",
         generation, timeoutSeconds: 10, concurrency: 4, endpoint: fx.server.endpoint,
-      }, { kind: "config-file", file: fx.ociConfigFile }, { pollMs: 250, clock }).catch((e) => e);
+      }, { oci: { kind: "config-file", file: fx.ociConfigFile }, wait: { pollMs: 250, clock } }).catch((e) => e);
       expect(err.message).toContain("timed out after 10 s on 1 of 1 nodes (stuck-0)");
       expect(err.message).toMatch(/stuck-0: loading, 1\/4 files, 9\.8 KiB of 39\.1 KiB downloaded, no progress for (9|10|11) s/);
       expect(err.properties).toMatchObject({ complete: false, offGeneration: ["stuck-0"] });

@@ -3,42 +3,24 @@
 // `pulumi refresh` reports drift, `pulumi destroy` keeps the data unless purgeOnDelete is set.
 // Its `manifestDigest` output is the data generation hydration waits for.
 import * as pulumi from "@pulumi/pulumi";
+import type { DeepInput } from "../dynamic/inputs";
+import { outputSlots } from "../dynamic/outputs";
+import { dynamicResourceOptions, type DynamicType } from "../dynamic/resource";
 import { dataSyncProvider } from "./provider";
-import { withSecretOutputs } from "../secret-outputs";
+import type { DataSyncArgsSpec } from "./spec";
 
-export interface DataSyncArgs {
-  source: pulumi.Input<{
-    bucket: pulumi.Input<string>;
-    prefix?: pulumi.Input<string>;
-    region: pulumi.Input<string>;
-    /** S3-compatible endpoint (omit for AWS). */
-    endpoint?: pulumi.Input<string>;
-    forcePathStyle?: pulumi.Input<boolean>;
-  }>;
-  destination: pulumi.Input<{
-    namespace: pulumi.Input<string>;
-    bucket: pulumi.Input<string>;
-    prefix?: pulumi.Input<string>;
-    region?: pulumi.Input<string>;
-    endpoint?: pulumi.Input<string>;
-  }>;
-  /** Change it (e.g. a date or a source snapshot id) to sync new data. */
-  generation: pulumi.Input<string>;
-  /** Objects copied at once (default 16). */
-  concurrency?: pulumi.Input<number>;
-  /** Part uploads at once across objects (default 8). */
-  partConcurrency?: pulumi.Input<number>;
-  /** Objects above this many MiB use multipart upload (default 200, rclone's cutoff). */
-  multipartThresholdMiB?: pulumi.Input<number>;
-  /** Multipart part size in MiB (default 16). */
-  partSizeMiB?: pulumi.Input<number>;
-  /** "keep" (default) reports destination objects missing from the source; "delete" removes them. */
-  extraneous?: pulumi.Input<"keep" | "delete">;
-  /** Delete the synced data on `pulumi destroy` (default false). */
-  purgeOnDelete?: pulumi.Input<boolean>;
-  /** List both sides during preview to show the pending work (default true). */
-  previewPendingWork?: pulumi.Input<boolean>;
-}
+/** What a DataSync is given: components/datasync/spec.ts (`writtenSchema`) says what each input means. */
+export type DataSyncArgs = DeepInput<DataSyncArgsSpec>;
+
+/** The token DataSync has always registered: `pulumi-nodejs:dynamic/datasync:DataSync`. */
+const TYPE: DynamicType = { module: "datasync", type: "DataSync" };
+/** Outputs whose text can quote inputs or a service's answer (components/secret-outputs.ts). */
+const SECRET_OUTPUTS = ["lastError", "pendingWork", "drift"];
+const OUTPUTS = [
+  "pendingWork", "complete", "objectCount", "totalBytes", "copiedObjects", "copiedBytes", "skippedObjects", "deletedObjects",
+  "extraneousObjects", "failedObjects", "durationSeconds", "throughputMBps", "manifestDigest", "syncedAt", "lastError", "drift",
+  "driftObjects", "schemaVersion",
+] as const;
 
 export class DataSync extends pulumi.dynamic.Resource {
   // `declare`: an ES2022 class field (`readonly x!:`) would reset each output to undefined
@@ -64,12 +46,6 @@ export class DataSync extends pulumi.dynamic.Resource {
   declare readonly driftObjects: pulumi.Output<number>;
 
   constructor(name: string, args: DataSyncArgs, opts?: pulumi.CustomResourceOptions) {
-    const outputs = {
-      pendingWork: undefined, complete: undefined, objectCount: undefined, totalBytes: undefined, copiedObjects: undefined,
-      copiedBytes: undefined, skippedObjects: undefined, deletedObjects: undefined, extraneousObjects: undefined,
-      failedObjects: undefined, durationSeconds: undefined, throughputMBps: undefined, manifestDigest: undefined,
-      syncedAt: undefined, lastError: undefined, drift: undefined, driftObjects: undefined, schemaVersion: undefined,
-    };
-    super(dataSyncProvider, name, { ...args, ...outputs }, withSecretOutputs(opts, ["lastError", "pendingWork", "drift"]), "datasync", "DataSync");
+    super(dataSyncProvider, name, { ...args, ...outputSlots(OUTPUTS) }, dynamicResourceOptions(TYPE, opts, SECRET_OUTPUTS), TYPE.module, TYPE.type);
   }
 }

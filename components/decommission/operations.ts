@@ -7,7 +7,7 @@
 // inputs (the program reads them through a StackReference). assessDecommission decides.
 import { assessDecommission, type Assessment, type DecommissionFacts } from "./assess";
 import { checkGuardInputs, isUnknown, unknownPaths, type CheckedGuardInputs } from "./spec";
-import type { DataSyncInputs, DataSyncSettings } from "../datasync/logic";
+import type { DataSyncSettings } from "../datasync/stores";
 
 export const SCHEMA_VERSION = 1;
 
@@ -46,9 +46,9 @@ export interface AssessmentFields {
 }
 
 export function settingsFrom(get: (key: string) => string | undefined, env: NodeJS.ProcessEnv): GuardSettings {
-  const { dataSyncSettingsFrom } = require("../datasync/logic") as typeof import("../datasync/logic");
+  const dataSync = require("../datasync/operations") as typeof import("../datasync/operations");
   const route53Endpoint = get("tundra-replatform:route53Endpoint") || env.TUNDRA_ROUTE53_ENDPOINT || undefined;
-  return { ...(route53Endpoint ? { route53Endpoint } : {}), data: dataSyncSettingsFrom(get, env) };
+  return { ...(route53Endpoint ? { route53Endpoint } : {}), data: dataSync.settingsFrom(get, env) };
 }
 
 /** A fact not gathered within its time limit (as opposed to one that failed). */
@@ -103,14 +103,13 @@ async function readTraffic(inputs: CheckedGuardInputs, settings: GuardSettings, 
 }
 
 async function compareData(inputs: CheckedGuardInputs, settings: GuardSettings, ms: number): Promise<Gathered<"dataPending" | "dataError">> {
-  const logic = require("../datasync/logic") as typeof import("../datasync/logic");
+  const stores = require("../datasync/stores") as typeof import("../datasync/stores");
   const { plan } = require("../transfer/sync") as typeof import("../transfer/sync");
   // The DataSync provider's own store construction, so both read the same places the same way.
-  const stores = { source: inputs.source, destination: inputs.destination } as DataSyncInputs;
   const controller = new AbortController();
   try {
     const p = await withTimeout(
-      plan(logic.sourceStore(stores), logic.destinationStore(stores, settings.data), { signal: controller.signal, retry: { attempts: 3 } }),
+      plan(stores.sourceStore(inputs.source), stores.destinationStore(inputs.destination, settings.data), { signal: controller.signal, retry: { attempts: 3 } }),
       ms,
       "comparing the AWS source with the OCI bucket",
       () => controller.abort(new Error("timeout")),

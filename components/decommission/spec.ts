@@ -1,6 +1,6 @@
 // DecommissionGuard inputs as a user writes them -> checked, normalized inputs (plain JSON, every
 // default filled in), each failure named by its property with the fix. Pure: no Pulumi, no I/O.
-import type { DestinationSpec, SourceSpec } from "../datasync/logic";
+import type { DestinationSpec, SourceSpec } from "../datasync/spec";
 import type { RecordType } from "../cutover/types";
 import { normalisePrefix } from "../common/prefix";
 import { isUnknown, UNKNOWN } from "../cutover/spec";

@@ -35,9 +35,27 @@ function touchesUnknown(root: unknown, path: ReadonlyArray<PropertyKey>): boolea
 /** Validates `news` with `schema`; failures name the property; unknown values are skipped. */
 export function checkAgainst<S extends z.ZodType>(schema: S, news: unknown): Checked<z.output<S>> {
   const parsed = schema.safeParse(news);
-  if (parsed.success) return { inputs: parsed.data, failures: [] };
+  // A schema may accept the unknown marker itself (it is a string) and even transform it (a prefix
+  // gains a "/"): parsed inputs are only returned when nothing is unknown, as documented above.
+  if (parsed.success) return isUnknown(news) ? { failures: [] } : { inputs: parsed.data, failures: [] };
   const failures = parsed.error.issues
     .filter((issue) => !touchesUnknown(news, issue.path))
     .map((issue) => ({ property: dotted(issue.path), reason: issue.message }));
   return { failures };
+}
+
+/**
+ * For preview, when `checkAgainst` returned no inputs because some are unknown: `news` with each
+ * top-level input that is known and valid replaced by its parsed value (defaults filled,
+ * normalised), the others as sent. diff then compares like with like, and a default or a
+ * normalised prefix does not show up as a change (or a replacement) next to the unknown.
+ */
+export function parsedWhereKnown(schema: z.ZodObject, news: Record<string, unknown>): Record<string, unknown> {
+  const parsed: Record<string, unknown> = { ...news };
+  for (const [key, field] of Object.entries(schema.shape)) {
+    if (isUnknown(news[key])) continue;
+    const result = (field as z.ZodType).safeParse(news[key]);
+    if (result.success && result.data !== undefined) parsed[key] = result.data;
+  }
+  return parsed;
 }

@@ -6,33 +6,20 @@
 //     generation: dataSync.manifestDigest,
 //   }, { parent: this, dependsOn: [cluster, agentPackage] });
 import * as pulumi from "@pulumi/pulumi";
+import type { DeepInput } from "../dynamic/inputs";
+import { outputSlots } from "../dynamic/outputs";
+import { dynamicResourceOptions, type DynamicType } from "../dynamic/resource";
 import { hydrationProvider } from "./provider";
-import { withSecretOutputs } from "../secret-outputs";
-import type { NodeOutcome } from "./provider-impl";
+import type { HydrationArgsSpec, NodeOutcome } from "./spec";
 
-export interface HydrationArgs {
-  /** Node names as the agents report them (the instances' display names by default). */
-  nodes: pulumi.Input<pulumi.Input<string>[]>;
-  namespace: pulumi.Input<string>;
-  bucket: pulumi.Input<string>;
-  region: pulumi.Input<string>;
-  /** Data prefix in the bucket (the DataSync destination prefix). */
-  prefix: pulumi.Input<string>;
-  /** The generation to load: DataSync's manifest digest ("sha256:..."). */
-  generation: pulumi.Input<string>;
-  /** Default "_tundra/hydration/"; must match the agents' config (HydrationAgentPackage). */
-  controlPrefix?: pulumi.Input<string>;
-  /** How long `up` waits for every node (default 480 s, the operators' 8-minute target). */
-  timeoutSeconds?: pulumi.Input<number>;
-  /** Parallel downloads per node (default 16). */
-  concurrency?: pulumi.Input<number>;
-  /** Object Storage endpoint override (private endpoint). */
-  endpoint?: pulumi.Input<string>;
-  /** The data volumes are Ultra High Performance: create/update refuse nodes whose attachment is not multipath. */
-  requireMultipath?: pulumi.Input<boolean>;
-  /** OCI's `isMultipath` of each node's data-volume attachment, by node name (TundraCluster.nodes). */
-  dataAttachmentMultipath?: pulumi.Input<Record<string, pulumi.Input<boolean>>>;
-}
+/** What a Hydration is given: components/hydration/spec.ts (`inputsSchema`) says what each input means. */
+export type HydrationArgs = DeepInput<HydrationArgsSpec>;
+
+/** The token Hydration has always registered: `pulumi-nodejs:dynamic/hydration:Hydration`. */
+const TYPE: DynamicType = { module: "hydration", type: "Hydration" };
+/** Per-node reports can quote a service's answer (components/secret-outputs.ts). */
+const SECRET_OUTPUTS = ["nodeStatus"];
+const OUTPUTS = ["transition", "complete", "nodeStatus", "offGeneration", "files", "bytes", "requestId"] as const;
 
 export class Hydration extends pulumi.dynamic.Resource {
   declare readonly generation: pulumi.Output<string>;
@@ -46,15 +33,6 @@ export class Hydration extends pulumi.dynamic.Resource {
   declare readonly requestId: pulumi.Output<string>;
 
   constructor(name: string, args: HydrationArgs, opts?: pulumi.CustomResourceOptions) {
-    super(hydrationProvider, name, {
-      ...args,
-      transition: undefined,
-      complete: undefined,
-      nodeStatus: undefined,
-      offGeneration: undefined,
-      files: undefined,
-      bytes: undefined,
-      requestId: undefined,
-    }, withSecretOutputs(opts, ["nodeStatus"]), "hydration", "Hydration");
+    super(hydrationProvider, name, { ...args, ...outputSlots(OUTPUTS) }, dynamicResourceOptions(TYPE, opts, SECRET_OUTPUTS), TYPE.module, TYPE.type);
   }
 }

@@ -125,15 +125,50 @@ export async function plan(source: ObjectStore, destination: ObjectStore, opts: 
   return planSync(source, destination, { checkers: o.checkers, retry: o.retry, signal: opts.signal });
 }
 
+/** What the phases of one run share: the two sides, the plan, the result being filled in. */
+interface Run {
+  source: ObjectStore;
+  destination: ObjectStore;
+  plan: SyncPlan;
+  result: SyncResult;
+  options: ReturnType<typeof resolved>;
+  signal?: AbortSignal;
+  emit: (event: SyncEvent) => void;
+}
+
+/** plan -> transfer -> delete extraneous (only when asked, and only after a clean transfer). */
 export async function sync(source: ObjectStore, destination: ObjectStore, opts: SyncOptions = {}): Promise<SyncResult> {
-  const o = resolved(opts);
+  const options = resolved(opts);
   const started = Date.now();
   const emit = opts.onEvent ?? (() => undefined);
-  const thePlan = await planSync(source, destination, { checkers: o.checkers, retry: o.retry, signal: opts.signal });
-  emit({ type: "plan", plan: thePlan.summary });
 
-  const result: SyncResult = {
-    dryRun: opts.dryRun === true,
+  const thePlan = await plan(source, destination, opts);
+  emit({ type: "plan", plan: thePlan.summary });
+  const run: Run = { source, destination, plan: thePlan, result: plannedResult(thePlan, opts.dryRun === true), options, signal: opts.signal, emit };
+  if (opts.dryRun) {
+    run.result.durationMs = Date.now() - started;
+    return run.result;
+  }
+
+  const copied = await transfer(run, opts);
+  const remainingExtraneous = opts.deleteExtraneous ? await deleteExtraneous(run) : thePlan.extraneous;
+
+  const result = run.result;
+  result.durationMs = Date.now() - started;
+  if (result.failed.length > 0) throw new SyncError(result);
+  const entries: ManifestEntry[] = [
+    ...thePlan.skip.map((s) => s.destination),
+    ...copied,
+    ...remainingExtraneous,
+  ];
+  result.manifestDigest = manifestDigest(entries);
+  return result;
+}
+
+/** The result of a run that has planned and not yet copied anything. */
+function plannedResult(thePlan: SyncPlan, dryRun: boolean): SyncResult {
+  return {
+    dryRun,
     plan: thePlan.summary,
     copiedObjects: 0,
     copiedBytes: 0,
@@ -146,11 +181,11 @@ export async function sync(source: ObjectStore, destination: ObjectStore, opts: 
     durationMs: 0,
     bytesPerSecond: 0,
   };
-  if (opts.dryRun) {
-    result.durationMs = Date.now() - started;
-    return result;
-  }
+}
 
+/** Copies what the plan says, with bounded concurrency; returns what was copied (failures go in the result). */
+async function transfer(run: Run, opts: SyncOptions): Promise<CopiedObject[]> {
+  const { source, destination, plan: thePlan, result, options: o, emit } = run;
   const copyKeys = new Set(thePlan.copy.map((c) => c.source.key));
   if (opts.abortStaleUploads !== false && copyKeys.size > 0) {
     // Cleanup of a killed run's uploads must not block this run (s3rver, for one, cannot list them).
@@ -160,7 +195,6 @@ export async function sync(source: ObjectStore, destination: ObjectStore, opts: 
     });
   }
 
-  // Transfer.
   const transferStart = Date.now();
   let bytesMoved = 0;
   let lastProgress = 0;
@@ -230,34 +264,29 @@ export async function sync(source: ObjectStore, destination: ObjectStore, opts: 
   const transferMs = Date.now() - transferStart;
   result.bytesPerSecond = transferMs > 0 ? (result.copiedBytes * 1000) / transferMs : 0;
   progress(true);
+  return copied;
+}
 
-  // Deletions only after a clean run (as rclone does): a failed copy must never cost data.
-  let remainingExtraneous = thePlan.extraneous;
-  if (opts.deleteExtraneous && result.failed.length === 0 && !opts.signal?.aborted) {
-    const deleteLimit = pLimit(o.concurrency);
-    const gone = new Set<string>();
-    await Promise.all(thePlan.extraneous.map((x) => deleteLimit(async () => {
-      try {
-        await withRetry(() => destination.delete(x.key), o.retry, undefined, opts.signal);
-        gone.add(x.key);
-        result.deletedObjects += 1;
-        emit({ type: "deleted", key: x.key });
-      } catch (err) {
-        result.failed.push({ key: x.key, error: `delete failed: ${errorText(err)}` });
-      }
-    })));
-    remainingExtraneous = thePlan.extraneous.filter((x) => !gone.has(x.key));
-  }
-
-  result.durationMs = Date.now() - started;
-  if (result.failed.length > 0) throw new SyncError(result);
-  const entries: ManifestEntry[] = [
-    ...thePlan.skip.map((s) => s.destination),
-    ...copied,
-    ...remainingExtraneous,
-  ];
-  result.manifestDigest = manifestDigest(entries);
-  return result;
+/**
+ * Deletes the destination objects the source does not have: only after a clean transfer (as rclone
+ * does), since a failed copy must never cost data. Returns the extraneous objects still there.
+ */
+async function deleteExtraneous(run: Run): Promise<SyncPlan["extraneous"]> {
+  const { destination, plan: thePlan, result, options: o, signal, emit } = run;
+  if (result.failed.length > 0 || signal?.aborted) return thePlan.extraneous;
+  const deleteLimit = pLimit(o.concurrency);
+  const gone = new Set<string>();
+  await Promise.all(thePlan.extraneous.map((x) => deleteLimit(async () => {
+    try {
+      await withRetry(() => destination.delete(x.key), o.retry, undefined, signal);
+      gone.add(x.key);
+      result.deletedObjects += 1;
+      emit({ type: "deleted", key: x.key });
+    } catch (err) {
+      result.failed.push({ key: x.key, error: `delete failed: ${errorText(err)}` });
+    }
+  })));
+  return thePlan.extraneous.filter((x) => !gone.has(x.key));
 }
 
 /** The plan's copies with the smallest moved to the front (the rest keep their order). */

@@ -3,20 +3,15 @@
 import { z } from "zod";
 import { isCidrError, parseCidr } from "./cidr";
 import { lookupRegion } from "../regions";
+import { wholeNumber } from "../../components/common/whole-number";
 
 /** Numbers may arrive as strings (`pulumi config set --path tundra:cluster.nodeCount 3`). */
-function numeric(schema: z.ZodNumber) {
+export function numeric(schema: z.ZodNumber) {
   return z.preprocess((v) => (typeof v === "string" && /^-?\d+(\.\d+)?$/.test(v.trim()) ? Number(v) : v), schema);
 }
 
 export function integer(min: number, max: number) {
-  return numeric(
-    z
-      .number({ error: (iss) => `must be a whole number from ${min} to ${max} (got ${JSON.stringify(iss.input)})` })
-      .int({ error: (iss) => `must be a whole number (got ${iss.input})` })
-      .min(min, { error: (iss) => `must be at least ${min} (got ${iss.input})` })
-      .max(max, { error: (iss) => `must be at most ${max} (got ${iss.input})` }),
-  );
+  return numeric(wholeNumber(min, max));
 }
 
 export function decimal(min: number, max: number) {

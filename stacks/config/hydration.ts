@@ -2,15 +2,17 @@
 // data prefix is DataSync's destination prefix; credentials never go here (see docs/hydration.md).
 import { z } from "zod";
 import { runtimeUrlNeedsInternet } from "../../components/hydration/runtime-source";
-import { integer, text } from "./fields";
+import { inputsSchema } from "../../components/hydration/spec";
+import { integer, numeric, text } from "./fields";
 import type { ConfigIssue, PartialConfig } from "./index";
 
 export const hydrationSchema = z
   .strictObject({
+    // The Hydration resource's own fields (components/hydration/spec.ts); the resource fills the defaults.
     /** How long `pulumi up` waits for every node to load the generation (default 480 s). */
-    timeoutSeconds: integer(10, 86_400).optional(),
+    timeoutSeconds: numeric(inputsSchema.shape.timeoutSeconds.removeDefault()).optional(),
     /** Parallel downloads per node (default 16). */
-    concurrency: integer(1, 256).optional(),
+    concurrency: numeric(inputsSchema.shape.concurrency.removeDefault()).optional(),
     /** Where generations live on a node's data volume (default /mnt/tundra). */
     dataRoot: text(/^\/[A-Za-z0-9._/-]*$/, "an absolute path such as /mnt/tundra").optional(),
     /** How often the node agents look for a new generation (default 10 s). */
