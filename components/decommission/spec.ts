@@ -3,7 +3,7 @@
 import type { DestinationSpec, SourceSpec } from "../datasync/logic";
 import type { RecordType } from "../cutover/types";
 import { normalisePrefix } from "../common/prefix";
-import { isUnknown, UNKNOWN } from "../cutover/spec";
+import { isUnknown, UNKNOWN } from "../dynamic/unknown";
 
 export { isUnknown, UNKNOWN };
 
