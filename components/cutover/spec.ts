@@ -113,7 +113,7 @@ function targetSchema(side: "aws" | "oci") {
         alias: aliasSchema.optional(),
         healthCheck: healthCheckSchema.optional(),
       },
-      { error: `is required: { values: [...] } or { alias: {...} } for the ${side.toUpperCase()} endpoint` },
+      { error: (iss) => (iss.code === "invalid_type" ? `is required: { values: [...] } or { alias: {...} } for the ${side.toUpperCase()} endpoint` : undefined) },
     )
     .refine((t) => (t.values === undefined) !== (t.alias === undefined), {
       error: "needs exactly one of values (addresses or a host name) and alias (an AWS alias target)",
