@@ -269,7 +269,6 @@ export const inputsSchema = cutoverFields.superRefine(
 /** The inputs as a user writes them (each may be a pulumi.Input on the resource class). */
 export type CutoverInputs = z.input<typeof inputsSchema>;
 export type CheckedCutoverInputs = z.output<typeof inputsSchema>;
-export type HealthCheckInput = z.input<typeof healthCheckSchema>;
 
 // ---- the engine's plan ------------------------------------------------------------------------
 

@@ -14,7 +14,7 @@ import type { ConfigReader, Props } from "../dynamic/operations";
 import { plainJson } from "../dynamic/outputs";
 import type { StateVersions } from "../dynamic/state-version";
 import { TimeoutError, withTimeout } from "../dynamic/timeout";
-import { unknownPaths } from "../dynamic/unknown";
+import { isUnknown, unknownPaths } from "../dynamic/unknown";
 
 export const resourceName = "DecommissionGuard";
 
@@ -199,7 +199,7 @@ function keptValue(key: (typeof INPUT_KEYS)[number], value: unknown): unknown {
 export async function diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult & { changed: string[] }> {
   const changed: string[] = [];
   for (const key of INPUT_KEYS) {
-    if (unknownPaths(news[key]).length > 0 || JSON.stringify(keptValue(key, olds[key])) !== JSON.stringify(keptValue(key, news[key]))) changed.push(key);
+    if (isUnknown(news[key]) || JSON.stringify(keptValue(key, olds[key])) !== JSON.stringify(keptValue(key, news[key]))) changed.push(key);
   }
   // Kinds a preview could not assess in time say nothing new: compare the rest.
   const unassessed: string[] = Array.isArray(news.unassessed) ? news.unassessed : [];
