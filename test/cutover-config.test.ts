@@ -174,7 +174,8 @@ describe("cutover stage", () => {
     const config = {
       tenant: { id: "t42" },
       loadBalancer: { listenerPort: 443 },
-      cutover: cutoverSchema.parse({ ...section, oci: { healthCheck: { type: "HTTPS", path: "/health" } } }),
+      // A bake in seconds (a number) is a duration the resource accepts as written.
+      cutover: cutoverSchema.parse({ ...section, bake: 600, oci: { healthCheck: { type: "HTTPS", path: "/health" } } }),
     };
     const foundation = { config, cluster: { loadBalancerAddress: pulumi.output("129.213.45.67") } } as unknown as Parameters<typeof cutoverStage>[0];
     expect(cutoverStage({ ...foundation, config: { ...config, cutover: undefined } } as unknown as typeof foundation, {})).toBeUndefined();
@@ -193,6 +194,8 @@ describe("cutover stage", () => {
       targetOciPercent: 100,
       gates: { probe: { url: "https://129.213.45.67:443/", hostHeader: "tenant42.example.com" } },
     });
+    expect(declared[0].inputs.bake).toBe(600);
+    expect(checkAgainst(inputsSchema, declared[0].inputs).failures).toEqual([]);
     expect(typeof declared[0].inputs.__provider).toBe("string");
     expect(Object.keys(result.outputs).sort()).toEqual(["awsDecommissioned", "awsWeight", "ociFullSince", "ociPercent", "ociWeight", "status", "transition"]);
   });
