@@ -6,7 +6,7 @@
 // and by crossFieldIssues, and leave the plan undefined: never a failure.
 import { z } from "zod";
 import { refusedHealthCheckRange } from "../aws/route53-health-checks";
-import { isUnknown } from "../dynamic/unknown";
+import { isUnknown, UNKNOWN } from "../dynamic/unknown";
 import type { CutoverPlan, GateSpec, HealthCheckSpec, ProbeSpec, RecordType, TargetSpec } from "./types";
 
 export const DEFAULTS = {
@@ -227,9 +227,11 @@ export function crossFieldIssues(raw: Loose): CrossFieldIssue[] {
     if (target.alias !== undefined && target.values === undefined && recordType === "CNAME") fail([side, "alias"], "alias targets need recordType A or AAAA");
   }
 
+  // A whole side unknown (the stage's OCI target before the load balancer exists) may hold anything.
+  const sidesKnown = raw.aws !== UNKNOWN && raw.oci !== UNKNOWN;
   const awsId = objectOr(raw.aws).setIdentifier ?? "aws";
   const ociId = objectOr(raw.oci).setIdentifier ?? "oci";
-  if (!isUnknown(awsId) && awsId === ociId) fail(["oci", "setIdentifier"], `must differ from aws.setIdentifier (both are ${got(awsId)})`);
+  if (sidesKnown && !isUnknown(awsId) && awsId === ociId) fail(["oci", "setIdentifier"], `must differ from aws.setIdentifier (both are ${got(awsId)})`);
 
   const steps = raw.steps ?? DEFAULTS.steps;
   const target = raw.targetOciPercent;
@@ -246,8 +248,8 @@ export function crossFieldIssues(raw: Loose): CrossFieldIssue[] {
   // Presence, not the parsed spec: an OCI health check whose address is unknown in preview still gates.
   const ociHealthCheck = objectOr(raw.oci).healthCheck !== undefined;
   const healthCheckGate = gates.healthCheck ?? ociHealthCheck;
-  if (healthCheckGate === true && !ociHealthCheck) fail(["gates", "healthCheck"], "is on but oci.healthCheck is not set: add oci.healthCheck or turn the gate off");
-  if (!healthCheckGate && gates.probe === undefined) {
+  if (healthCheckGate === true && !ociHealthCheck && raw.oci !== UNKNOWN) fail(["gates", "healthCheck"], "is on but oci.healthCheck is not set: add oci.healthCheck or turn the gate off");
+  if (!healthCheckGate && gates.probe === undefined && raw.oci !== UNKNOWN) {
     fail(["gates"], "configure gates.probe and/or oci.healthCheck: without a gate nothing can detect a bad step or roll back");
   }
 

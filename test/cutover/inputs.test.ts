@@ -44,6 +44,8 @@ describe("Cutover inputs", () => {
     const checked = checkAgainst(inputsSchema, preview);
     expect(checked.failures).toEqual([]);
     expect(planOf(checked.inputs)).toBeUndefined();
+    // The whole OCI side unknown (the stage's target before the load balancer exists): it may carry the health check the gate needs.
+    expect(failuresOf({ ...inputs, oci: UNKNOWN, aws: { values: ["192.0.2.10"], setIdentifier: "oci" }, gates: { healthCheck: true } })).toEqual([]);
     expect(describeSafety(preview)).toBe(
       "gates every 1m: probe (OCI URL known after apply): 5 samples, p95 < 1000 ms, errors < 1%; failure limit 0; on failure roll back to the last good weights",
     );
