@@ -32,7 +32,7 @@ export const cutoverStage: Stage = (foundation: Foundation, prior: Partial<Recor
       oci: args.oci,
       targetOciPercent: section.targetOciPercent,
       ...(section.steps ? { steps: section.steps } : {}),
-      ...(section.bake !== undefined ? { bake: String(section.bake) } : {}),
+      ...(section.bake !== undefined ? { bake: section.bake } : {}),
       gates: args.apply((a) => a.gates ?? {}),
       ...(section.rollback ? { rollback: section.rollback } : {}),
       awsDecommissioned: section.awsDecommissioned,

@@ -134,7 +134,7 @@ describe("Cutover resource through the provider host", () => {
       inputs({ steps: [50, 25], targetOciPercent: 30, bake: "-1m", recordType: "MX", gates: { probe: { url: "ftp://x" } } }),
     ).catch((e) => e);
     expect(err).toBeInstanceOf(ProviderCallError);
-    expect(err.failures.map((f) => f.property)).toEqual(["recordType", "steps[1]", "targetOciPercent", "bake", "gates.probe.url"]);
+    expect(err.failures.map((f) => f.property).sort()).toEqual(["bake", "gates.probe.url", "recordType", "steps[1]", "targetOciPercent"]);
     expect(err.failures.find((f) => f.property === "targetOciPercent")?.reason).toContain("30 is not one of the steps [50,25]");
     const noGates: ProviderCallError = await up(host, provider, undefined, inputs({ gates: {}, bake: "10m" })).catch((e) => e);
     expect(noGates.failures).toEqual([

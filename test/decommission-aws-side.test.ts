@@ -35,7 +35,7 @@ describe("the aws-side stack", () => {
       "aws:iam/policy:Policy acme-sync-runner-policy",
       "aws:iam/role:Role acme-sync-runner-role",
       "aws:iam/rolePolicyAttachment:RolePolicyAttachment acme-sync-runner-attachment",
-      `pulumi-nodejs:dynamic:Resource ${GUARD}`,
+      `pulumi-nodejs:dynamic/decommission:DecommissionGuard ${GUARD}`,
       "pulumi:providers:aws aws",
       "pulumi:pulumi:StackReference acme-oci-stack",
       "tundra:aws:SyncRunnerAccess acme-sync-runner",
@@ -66,7 +66,7 @@ describe("the aws-side stack", () => {
   });
 
   it("passes the guard its facts: the Route53 pair, source and destination from config, the OCI stack's facts from the reference", () => {
-    const guard = one("pulumi-nodejs:dynamic:Resource").inputs;
+    const guard = one("pulumi-nodejs:dynamic/decommission:DecommissionGuard").inputs;
     expect(guard).toMatchObject({
       tenant: "acme",
       minDaysOnOci: 7,
@@ -188,6 +188,6 @@ describe("npm run plan -- --stack prod-aws", () => {
     expect(r.stderr).not.toMatch(/plan failed/);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("stack prod-aws: 7 resources");
-    expect(r.stdout).toContain(`pulumi-nodejs:dynamic:Resource ${GUARD}`);
+    expect(r.stdout).toContain(`pulumi-nodejs:dynamic/decommission:DecommissionGuard ${GUARD}`);
   });
 });

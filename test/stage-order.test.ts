@@ -15,7 +15,7 @@ const TYPES = {
   hydration: "pulumi-nodejs:dynamic/hydration:Hydration",
   validation: "tundra:validation:PreCutoverValidation",
   command: "command:local:Command",
-  cutover: "pulumi-nodejs:dynamic:Resource",
+  cutover: "pulumi-nodejs:dynamic/cutover:Cutover",
   cluster: "tundra:oci:TundraCluster",
 };
 

@@ -1,19 +1,34 @@
 // The Cutover resource: shifts a tenant's DNS traffic from AWS to OCI in gated steps.
 // A `pulumi.dynamic.Resource` over cutoverProvider; see docs/cutover.md.
 import * as pulumi from "@pulumi/pulumi";
+import type { DeepInput } from "../dynamic/inputs";
+import { outputSlots } from "../dynamic/outputs";
+import { dynamicResourceOptions, type DynamicType } from "../dynamic/resource";
 import { cutoverProvider } from "./provider";
-import { withSecretOutputs } from "../secret-outputs";
 import type { CutoverInputs } from "./spec";
 import type { HistoryEvent, Measurement } from "./types";
 
-/** Every field may be an Input (e.g. the OCI load balancer's address from the cluster). */
-export type DeepInput<T> = T extends (infer U)[]
-  ? pulumi.Input<DeepInput<U>[]>
-  : T extends object
-    ? pulumi.Input<{ [K in keyof T]: DeepInput<T[K]> }>
-    : pulumi.Input<T>;
+/** Registered as `pulumi-nodejs:dynamic/cutover:Cutover`; earlier versions used the generic dynamic token. */
+export const CUTOVER_TYPE: DynamicType = { module: "cutover", type: "Cutover", previousTypes: ["pulumi-nodejs:dynamic:Resource"] };
 
-/** The inputs documented on CutoverInputs (components/cutover/spec.ts), each possibly an Input. */
+/** Outputs that can quote what a probe or an API error returned (components/secret-outputs.ts). */
+const SECRET_OUTPUTS = ["lastError", "history", "lastMeasurements"];
+
+const OUTPUTS = [
+  "transition",
+  "safety",
+  "awsWeight",
+  "ociWeight",
+  "ociPercent",
+  "status",
+  "lastError",
+  "history",
+  "lastMeasurements",
+  "healthCheckIds",
+  "ociFullSince",
+] as const;
+
+/** The inputs of CutoverInputs (components/cutover/spec.ts), each possibly an Input. */
 export type CutoverArgs = { [K in keyof CutoverInputs]: DeepInput<CutoverInputs[K]> };
 
 export class Cutover extends pulumi.dynamic.Resource {
@@ -36,21 +51,10 @@ export class Cutover extends pulumi.dynamic.Resource {
     super(
       cutoverProvider,
       name,
-      {
-        ...args,
-        transition: undefined,
-        safety: undefined,
-        awsWeight: undefined,
-        ociWeight: undefined,
-        ociPercent: undefined,
-        status: undefined,
-        lastError: undefined,
-        history: undefined,
-        lastMeasurements: undefined,
-        healthCheckIds: undefined,
-        ociFullSince: undefined,
-      },
-      withSecretOutputs(opts, ["lastError", "history", "lastMeasurements"]),
+      { ...args, ...outputSlots(OUTPUTS) },
+      dynamicResourceOptions(CUTOVER_TYPE, opts, SECRET_OUTPUTS),
+      CUTOVER_TYPE.module,
+      CUTOVER_TYPE.type,
     );
   }
 }

@@ -87,17 +87,31 @@ function assertSimpleMatchesAws(simple: ResourceRecordSet, aws: TargetSpec): voi
   }
 }
 
-export async function runCutover(plan: CutoverPlan, deps: EngineDeps): Promise<CutoverReport> {
+type Note = (event: HistoryEvent["event"], weights: Weights, detail: string) => void;
+type WritePair = (w: Weights, comment: string, extra?: Parameters<PairRecords["writePair"]>[3]) => Promise<number>;
+
+/** The weighted pair as the walk starts from it. */
+interface EstablishedPair {
+  /** The weights live now (AWS 100% for a pair just made from the plain record). */
+  live: Weights;
+  /** The Route53 health checks the records carry ("" for none). */
+  healthCheckIds: { aws: string; oci: string };
+  /** Writes both records at these weights and waits for INSYNC (returns how long that took, ms). */
+  write: WritePair;
+}
+
+/**
+ * Phase 1 of a cutover, the pair setup: refuses weighted records at the name that the cutover does
+ * not own, ensures the health checks, establishes the weighted pair at the live share with the
+ * plan's low TTL (from the plain record, from nothing, or by bringing an existing pair's records
+ * to the plan), then waits out the old TTL so that no resolver still caches an answer older than
+ * the new TTL when the first shift lands.
+ */
+async function establishPair(plan: CutoverPlan, records: PairRecords, deps: EngineDeps, note: Note): Promise<EstablishedPair> {
   const { clock } = deps;
   const log = deps.log ?? (() => undefined);
   const pollMs = deps.pollMs ?? 5_000;
   const addr = addressOf(plan);
-  const records = new PairRecords(deps.client, clock, addr);
-  const history: HistoryEvent[] = [];
-  const note = (event: HistoryEvent["event"], weights: Weights, detail: string) => {
-    history.push({ at: new Date(clock.now()).toISOString(), event, weights, detail });
-    log(`${event}: ${formatWeights(weights)}${detail ? ` - ${detail}` : ""}`);
-  };
 
   const group = await records.readGroup();
   deps.onLiveAtStart?.(liveWeights(group));
@@ -115,14 +129,12 @@ export async function runCutover(plan: CutoverPlan, deps: EngineDeps): Promise<C
     targetRecord(addr, plan.aws, w.aws, plan.ttl, healthCheckIds.aws || undefined),
     targetRecord(addr, plan.oci, w.oci, plan.ttl, healthCheckIds.oci || undefined),
   ];
-  const write = async (w: Weights, comment: string, extra: Parameters<PairRecords["writePair"]>[3] = []) => {
+  const write: WritePair = async (w, comment, extra = []) => {
     const [aws, oci] = pair(w);
     const changeId = await records.writePair(aws, oci, comment, extra);
     return records.waitInSync(changeId, undefined, pollMs);
   };
 
-  // 1. Establish the weighted pair at the live share with the low TTL, then wait out the old TTL
-  //    so that no resolver still caches an answer older than the new TTL when the first shift lands.
   const oldTtl = groupTtl(group) ?? 0;
   let live = liveWeights(group);
   if (group.simple) {
@@ -152,6 +164,22 @@ export async function runCutover(plan: CutoverPlan, deps: EngineDeps): Promise<C
     await clock.sleep(oldTtl * 1000);
     note("lower-ttl", live, `waited out the old TTL of ${oldTtl} s`);
   }
+  return { live, healthCheckIds, write };
+}
+
+export async function runCutover(plan: CutoverPlan, deps: EngineDeps): Promise<CutoverReport> {
+  const { clock } = deps;
+  const log = deps.log ?? (() => undefined);
+  const addr = addressOf(plan);
+  const records = new PairRecords(deps.client, clock, addr);
+  const history: HistoryEvent[] = [];
+  const note: Note = (event, weights, detail) => {
+    history.push({ at: new Date(clock.now()).toISOString(), event, weights, detail });
+    log(`${event}: ${formatWeights(weights)}${detail ? ` - ${detail}` : ""}`);
+  };
+
+  // 1. The weighted pair at the live share, with the low TTL and the old TTL waited out.
+  const { live, healthCheckIds, write } = await establishPair(plan, records, deps, note);
 
   let current = ociPercentOf(live);
   const report = (w: Weights, measurements: Measurement[] = []): CutoverReport => ({

@@ -1,22 +1,35 @@
-// What the Cutover dynamic provider does, as plain functions (no Pulumi import). provider.ts
-// loads this module inside each method, in the provider host process.
+// The Cutover resource's operations (the Operations contract of components/dynamic/operations.ts),
+// run in the provider host: check with the zod schema of spec.ts, then the cutover engine.
 import { randomUUID } from "crypto";
+import type * as pulumi from "@pulumi/pulumi";
 import { systemClock } from "../common/clock";
+import { checkAgainst } from "../dynamic/check";
+import type { ConfigReader, Props } from "../dynamic/operations";
+import { plainJson } from "../dynamic/outputs";
+import type { StateVersions } from "../dynamic/state-version";
+import { withTimeout } from "../dynamic/timeout";
+import { isUnknown } from "../dynamic/unknown";
 import { addressOf, AWS_ONLY, CutoverReport, EngineDeps, readLive, removeSide, runCutover, setLiveWeights } from "./engine";
 import { makeRoute53Client, normalizeName, PairAddress, PairRecords } from "./records";
-import { CutoverInputs, describeSafety, describeTransition, isUnknown, validateInputs } from "./spec";
-import type { Measurement, Weights } from "./types";
+import { CutoverInputs, describeSafety, describeTransition, inputsSchema, planOf } from "./spec";
+import type { CutoverPlan, Measurement, Weights } from "./types";
 import { ociPercentOf, sameWeights, weightsForOciPercent } from "./weights";
 
-export const SCHEMA_VERSION = 1;
+export const resourceName = "Cutover";
+
+/** Version 1 is the only one: every Cutover state ever written carries `schemaVersion: 1`. */
+export const stateVersions: StateVersions = { current: 1, migrations: {} };
 
 /** Provider settings: never inputs, so nothing here lands in the state. */
-export interface ProviderSettings {
-  /** Route53 endpoint override (tests); otherwise the AWS default. Env: TUNDRA_ROUTE53_ENDPOINT. */
+export interface CutoverSettings {
+  /** Route53 endpoint override (tests); otherwise the AWS default. Config `route53Endpoint`, env TUNDRA_ROUTE53_ENDPOINT. */
   route53Endpoint?: string;
 }
 
-type Props = Record<string, any>;
+export function settingsFrom(config: ConfigReader, env: NodeJS.ProcessEnv): CutoverSettings {
+  const route53Endpoint = config("route53Endpoint") || env.TUNDRA_ROUTE53_ENDPOINT || undefined;
+  return route53Endpoint ? { route53Endpoint } : {};
+}
 
 const INPUT_KEYS = [
   "zoneId",
@@ -33,15 +46,22 @@ const INPUT_KEYS = [
   "awsDecommissioned",
 ] as const;
 
+/** The resource's inputs out of inputs or state (which also hold outputs and `__provider`). */
 function inputsOf(props: Props): Partial<CutoverInputs> {
   const out: Props = {};
   for (const key of INPUT_KEYS) if (props[key] !== undefined) out[key] = props[key];
   return out as Partial<CutoverInputs>;
 }
 
-function engineDeps(settings: ProviderSettings): EngineDeps {
+/** The plan and the refusals for inputs or state; no plan while some input is unknown. */
+function planAndFailures(props: Props): { plan?: CutoverPlan; failures: { property: string; reason: string }[] } {
+  const checked = checkAgainst(inputsSchema, inputsOf(props));
+  return { plan: planOf(checked.inputs), failures: checked.failures };
+}
+
+function engineDeps(settings: CutoverSettings): EngineDeps {
   return {
-    client: makeRoute53Client(settings.route53Endpoint || process.env.TUNDRA_ROUTE53_ENDPOINT || undefined),
+    client: makeRoute53Client(settings.route53Endpoint),
     clock: systemClock,
     // pulumi.log does not reach the engine from a dynamic provider: progress goes to stderr.
     log: (line) => console.error(`[cutover] ${line}`),
@@ -62,23 +82,8 @@ function resourceId(addr: PairAddress): string {
   return `${addr.zoneId}/${normalizeName(addr.recordName)}/${addr.recordType}`;
 }
 
-/** Plain JSON: no undefined anywhere (the host cannot encode it). */
-function plain<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value));
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout;
-  return Promise.race([
-    promise.finally(() => clearTimeout(timer)),
-    new Promise<T>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms / 1000} s`)), ms);
-    }),
-  ]);
-}
-
 /** The live weights if Route53 can be read now; undefined (with the reason) otherwise. */
-async function tryLive(props: Props, settings: ProviderSettings): Promise<{ weights?: Weights; exists: boolean; error?: string }> {
+async function tryLive(props: Props, settings: CutoverSettings): Promise<{ weights?: Weights; exists: boolean; error?: string }> {
   const addr = addressOfProps(props);
   if (isUnknown([addr.zoneId, addr.recordName, addr.recordType, addr.awsSetIdentifier, addr.ociSetIdentifier])) {
     return { exists: false, error: "record address unknown until apply" };
@@ -92,8 +97,8 @@ async function tryLive(props: Props, settings: ProviderSettings): Promise<{ weig
   }
 }
 
-export async function checkCutover(olds: Props, news: Props, settings: ProviderSettings) {
-  const validated = validateInputs(inputsOf(news));
+export async function check(olds: Props, news: Props, settings: CutoverSettings): Promise<pulumi.dynamic.CheckResult> {
+  const { failures } = checkAgainst(inputsSchema, inputsOf(news));
   let from: Parameters<typeof describeTransition>[1];
   const live = await tryLive(news, settings);
   const recorded = typeof olds.targetOciPercent === "number" ? olds.targetOciPercent : undefined;
@@ -118,7 +123,7 @@ export async function checkCutover(olds: Props, news: Props, settings: ProviderS
     const was = side === "aws" ? before.awsSetIdentifier : before.ociSetIdentifier;
     const now = side === "aws" ? after.awsSetIdentifier : after.ociSetIdentifier;
     if (sameName && !isUnknown(now) && was !== now) {
-      validated.failures.push({
+      failures.push({
         property: `${side}.setIdentifier`,
         reason: `cannot change on a live cutover (${JSON.stringify(was)} -> ${JSON.stringify(now)}): the old record would stay in the weighted set; keep ${JSON.stringify(was)}`,
       });
@@ -127,12 +132,12 @@ export async function checkCutover(olds: Props, news: Props, settings: ProviderS
   const inputs = {
     ...news,
     transition: describeTransition(inputsOf(news), from),
-    safety: describeSafety({ gates: validated.gates, rollback: validated.rollback }, validated.ociHealthCheck),
+    safety: describeSafety(inputsOf(news)),
   };
-  return { inputs, failures: validated.failures };
+  return { inputs, failures };
 }
 
-export async function diffCutover(olds: Props, news: Props, settings: ProviderSettings) {
+export async function diff(_id: string, olds: Props, news: Props, settings: CutoverSettings): Promise<pulumi.dynamic.DiffResult> {
   const before = addressOfProps(olds);
   const after = addressOfProps(news);
   const replaces: string[] = [];
@@ -142,8 +147,8 @@ export async function diffCutover(olds: Props, news: Props, settings: ProviderSe
   const newInputs = inputsOf(news);
   if (isUnknown(newInputs)) return { changes: true, replaces, deleteBeforeReplace: false };
 
-  const oldPlan = validateInputs(inputsOf(olds)).plan;
-  const newPlan = validateInputs(newInputs).plan;
+  const oldPlan = planAndFailures(olds).plan;
+  const newPlan = planAndFailures(news).plan;
   const specChanged =
     JSON.stringify(oldPlan ?? null) !== JSON.stringify(newPlan ?? null) || Boolean(olds.awsDecommissioned) !== Boolean(news.awsDecommissioned);
   const target = weightsForOciPercent(Number(news.targetOciPercent));
@@ -182,9 +187,9 @@ function outputsOf(
 ): Props {
   // History spans runs (a rollback, then the run that resumed), newest last.
   const earlier = Array.isArray(olds?.history) ? olds!.history : [];
-  return plain({
+  return plainJson({
     ...inputs,
-    schemaVersion: SCHEMA_VERSION,
+    schemaVersion: stateVersions.current,
     awsWeight: report.weights.aws,
     ociWeight: report.weights.oci,
     ociPercent: ociPercentOf(report.weights),
@@ -199,13 +204,12 @@ function partialFailure(message: string, id: string, properties: Props): Error {
   return Object.assign(new Error(message), { id, properties, reasons: [message] });
 }
 
-async function walk(inputs: Props, olds: Props | undefined, settings: ProviderSettings): Promise<{ id: string; outs: Props }> {
-  const validated = validateInputs(inputsOf(inputs));
-  if (!validated.plan) {
-    const text = validated.failures.map((f) => `${f.property}: ${f.reason}`).join("; ") || "some inputs are still unknown";
+async function walk(inputs: Props, olds: Props | undefined, settings: CutoverSettings): Promise<{ id: string; outs: Props }> {
+  const { plan, failures } = planAndFailures(inputs);
+  if (!plan) {
+    const text = failures.map((f) => `${f.property}: ${f.reason}`).join("; ") || "some inputs are still unknown";
     throw new Error(`invalid cutover inputs: ${text}`);
   }
-  const plan = validated.plan;
   // One generation per life of the resource, kept across updates (see ensureHealthCheck).
   const healthCheckGeneration: string =
     typeof olds?.healthCheckGeneration === "string" && olds.healthCheckGeneration ? olds.healthCheckGeneration : randomUUID().slice(0, 8);
@@ -247,22 +251,22 @@ async function walk(inputs: Props, olds: Props | undefined, settings: ProviderSe
   }
 }
 
-export async function createCutover(inputs: Props, settings: ProviderSettings) {
+export async function create(inputs: Props, settings: CutoverSettings): Promise<pulumi.dynamic.CreateResult> {
   return walk(inputs, undefined, settings);
 }
 
-export async function updateCutover(olds: Props, news: Props, settings: ProviderSettings) {
+export async function update(_id: string, olds: Props, news: Props, settings: CutoverSettings): Promise<pulumi.dynamic.UpdateResult> {
   const { outs } = await walk(news, olds, settings);
   return { outs };
 }
 
 /** `pulumi refresh`: the weights live in Route53, so a hand-made change shows up. */
-export async function readCutover(id: string, props: Props, settings: ProviderSettings) {
+export async function read(id: string, props: Props, settings: CutoverSettings): Promise<pulumi.dynamic.ReadResult> {
   const live = await readLive(addressOfProps(props), engineDeps(settings));
   if (!live.weights) return { id: "", props: {} };
   return {
     id,
-    props: plain({
+    props: plainJson({
       ...props,
       awsWeight: live.weights.aws,
       ociWeight: live.weights.oci,
@@ -274,7 +278,7 @@ export async function readCutover(id: string, props: Props, settings: ProviderSe
 }
 
 /** Restores AWS 100% and removes the OCI record; with awsDecommissioned, keeps OCI 100% and removes the AWS record. */
-export async function deleteCutover(props: Props, settings: ProviderSettings) {
+export async function remove(_id: string, props: Props, settings: CutoverSettings): Promise<void> {
   const addr = addressOfProps(props);
   const deps = engineDeps(settings);
   const live = await readLive(addr, deps);

@@ -3,17 +3,21 @@
 // delete it first, and its refusal stops the destroy before anything is deleted.
 // A `pulumi.dynamic.Resource` over decommissionGuardProvider; see docs/decommission.md.
 import * as pulumi from "@pulumi/pulumi";
+import type { DeepInput } from "../dynamic/inputs";
+import { outputSlots } from "../dynamic/outputs";
+import { dynamicResourceOptions, type DynamicType } from "../dynamic/resource";
 import { decommissionGuardProvider } from "./provider";
-import { withSecretOutputs } from "../secret-outputs";
 import type { GuardInputs } from "./spec";
 
-/** Every field may be an Input (e.g. the OCI stack's facts from a StackReference). */
-type DeepInput<T> = [T] extends [(infer U)[]]
-  ? pulumi.Input<DeepInput<U>[]>
-  : [T] extends [object]
-    ? pulumi.Input<{ [K in keyof T]: DeepInput<T[K]> }>
-    : pulumi.Input<T>;
+/** Registered as `pulumi-nodejs:dynamic/decommission:DecommissionGuard`; earlier versions used the generic dynamic token. */
+export const DECOMMISSION_GUARD_TYPE: DynamicType = { module: "decommission", type: "DecommissionGuard", previousTypes: ["pulumi-nodejs:dynamic:Resource"] };
 
+/** Outputs that can quote the facts gathered (components/secret-outputs.ts). */
+const SECRET_OUTPUTS = ["blockers", "verdict"];
+
+const OUTPUTS = ["safe", "blockers", "verdict", "assessedAt", "schemaVersion"] as const;
+
+/** The inputs of GuardInputs (components/decommission/spec.ts), each possibly an Input (e.g. the OCI stack's facts from a StackReference). */
 export type DecommissionGuardArgs = { [K in keyof GuardInputs]: DeepInput<GuardInputs[K]> };
 
 export class DecommissionGuard extends pulumi.dynamic.Resource {
@@ -30,8 +34,10 @@ export class DecommissionGuard extends pulumi.dynamic.Resource {
     super(
       decommissionGuardProvider,
       name,
-      { ...args, safe: undefined, blockers: undefined, verdict: undefined, assessedAt: undefined, schemaVersion: undefined },
-      withSecretOutputs(opts, ["blockers", "verdict"]),
+      { ...args, ...outputSlots(OUTPUTS) },
+      dynamicResourceOptions(DECOMMISSION_GUARD_TYPE, opts, SECRET_OUTPUTS),
+      DECOMMISSION_GUARD_TYPE.module,
+      DECOMMISSION_GUARD_TYPE.type,
     );
   }
 }

@@ -1,15 +1,26 @@
-// What the DecommissionGuard dynamic provider does, as plain functions (no Pulumi import).
-// provider.ts loads this module inside each method, in the provider host process.
+// The DecommissionGuard's operations (the Operations contract of components/dynamic/operations.ts),
+// run in the provider host: check with the zod schema of spec.ts, then gather the facts and assess.
 //
 // Facts come from the engines, never from a second implementation: the live Route53 weights from
 // the cutover engine (PairRecords.readGroup + liveWeights), the final data comparison from the
 // transfer engine's planner (what a sync would still copy), and the OCI stack's facts from the
 // inputs (the program reads them through a StackReference). assessDecommission decides.
+import type * as pulumi from "@pulumi/pulumi";
 import { assessDecommission, type Assessment, type DecommissionFacts } from "./assess";
-import { checkGuardInputs, isUnknown, unknownPaths, type CheckedGuardInputs } from "./spec";
+import { INPUT_KEYS, inputsSchema, type CheckedGuardInputs } from "./spec";
 import type { DataSyncSettings } from "../datasync/stores";
+import type { DestinationSpec, SourceSpec } from "../datasync/spec";
+import { checkAgainst } from "../dynamic/check";
+import type { ConfigReader, Props } from "../dynamic/operations";
+import { plainJson } from "../dynamic/outputs";
+import type { StateVersions } from "../dynamic/state-version";
+import { TimeoutError, withTimeout } from "../dynamic/timeout";
+import { isUnknown, unknownPaths } from "../dynamic/unknown";
 
-export const SCHEMA_VERSION = 1;
+export const resourceName = "DecommissionGuard";
+
+/** Version 1 is the only one: every guard state ever written carries `schemaVersion: 1`. */
+export const stateVersions: StateVersions = { current: 1, migrations: {} };
 
 /** Provider settings (stack config or environment): never inputs, so nothing here lands in the state. */
 export interface GuardSettings {
@@ -30,8 +41,6 @@ export const TIME_LIMITS = {
 };
 type Limits = (typeof TIME_LIMITS)[keyof typeof TIME_LIMITS];
 
-type Props = Record<string, any>;
-
 /** Computed, readable fields check adds to the inputs (what `pulumi preview --diff` shows). */
 export interface AssessmentFields {
   safe: boolean;
@@ -45,31 +54,10 @@ export interface AssessmentFields {
   verdict: string;
 }
 
-export function settingsFrom(get: (key: string) => string | undefined, env: NodeJS.ProcessEnv): GuardSettings {
+export function settingsFrom(get: ConfigReader, env: NodeJS.ProcessEnv): GuardSettings {
   const dataSync = require("../datasync/operations") as typeof import("../datasync/operations");
   const route53Endpoint = get("tundra-replatform:route53Endpoint") || env.TUNDRA_ROUTE53_ENDPOINT || undefined;
   return { ...(route53Endpoint ? { route53Endpoint } : {}), data: dataSync.settingsFrom(get, env) };
-}
-
-/** A fact not gathered within its time limit (as opposed to one that failed). */
-class FactTimeout extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "FactTimeout";
-  }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string, onTimeout?: () => void): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    promise.finally(() => clearTimeout(timer)),
-    new Promise<T>((_, reject) => {
-      timer = setTimeout(() => {
-        onTimeout?.();
-        reject(new FactTimeout(`${what} took longer than ${Math.round(ms / 1000)} s`));
-      }, ms);
-    }),
-  ]);
 }
 
 function firstLine(err: unknown): string {
@@ -77,7 +65,7 @@ function firstLine(err: unknown): string {
   const e = err as { name?: string; message?: unknown; statusCode?: number; serviceCode?: string };
   const text =
     err instanceof Error
-      ? `${e.name && e.name !== "Error" && e.name !== "FactTimeout" ? `${e.name}: ` : ""}${err.message}`
+      ? `${e.name && e.name !== "Error" && e.name !== "TimeoutError" ? `${e.name}: ` : ""}${err.message}`
       : e && typeof e === "object"
         ? [e.statusCode, e.serviceCode, typeof e.message === "string" ? e.message : JSON.stringify(err)].filter((x) => x !== undefined && x !== "").join(" ")
         : String(err);
@@ -98,7 +86,7 @@ async function readTraffic(inputs: CheckedGuardInputs, settings: GuardSettings, 
     const others = [...(group.simple ? [group.simple] : []), ...group.others].map((r) => ({ setIdentifier: r.SetIdentifier ?? null, weight: r.Weight ?? null }));
     return { liveWeights: weights, ...(others.length > 0 ? { otherRecords: others } : {}) };
   } catch (err) {
-    return { liveWeightsError: firstLine(err), ...(err instanceof FactTimeout ? { timedOut: true as const } : {}) };
+    return { liveWeightsError: firstLine(err), ...(err instanceof TimeoutError ? { timedOut: true as const } : {}) };
   }
 }
 
@@ -109,7 +97,7 @@ async function compareData(inputs: CheckedGuardInputs, settings: GuardSettings, 
   const controller = new AbortController();
   try {
     const p = await withTimeout(
-      plan(stores.sourceStore(inputs.source), stores.destinationStore(inputs.destination, settings.data), { signal: controller.signal, retry: { attempts: 3 } }),
+      plan(stores.sourceStore(inputs.source satisfies SourceSpec), stores.destinationStore(inputs.destination satisfies DestinationSpec, settings.data), { signal: controller.signal, retry: { attempts: 3 } }),
       ms,
       "comparing the AWS source with the OCI bucket",
       () => controller.abort(new Error("timeout")),
@@ -123,7 +111,7 @@ async function compareData(inputs: CheckedGuardInputs, settings: GuardSettings, 
       },
     };
   } catch (err) {
-    return { dataError: firstLine(err), ...(err instanceof FactTimeout ? { timedOut: true as const } : {}) };
+    return { dataError: firstLine(err), ...(err instanceof TimeoutError ? { timedOut: true as const } : {}) };
   }
 }
 
@@ -164,47 +152,55 @@ function fields(a: Assessment): Omit<AssessmentFields, "unassessed"> {
   return { safe: a.safe, blockers: a.blockers, verdict: verdictOf(a) };
 }
 
-/** Plain JSON: no undefined anywhere (the host cannot encode it). */
-function plain<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value));
+/** Inputs or state as the guard's checked inputs; state this code wrote always passes. */
+function checkedOf(props: Props): CheckedGuardInputs {
+  const { inputs, failures } = checkAgainst(inputsSchema, props);
+  if (!inputs) throw new Error(`DecommissionGuard: invalid inputs: ${failures.map((f) => `${f.property}: ${f.reason}`).join("; ") || "some are unknown"}`);
+  return inputs;
 }
 
-function checkedOf(props: Props): CheckedGuardInputs {
-  return checkGuardInputs(props).inputs;
+/** Only the inputs, out of inputs or state (which also hold outputs and `__provider`). */
+function inputsOf(props: Props): Props {
+  return Object.fromEntries(INPUT_KEYS.filter((key) => props[key] !== undefined).map((key) => [key, props[key]]));
 }
 
 export function resourceId(inputs: CheckedGuardInputs): string {
   return `decommission-guard/${inputs.tenant}/${inputs.route53.recordName}`;
 }
 
-export async function checkGuard(_olds: Props, news: Props, settings: GuardSettings) {
-  const { inputs, failures } = checkGuardInputs(news);
+export async function check(_olds: Props, news: Props, settings: GuardSettings): Promise<pulumi.dynamic.CheckResult> {
+  const { inputs, failures } = checkAgainst(inputsSchema, inputsOf(news));
   if (failures.length > 0) return { inputs: news, failures };
-  let assessment: AssessmentFields;
-  if (isUnknown(inputs)) {
-    const paths = unknownPaths(inputs);
-    assessment = { safe: false, blockers: [`not assessed: ${paths.join(", ")} unknown until apply`], verdict: "destroy refused until assessed (inputs unknown until apply)" };
-  } else {
-    const a = await assess(inputs, settings, TIME_LIMITS.check);
-    assessment = { ...fields(a), unassessed: a.unassessed };
+  // Unknown until apply (preview): judged on the inputs as written, before any normalization.
+  const unknown = unknownPaths(inputsOf(news));
+  if (unknown.length > 0 || !inputs) {
+    const assessment: AssessmentFields = {
+      safe: false,
+      blockers: [`not assessed: ${unknown.join(", ")} unknown until apply`],
+      verdict: "destroy refused until assessed (inputs unknown until apply)",
+    };
+    return { inputs: plainJson({ ...news, ...assessment }), failures: [] };
   }
-  return { inputs: plain({ ...inputs, ...assessment }), failures: [] };
+  const a = await assess(inputs, settings, TIME_LIMITS.check);
+  return { inputs: plainJson({ ...inputs, ...fields(a), unassessed: a.unassessed }), failures: [] };
 }
 
-const CONFIG_KEYS = ["tenant", "route53", "source", "destination", "minDaysOnOci", "ociStack"] as const;
+/** One input key as the guard keeps it (normalized); as written when it does not parse (yet). */
+function keptValue(key: (typeof INPUT_KEYS)[number], value: unknown): unknown {
+  const parsed = inputsSchema.shape[key].safeParse(value);
+  return parsed.success ? parsed.data : value;
+}
 
 /**
  * An update when the configuration changed or the verdict did (safe, or the kinds of blockers).
  * Moving numbers inside an unchanged verdict (days on OCI, object counts) are no change, so
  * previews do not churn. Never a replacement: replacing would delete, and delete refuses.
  */
-export function diffGuard(olds: Props, news: Props) {
+export async function diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult & { changed: string[] }> {
   const changed: string[] = [];
-  const before = checkedOf(olds);
-  for (const key of CONFIG_KEYS) {
-    if (isUnknown(news[key]) || JSON.stringify(before[key]) !== JSON.stringify(checkedOf(news)[key])) changed.push(key);
+  for (const key of INPUT_KEYS) {
+    if (isUnknown(news[key]) || JSON.stringify(keptValue(key, olds[key])) !== JSON.stringify(keptValue(key, news[key]))) changed.push(key);
   }
-  if (olds.schemaVersion !== SCHEMA_VERSION) changed.push("schemaVersion");
   // Kinds a preview could not assess in time say nothing new: compare the rest.
   const unassessed: string[] = Array.isArray(news.unassessed) ? news.unassessed : [];
   const kinds = (blockers: unknown) => blockerKinds(Array.isArray(blockers) ? blockers : []).filter((k) => !unassessed.includes(k));
@@ -214,17 +210,17 @@ export function diffGuard(olds: Props, news: Props) {
 }
 
 function outputs(inputs: CheckedGuardInputs, a: Assessment, assessedAt: string): Props {
-  return plain({ ...inputs, schemaVersion: SCHEMA_VERSION, ...fields(a), assessedAt });
+  return plainJson({ ...inputs, schemaVersion: stateVersions.current, ...fields(a), assessedAt });
 }
 
-export async function createGuard(news: Props, settings: GuardSettings) {
+export async function create(news: Props, settings: GuardSettings): Promise<pulumi.dynamic.CreateResult> {
   const inputs = checkedOf(news);
   const a = await assess(inputs, settings, TIME_LIMITS.record);
   return { id: resourceId(inputs), outs: outputs(inputs, a, new Date().toISOString()) };
 }
 
-export async function updateGuard(_olds: Props, news: Props, settings: GuardSettings) {
-  const { outs } = await createGuard(news, settings);
+export async function update(_id: string, _olds: Props, news: Props, settings: GuardSettings): Promise<pulumi.dynamic.UpdateResult> {
+  const { outs } = await create(news, settings);
   return { outs };
 }
 
@@ -232,7 +228,7 @@ export async function updateGuard(_olds: Props, news: Props, settings: GuardSett
  * `pulumi refresh`: the assessment as it is now (a weight changed by hand in Route53 shows up).
  * assessedAt moves only when the blockers do, so a refresh that finds nothing new changes nothing.
  */
-export async function readGuard(id: string, props: Props, settings: GuardSettings) {
+export async function read(id: string, props: Props, settings: GuardSettings): Promise<pulumi.dynamic.ReadResult> {
   const inputs = checkedOf(props);
   const a = await assess(inputs, settings, TIME_LIMITS.record);
   const unchanged = props.safe === a.safe && JSON.stringify(props.blockers ?? null) === JSON.stringify(a.blockers) && typeof props.assessedAt === "string";
@@ -251,10 +247,13 @@ export function refusal(inputs: CheckedGuardInputs, a: Assessment): Error {
   );
 }
 
-/** Re-assesses with fresh facts and refuses unless every condition holds. */
-export async function deleteGuard(props: Props, settings: GuardSettings): Promise<string> {
+/**
+ * Re-assesses with fresh facts and refuses (throws, listing every blocker) unless every condition
+ * holds; the engine then deletes nothing that depends on the guard.
+ */
+export async function remove(_id: string, props: Props, settings: GuardSettings): Promise<void> {
   const inputs = checkedOf(props);
   const a = await assess(inputs, settings, TIME_LIMITS.delete);
   if (!a.safe) throw refusal(inputs, a);
-  return `DecommissionGuard: tenant ${inputs.tenant} is safe to decommission on AWS; releasing the stack for deletion`;
+  process.stderr.write(`DecommissionGuard: tenant ${inputs.tenant} is safe to decommission on AWS; releasing the stack for deletion\n`);
 }

@@ -19,6 +19,8 @@ export interface Registration {
   propertyDependencies: Record<string, string[]>;
   /** The lifecycle options the engine acts on (only those set to true). */
   options: ResourceLifecycleOptions;
+  /** The types of the alias specs sent (earlier type tokens the engine maps to this resource). */
+  aliasTypes: string[];
 }
 
 /** What `pulumi destroy` and a replacing `up` do with the resource (the request's protect, retainOnDelete, deleteBeforeReplace). */
@@ -54,7 +56,8 @@ export function recordRegistrations(): Map<string, Registration> {
   const register = monitor.registerResource.bind(monitor);
   const read = monitor.readResource.bind(monitor);
   const record = (req: RegisterResourceRequest | ReadResourceRequest, urn: string, custom: boolean, propertyDependencies: Record<string, string[]>, options: ResourceLifecycleOptions) => {
-    registrations.set(urn, { urn, type: req.getType(), name: req.getName(), custom, parent: req.getParent(), dependencies: req.getDependenciesList(), propertyDependencies, options });
+    const aliasTypes = "getAliasesList" in req ? req.getAliasesList().flatMap((a) => (a.getSpec()?.getType() ? [a.getSpec()!.getType()] : [])) : [];
+    registrations.set(urn, { urn, type: req.getType(), name: req.getName(), custom, parent: req.getParent(), dependencies: req.getDependenciesList(), propertyDependencies, options, aliasTypes });
   };
   monitor.registerResource = (req, callback) =>
     register(req, (err, response) => {

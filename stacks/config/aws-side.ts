@@ -1,14 +1,15 @@
 // `tundra:awsSide`: the AWS-side stack of a tenant (`tundra:role: aws-side`). It holds what the
 // migration owns on AWS (the sync runner's read-only role) behind the decommission guard, and
 // names the facts the guard checks: the Route53 pair, the data source and destination, and the
-// OCI tenant stack whose cutover outputs say when OCI took all traffic.
+// OCI tenant stack whose cutover outputs say when OCI took all traffic. The guard's inputs are
+// derived from its schema (components/decommission/spec.ts); this stack adds what only it needs.
 import { z } from "zod";
+import { awsRegion, DEFAULT_MIN_DAYS_ON_OCI, destinationSchema, route53Schema, s3BucketName } from "../../components/decommission/spec";
 import { integer, ociRegion, tagMap, text } from "./fields";
 import { tenantSchema } from "./tenant";
 import { findCredentials } from "./credentials";
 import { credentialIssues, dedupe, keyOf, withoutValues, zodIssues, type ConfigIssue, type ParseResultOf, type RawConfig } from "./index";
 
-const awsRegion = text(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/, "an AWS region such as us-east-1");
 const iamPrincipalArn = text(/^arn:aws[a-z-]*:iam::\d{12}:(root|role\/[\w+=,.@\/-]+|user\/[\w+=,.@\/-]+)$/, "an IAM role, user or account-root ARN (arn:aws:iam::123456789012:role/name)");
 const prefix = z
   .string({ error: (iss) => `must be a string: a key prefix such as tenants/acme/ ("" for the whole bucket) (got ${JSON.stringify(iss.input)})` })
@@ -24,7 +25,7 @@ export const awsSideSchema = z.strictObject({
   ociStack: text(/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+){0,2}$/, "a stack name: <stack>, <project>/<stack> or <org>/<project>/<stack>"),
   /** The tenant's data on AWS (the sync source). */
   source: z.strictObject({
-    bucket: text(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "an S3 bucket name (3-63 lower-case letters, digits, '.' or '-')"),
+    bucket: s3BucketName,
     prefix,
     /** The bucket's SSE-KMS key, when objects are encrypted with one (the role may decrypt through S3 only). */
     kmsKeyArn: text(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/, "a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)").optional(),
@@ -36,22 +37,11 @@ export const awsSideSchema = z.strictObject({
     maxSessionHours: integer(1, 12).default(1),
   }),
   /** The tenant's weighted Route53 pair (as in the OCI stack's tundra:cutover). */
-  route53: z.strictObject({
-    zoneId: text(/^Z[A-Z0-9]{1,32}$/, "a Route53 hosted zone id such as Z0123456789ABCDEFGHIJ"),
-    recordName: text(/^(?=.{1,253}\.?$)([a-z0-9_](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}\.?$/i, "the tenant's DNS name, e.g. acme.analytics.example.com"),
-    recordType: z.enum(["A", "AAAA", "CNAME"], { error: (iss) => `must be A, AAAA or CNAME (got ${JSON.stringify(iss.input)})` }).default("A"),
-    awsSetIdentifier: text(/^.{1,128}$/, "1-128 characters").default("aws"),
-    ociSetIdentifier: text(/^.{1,128}$/, "1-128 characters").default("oci"),
-  }),
-  /** Where the data went in OCI (the sync destination). */
-  destination: z.strictObject({
-    namespace: text(/^[a-z0-9]{1,64}$/, "the Object Storage namespace (`oci os ns get`)"),
-    bucket: text(/^[A-Za-z0-9_.-]{1,256}$/, "an OCI bucket name"),
-    prefix,
-    region: ociRegion,
-  }),
+  route53: route53Schema,
+  /** Where the data went in OCI (the sync destination); its region is required here, for the reader. */
+  destination: destinationSchema.pick({ namespace: true, bucket: true }).extend({ prefix, region: ociRegion }),
   /** Days OCI must have carried 100% of the traffic before AWS may go. */
-  minDaysOnOci: integer(0, 365).default(7),
+  minDaysOnOci: integer(0, 365).default(DEFAULT_MIN_DAYS_ON_OCI),
   /** Extra tags on every AWS resource of the stack. */
   tags: tagMap.default({}),
 });

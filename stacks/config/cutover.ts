@@ -1,69 +1,32 @@
 // `tundra:cutover` (optional): the Route53 weighted cutover of the tenant's DNS name from AWS to
-// OCI. The OCI side's address comes from the cluster's load balancer, so it is not configured.
-// Shapes are checked here; the rules (steps ascending, target among the steps, gates present...)
-// are the Cutover resource's own (components/cutover/spec.ts), run here with the load balancer
-// address as a placeholder so a bad config fails before anything is declared.
+// OCI. Derived from the Cutover resource's schema (components/cutover/spec.ts): the same fields
+// and messages, except where config differs: the OCI side's address comes from the cluster's load
+// balancer (not configured), the probe URL defaults to it, and a few defaults are the stage's.
 import { z } from "zod";
-import { healthCheckPortOf, UNKNOWN, validateInputs, type CutoverInputs } from "../../components/cutover/spec";
+import { crossFieldIssues, cutoverFields, gatesFields, healthCheckFields, healthCheckPortOf, probeFields, setIdentifierField, type CutoverInputs } from "../../components/cutover/spec";
+import { UNKNOWN } from "../../components/dynamic/unknown";
 import type { ConfigIssue, PartialConfig } from "./index";
 
-const duration = z.union([z.string(), z.number()]);
-const healthCheck = z.strictObject({
-  type: z.enum(["HTTP", "HTTPS", "TCP"]).optional(),
-  port: z.number().optional(),
-  path: z.string().optional(),
-  fqdn: z.string().optional(),
-  intervalSeconds: z.union([z.literal(10), z.literal(30)]).optional(),
-  failureThreshold: z.number().optional(),
-});
+/** The OCI side: the load balancer is the target, so only its record's identity and health check are configured. */
+const ociSection = z
+  .strictObject({
+    setIdentifier: setIdentifierField.optional(),
+    /** A Route53 health check on the OCI load balancer (its address is filled in; needs a public LB). */
+    healthCheck: healthCheckFields.omit({ ipAddress: true }).optional(),
+  })
+  .default({});
+
+/** The probe: by default `<https|http>://<LB address>:<listenerPort><path>` with the tenant's Host header. */
+const probeSection = probeFields.extend({ url: probeFields.shape.url.optional(), path: z.string().default("/") });
 
 const sectionSchema = z.strictObject({
-  /** Route53 hosted zone id, e.g. Z0123456789ABCDEFGHIJ. */
-  zoneId: z.string(),
-  /** The tenant's DNS name, e.g. tenant42.example.com. */
-  recordName: z.string(),
-  recordType: z.enum(["A", "AAAA", "CNAME"]).default("A"),
-  ttl: z.number().optional(),
-  /** What the name serves today on AWS: addresses/host name, or an alias target (e.g. an ALB). */
-  aws: z.strictObject({
-    setIdentifier: z.string().optional(),
-    values: z.array(z.string()).optional(),
-    alias: z.strictObject({ hostedZoneId: z.string(), dnsName: z.string(), evaluateTargetHealth: z.boolean().optional() }).optional(),
-    healthCheck: healthCheck.extend({ ipAddress: z.string().optional() }).optional(),
-  }),
-  oci: z
-    .strictObject({
-      setIdentifier: z.string().optional(),
-      /** A Route53 health check on the OCI load balancer (its address is filled in; needs a public LB). */
-      healthCheck: healthCheck.optional(),
-    })
-    .default({}),
+  ...cutoverFields.shape,
+  recordType: cutoverFields.shape.recordType.unwrap().default("A"),
+  oci: ociSection,
   /** 0 until the tenant is validated on OCI; then a step (100 finishes the cutover). */
-  targetOciPercent: z.number().default(0),
-  steps: z.array(z.number()).optional(),
-  bake: duration.optional(),
-  gates: z
-    .strictObject({
-      healthCheck: z.boolean().optional(),
-      /** HTTP probe of the OCI load balancer; by default `<https|http>://<LB address>:<listenerPort><path>` with the tenant's Host header. */
-      probe: z
-        .strictObject({
-          url: z.string().optional(),
-          path: z.string().default("/"),
-          hostHeader: z.string().optional(),
-          samples: z.number().optional(),
-          concurrency: z.number().optional(),
-          timeout: duration.optional(),
-          maxP95Ms: z.number().optional(),
-          maxErrorPercent: z.number().optional(),
-        })
-        .optional(),
-      interval: duration.optional(),
-      failureLimit: z.number().optional(),
-    })
-    .default({ probe: { path: "/" } }),
-  rollback: z.enum(["last-good", "aws"]).optional(),
-  awsDecommissioned: z.boolean().default(false),
+  targetOciPercent: cutoverFields.shape.targetOciPercent.default(0),
+  gates: gatesFields.extend({ probe: probeSection.optional() }).default({ probe: { path: "/" } }),
+  awsDecommissioned: cutoverFields.shape.awsDecommissioned.unwrap().default(false),
 });
 
 export type CutoverSection = z.output<typeof sectionSchema>;
@@ -106,18 +69,13 @@ export function cutoverInputsOf(section: CutoverSection, ociAddress: string, pro
   };
 }
 
-/** Maps a resource property ("steps[1]", "gates.probe.url") to a config path. */
-function pathOf(property: string): (string | number)[] {
-  return property
-    .split(/\.|\[|\]/)
-    .filter(Boolean)
-    .map((p) => (/^\d+$/.test(p) ? Number(p) : p));
-}
-
+/**
+ * The Cutover resource's own rules that join fields, run on the inputs this section gives it with
+ * the load balancer's address still unknown, so a bad config fails before anything is declared.
+ */
 export const cutoverSchema = sectionSchema
   .superRefine((section, ctx) => {
-    const { failures } = validateInputs(cutoverInputsOf(section, UNKNOWN, UNKNOWN));
-    for (const f of failures) ctx.addIssue({ code: "custom", path: pathOf(f.property), message: f.reason });
+    for (const issue of crossFieldIssues(cutoverInputsOf(section, UNKNOWN, UNKNOWN))) ctx.addIssue({ code: "custom", ...issue });
   })
   .optional();
 
