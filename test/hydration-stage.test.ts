@@ -52,10 +52,12 @@ describe("hydration stage in the tenant program", () => {
     }
   });
 
-  it("uploads the agent bundle the user data pins", () => {
-    const object = records.find((r) => r.type === "oci:ObjectStorage/storageObject:StorageObject")!;
-    expect(object.inputs.object).toBe(agentObjectKey("_tundra/hydration/", buildAgentBundle().sha256));
-    expect(object.inputs.content).toBe(buildAgentBundle().script);
+  it("uploads the agent bundle the user data pins, by its SHA-256 and size (the provider host builds it)", () => {
+    const { sha256, script } = buildAgentBundle();
+    const upload = records.find((r) => r.type === "pulumi-nodejs:dynamic/hydration:AgentBundleUpload")!;
+    expect(upload.inputs).toMatchObject({ objectName: agentObjectKey("_tundra/hydration/", sha256), sha256, size: Buffer.byteLength(script), region: hydration.inputs.region });
+    expect(upload.inputs).not.toHaveProperty("content");
+    expect(records.filter((r) => r.type === "oci:ObjectStorage/storageObject:StorageObject")).toEqual([]);
   });
 });
 
