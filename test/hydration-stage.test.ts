@@ -16,7 +16,7 @@ const ROOT = path.resolve(__dirname, "..");
 interface Record_ { type: string; name: string; inputs: Record<string, any> }
 
 function plan(stack: string): Record_[] {
-  const r = spawnSync(process.execPath, ["--import", "tsx", "test/fixtures/hydration-stage-plan.ts", stack], { cwd: ROOT, encoding: "utf8", timeout: 90_000, maxBuffer: 64 * 1024 * 1024 }); // the records hold the ~1.5 MB agent bundle
+  const r = spawnSync(process.execPath, ["--import", "tsx", "test/fixtures/hydration-stage-plan.ts", stack], { cwd: ROOT, encoding: "utf8", timeout: 90_000, maxBuffer: 64 * 1024 * 1024 });
   if (r.status !== 0) throw new Error(`stage plan exited ${r.status}:\n${r.stderr}`);
   return JSON.parse(r.stdout);
 }
