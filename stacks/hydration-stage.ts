@@ -62,7 +62,7 @@ export function hydrationStage(
   dataPrefix: string,
 ): StageResult {
   const dataSync = dataSyncOf(prior);
-  const agent = new HydrationAgentBundle("hydration-agent", { namespace: f.namespace, bucket: f.bucket.bucketName }, {
+  const agent = new HydrationAgentBundle("hydration-agent", { namespace: f.namespace, bucket: f.bucket.bucketName, region: f.config.tenant.region }, {
     provider: f.provider,
     dependsOn: [f.bucket],
   });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { endpointOverrides, regionClientFactory } from "../components/region/oci-clients";
 import { emptyProgress, relocate, RelocationStepError } from "../components/region/relocation-engine";
 import { describeDiscovery, discoverProgress } from "../components/region/relocation-discovery";
-import { exportObjectName, parseRelocationSpec, RelocationSpec } from "../components/region/relocation-spec";
+import { exportObjectName, parseRelocationSpec, RelocationSpec } from "../components/region/spec";
 import { systemClock, type Clock } from "../components/common/clock";
 import { pollUntil, WaitTimeoutError } from "../components/region/wait";
 import { Failure, ImageRecord, OciComputeServer, startOciComputeServer } from "./support/oci-compute-server";

@@ -40,7 +40,7 @@ describe("InstanceRelocation dynamic provider (through the provider host)", () =
     };
     const configFile = path.join(dir, "config");
     fs.writeFileSync(configFile, [...profile("DEFAULT", stranger), ...profile("TUNDRA", auth), ""].join("\n"));
-    provider = await serializeProvider("components/region/relocation-provider.ts", "instanceRelocationProvider");
+    provider = await serializeProvider("components/region/provider.ts", "instanceRelocationProvider");
     hostEnv = {
       OCI_CLI_CONFIG_FILE: configFile,
       TUNDRA_OCI_ENDPOINTS: JSON.stringify({
@@ -110,7 +110,7 @@ describe("InstanceRelocation dynamic provider (through the provider host)", () =
   }
 
   it("serializes without any absolute path, SDK client or schema (the state works from another checkout)", () => {
-    expect(provider).toContain("components/region/relocation-runtime");
+    expect(provider).toContain("components/region/operations");
     expect(provider).not.toContain(path.resolve(__dirname, ".."));
     expect(provider).not.toMatch(/oci-core|zod/);
   });

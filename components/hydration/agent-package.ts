@@ -3,21 +3,24 @@
 // before the cluster exists (renderHydrationUserData needs no resource); this object only has to
 // exist before the agents can start, and nodes that boot earlier retry every 10 s until it does.
 //
-//   const bundle = new HydrationAgentBundle("hydration-agent", { namespace, bucket }, { dependsOn: [bucketResource] });
+//   const bundle = new HydrationAgentBundle("hydration-agent", { namespace, bucket, region }, { dependsOn: [bucketResource] });
 //   new TundraCluster("cluster", { ..., userData: renderHydrationUserData({...}) });
 //
 // A new agent build means a new key (`<controlPrefix>agent/<sha256>.js`): a replace, while
 // nodes already booted keep the agent they fetched (OCI applies user data at first boot only).
-import * as crypto from "crypto";
-import * as oci from "@pulumi/oci";
+// The program builds the bundle only for its SHA-256 and size: the upload (AgentBundleUpload)
+// builds it again in the provider host, so the script is in neither the plan nor the state.
 import * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_CONTROL_PREFIX } from "./control";
 import { buildAgentBundle } from "./agent/bundle";
+import { AgentBundleUpload } from "./agent-upload/agent-bundle-upload";
 import { agentObjectKey } from "./userdata";
 
 export interface HydrationAgentBundleArgs {
   namespace: pulumi.Input<string>;
   bucket: pulumi.Input<string>;
+  /** The bucket's region (the tenant's region). */
+  region: pulumi.Input<string>;
   /** Must match the user data's controlPrefix (default "_tundra/hydration/"). */
   controlPrefix?: string;
 }
@@ -32,13 +35,13 @@ export class HydrationAgentBundle extends pulumi.ComponentResource {
     const bundle = buildAgentBundle();
     this.sha256 = bundle.sha256;
     this.objectKey = agentObjectKey(args.controlPrefix ?? DEFAULT_CONTROL_PREFIX, bundle.sha256);
-    new oci.objectstorage.StorageObject(`${name}-script`, {
+    new AgentBundleUpload(`${name}-upload`, {
       namespace: args.namespace,
       bucket: args.bucket,
-      object: this.objectKey,
-      content: bundle.script,
-      contentType: "application/javascript",
-      contentMd5: crypto.createHash("md5").update(bundle.script).digest("base64"),
+      region: args.region,
+      objectName: this.objectKey,
+      sha256: bundle.sha256,
+      size: Buffer.byteLength(bundle.script, "utf8"),
       // A component's dependsOn does not reach its children: pass it on (the bucket must exist).
     }, { parent: this, dependsOn: opts?.dependsOn });
     this.registerOutputs({ objectKey: this.objectKey, sha256: this.sha256 });

@@ -3,41 +3,24 @@
 // keeps what it finished in the state and the next `up` continues from the first unfinished step;
 // `pulumi destroy` terminates the moved instance and deletes every intermediate (never the source).
 import * as pulumi from "@pulumi/pulumi";
-import { instanceRelocationProvider } from "./relocation-provider";
-import { withSecretOutputs } from "../secret-outputs";
+import { dynamicResourceOptions, type DynamicType } from "../dynamic/resource";
+import { outputSlots } from "../dynamic/outputs";
+import type { DeepInput } from "../dynamic/inputs";
+import { instanceRelocationProvider } from "./provider";
+import type { RelocationInputs } from "./spec";
 
-export interface InstanceRelocationArgs {
-  /** Names the intermediate images, the exported object and (by default) the new instance. Defaults to the resource name. */
-  name?: pulumi.Input<string>;
-  source: pulumi.Input<{
-    region: pulumi.Input<string>;
-    compartmentId: pulumi.Input<string>;
-    instanceId: pulumi.Input<string>;
-    /** A bucket in the source region that receives the exported image. */
-    bucket: pulumi.Input<string>;
-  }>;
-  target: pulumi.Input<{
-    region: pulumi.Input<string>;
-    compartmentId: pulumi.Input<string>;
-    availabilityDomain: pulumi.Input<string>;
-    subnetId: pulumi.Input<string>;
-    /** A Flex shape; OCPUs and memory are always sent with it. */
-    shape: pulumi.Input<string>;
-    ocpus: pulumi.Input<number>;
-    memoryInGBs: pulumi.Input<number>;
-    displayName?: pulumi.Input<string>;
-    assignPublicIp?: pulumi.Input<boolean>;
-    /** Network security groups of the new instance's VNIC (in the target VCN). */
-    nsgIds?: pulumi.Input<pulumi.Input<string>[]>;
-  }>;
-  /** Delete the source-region image and exported object once the new instance runs (default false). */
-  cleanup?: pulumi.Input<boolean>;
-  /** Lifetime of the read-only pre-authenticated request the import reads through (default 24). */
-  parTtlHours?: pulumi.Input<number>;
-  /** Waits on work requests and lifecycle states (defaults 120 min, polls from 5 s doubling to 60 s). */
-  waits?: pulumi.Input<{ timeoutMinutes?: pulumi.Input<number>; pollInitialSeconds?: pulumi.Input<number>; pollMaxSeconds?: pulumi.Input<number> }>;
-  freeformTags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
-}
+/** The token it has always registered under (`pulumi-nodejs:dynamic/region:InstanceRelocation`): no alias needed. */
+const TYPE: DynamicType = { module: "region", type: "InstanceRelocation", previousTypes: [] };
+/** Outputs whose text can quote the inputs (components/secret-outputs.ts): as before. */
+const SECRET_OUTPUTS = ["plan", "exportedObject"];
+const OUTPUTS = ["steps", "plan", "runId", "sourceImageId", "exportedObject", "targetImageId", "targetInstanceId", "completedSteps", "remainingSteps", "complete"] as const;
+
+/**
+ * The inputs of components/region/spec.ts (`inputsSchema`: what each field means and its limits),
+ * each accepting an Output; `name` defaults to the resource name.
+ */
+type RelocationFields = Omit<RelocationInputs, "name">;
+export type InstanceRelocationArgs = { [K in keyof RelocationFields]: DeepInput<RelocationFields[K]> } & { name?: pulumi.Input<string> };
 
 export class InstanceRelocation extends pulumi.dynamic.Resource {
   /** One readable line per step this relocation runs (also shown by `pulumi preview --diff`). */
@@ -70,20 +53,11 @@ export class InstanceRelocation extends pulumi.dynamic.Resource {
         parTtlHours: args.parTtlHours,
         waits: args.waits,
         freeformTags: args.freeformTags,
-        steps: undefined,
-        plan: undefined,
-        runId: undefined,
-        sourceImageId: undefined,
-        exportedObject: undefined,
-        targetImageId: undefined,
-        targetInstanceId: undefined,
-        completedSteps: undefined,
-        remainingSteps: undefined,
-        complete: undefined,
+        ...outputSlots(OUTPUTS),
       },
-      withSecretOutputs(opts, ["plan", "exportedObject"]),
-      "region",
-      "InstanceRelocation",
+      dynamicResourceOptions(TYPE, opts, SECRET_OUTPUTS),
+      TYPE.module,
+      TYPE.type,
     );
   }
 }

@@ -6,7 +6,7 @@
 // `update` resumes from; this is what a reviewer reads before it runs.
 import type * as core from "oci-core";
 import { RegionClients } from "./oci-clients";
-import { exportObjectName, exportPrefix, RelocationSpec, RUN_TAG, STEP_NAMES, StepName } from "./relocation-spec";
+import { exportObjectName, exportPrefix, RelocationSpec, RUN_TAG, STEP_NAMES, StepName } from "./spec";
 
 export interface FoundStep {
   step: StepName;

@@ -11,7 +11,7 @@ import * as crypto from "crypto";
 import type * as core from "oci-core";
 import { describeOciError, isNotFound, RegionClients } from "./oci-clients";
 import { carriedSettings } from "./relocation-carry";
-import { exportObjectName, RELOCATION_TAG, RelocationSpec, retryToken, RUN_TAG, STEP_NAMES, StepName } from "./relocation-spec";
+import { exportObjectName, RELOCATION_TAG, RelocationSpec, retryToken, RUN_TAG, STEP_NAMES, StepName } from "./spec";
 import type { Clock } from "../common/clock";
 import { OperationFailedError, waitForLifecycle, waitForWorkRequest, WaitSettings } from "./wait";
 

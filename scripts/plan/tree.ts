@@ -23,6 +23,7 @@ const KEY_INPUTS: Record<string, string[]> = {
   "pulumi-nodejs:dynamic:Resource": ["recordName", "targetOciPercent", "steps", "bake"],
   "pulumi-nodejs:dynamic/datasync:DataSync": ["source", "destination", "generation"],
   "pulumi-nodejs:dynamic/hydration:Hydration": ["nodes", "bucket", "prefix", "generation"],
+  "pulumi-nodejs:dynamic/hydration:AgentBundleUpload": ["bucket", "objectName", "sha256", "size"],
 };
 
 /** Long values (an embedded bundle, a policy document) are cut in the tree; --json keeps them whole. */

@@ -1,10 +1,11 @@
 // `tundra:relocations` (optional): compute instances to move to another OCI region, one
-// InstanceRelocation each (see docs/region.md). Each entry has the resource's inputs.
+// InstanceRelocation each (see docs/region.md). Each entry is the resource's inputs: the
+// component's schema (components/region/spec.ts), not a copy.
 import { z } from "zod";
-import { relocationSchema } from "../../components/region/relocation-spec";
+import { inputsSchema as relocationInputsSchema } from "../../components/region/spec";
 import type { ConfigIssue, PartialConfig } from "./index";
 
-export const relocationsSchema = z.array(relocationSchema).optional();
+export const relocationsSchema = z.array(relocationInputsSchema).optional();
 
 /** Entry names name the resources and the intermediate images: they must be unique. */
 export function uniqueRelocationNames({ relocations }: PartialConfig): ConfigIssue[] {

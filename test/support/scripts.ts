@@ -1,7 +1,6 @@
 // Runs the operator scripts (scripts/plan.ts, scripts/new-tenant.ts) in a child process as
 // `npm run` does, so tests see their real stdout, stderr and exit code.
 import { spawnSync } from "child_process";
-import { createHash } from "crypto";
 import * as path from "path";
 import type { Plan, PlannedResource } from "../../scripts/plan/run";
 
@@ -51,24 +50,6 @@ export function inputsContaining(plan: Plan, text: string): string[] {
   };
   for (const r of plan.resources) walk(r.inputs, `${r.type} ${r.name}`);
   return found;
-}
-
-/**
- * The plan with the hydration agent bundle's content replaced by its size and SHA-256: it is code
- * (the OCI SDK among it, "privateKey" and "undefined" in its text), not configuration, and only
- * content that hashes to the SHA-256 in its object key (the pin the user data carries) is elided.
- */
-export function withAgentBundleElided(plan: Plan): Plan {
-  return {
-    ...plan,
-    resources: plan.resources.map((r) => {
-      const key = /\/agent\/([0-9a-f]{64})\.js$/.exec(String(r.inputs.object ?? ""));
-      const content = r.inputs.content;
-      if (r.type !== T.storageObject || !key || typeof content !== "string") return r;
-      if (createHash("sha256").update(content).digest("hex") !== key[1]) return r;
-      return { ...r, inputs: { ...r.inputs, content: `(agent bundle: ${Buffer.byteLength(content)} bytes, sha256 ${key[1]})` } };
-    }),
-  };
 }
 
 export function ofType(plan: Plan, type: string): PlannedResource[] {

@@ -1,23 +1,36 @@
-// What the InstanceRelocation dynamic provider does, as plain functions over plain JSON. The
-// provider object (relocation-provider.ts) loads this module inside each method, in the provider
-// host process, so nothing here is serialized into the Pulumi state.
+// What the InstanceRelocation dynamic provider does: the Operations contract
+// (components/dynamic/operations.ts) over the relocation engine. provider.ts names this module;
+// the provider host loads it at run time, so nothing here is serialized into the Pulumi state.
 import * as crypto from "crypto";
 import { isDeepStrictEqual } from "util";
+import type * as pulumi from "@pulumi/pulumi";
 import { authenticationProvider, ociAuthFromStack, STACK_OCI_KEY } from "../oci-auth";
+import type { ConfigReader, Props } from "../dynamic/operations";
+import type { StateVersions } from "../dynamic/state-version";
+import { withTimeout } from "../dynamic/timeout";
+import { UNKNOWN } from "../dynamic/unknown";
 import { ClientOptions, describeOciError, endpointOverrides, regionClientFactory } from "./oci-clients";
 import { describeDiscovery, discoverProgress } from "./relocation-discovery";
 import { emptyProgress, relocate, RelocationProgress, RelocationStepError, remainingSteps, stepsToRun, teardownRelocation } from "./relocation-engine";
-import { describeSteps, parseRelocationSpec, relocationId, RelocationSpec, SpecFailure, UNKNOWN } from "./relocation-spec";
+import { describeSteps, parseRelocationSpec, relocationId, RelocationSpec } from "./spec";
 import { systemClock } from "../common/clock";
 
-type Props = Record<string, any>;
-
-/** What the provider host knows beyond a call's properties: the stack's `tundra:oci` section. */
-export interface HostSettings {
+/** What `configure` read: the stack's `tundra:oci` section, and the host's environment (OCI CLI variables, TUNDRA_OCI_ENDPOINTS). */
+export interface Settings {
   stackOci?: string;
+  env: NodeJS.ProcessEnv;
 }
 
-export const SCHEMA_VERSION = 1;
+export const resourceName = "InstanceRelocation";
+
+/** Every InstanceRelocation state has carried schemaVersion 1 since the first one: no migration. */
+export const stateVersions: StateVersions = { current: 1, migrations: {} };
+
+export function settingsFrom(config: ConfigReader, env: NodeJS.ProcessEnv): Settings {
+  // Authentication is resolved when OCI is called, not here: a preview of a new relocation calls nothing.
+  return { stackOci: config(STACK_OCI_KEY), env };
+}
+
 const PROVIDER_KEY = "__provider";
 
 /** Inputs that name what is moved where: changing any of them is a different relocation. */
@@ -59,25 +72,12 @@ function runIdFor(olds: Props, normalized: Props): { runId: string; carried: boo
   return { runId: crypto.randomUUID(), carried: false, replaced };
 }
 
-async function withDeadline<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms / 1000} s`)), ms);
-    timer.unref();
-  });
-  try {
-    return await Promise.race([work, deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 /**
  * The `plan` line: which steps remain. For a relocation already under way, OCI is asked what its
  * run has done (the recorded progress is invisible to check); any failure to ask is said, never
  * fatal, since `pulumi up` resumes from the recorded progress whatever preview could see.
  */
-async function planLine(spec: RelocationSpec, run: ReturnType<typeof runIdFor>, unknown: string[], host: HostSettings): Promise<string> {
+async function planLine(spec: RelocationSpec, run: ReturnType<typeof runIdFor>, unknown: string[], settings: Settings): Promise<string> {
   const all = stepsToRun(spec).join(", ");
   const notes = unknown.map((k) => `${k} known after apply`);
   const about = (first: string) => [first, ...notes].join("; ");
@@ -94,15 +94,15 @@ async function planLine(spec: RelocationSpec, run: ReturnType<typeof runIdFor>, 
   if (run.runId === "") return `remaining: not looked up in OCI (recorded by an earlier version without a run id in its inputs); ${resumes}`;
   try {
     // The deadline covers authentication too: instance principals ask the metadata service first.
-    const lookup = async () => discoverProgress(spec, run.runId, (await engineDeps(host, { requestTimeoutMs: 15_000, maxAttempts: 2 })).clients);
-    const found = await withDeadline(lookup(), DISCOVERY_BUDGET_MS, "looking up the run's progress");
+    const lookup = async () => discoverProgress(spec, run.runId, (await engineDeps(settings, { requestTimeoutMs: 15_000, maxAttempts: 2 })).clients);
+    const found = await withTimeout(lookup(), DISCOVERY_BUDGET_MS, "looking up the run's progress");
     return describeDiscovery(found, notes);
   } catch (err) {
     return `remaining: not looked up in OCI (${describeOciError(err)}); ${resumes}`;
   }
 }
 
-export async function check(olds: Props, news: Props, host: HostSettings = {}): Promise<{ inputs: Props; failures: SpecFailure[] }> {
+export async function check(olds: Props, news: Props, settings: Settings): Promise<pulumi.dynamic.CheckResult> {
   // runId and plan are computed here, never taken from the program.
   const { [PROVIDER_KEY]: _provider, steps: _steps, plan: _plan, runId: _runId, ...raw } = news;
   const unknown = unknownKeys(raw);
@@ -125,7 +125,7 @@ export async function check(olds: Props, news: Props, host: HostSettings = {}): 
   const run = runIdFor(olds, normalized);
   // `steps` and `plan` are checked inputs so that `pulumi preview --diff` shows them (the host
   // passes no detailed diff through): every step line by line, and which of them remain.
-  const plan = await planLine(spec, run, unknown, host);
+  const plan = await planLine(spec, run, unknown, settings);
   return { inputs: { ...normalized, runId: run.runId, steps: describeSteps(spec), plan }, failures: [] };
 }
 
@@ -136,10 +136,10 @@ function recordedPlan(spec: RelocationSpec, progress: RelocationProgress): strin
   return `remaining: ${remaining.length > 0 ? remaining.join(", ") : "none"} (recorded in the state: ${done.length > 0 ? `${done.join(", ")} done` : "nothing done yet"})`;
 }
 
-export function outputs(spec: RelocationSpec, progress: RelocationProgress): Props {
+function outputs(spec: RelocationSpec, progress: RelocationProgress): Props {
   const remaining = remainingSteps(spec, progress);
   return {
-    schemaVersion: SCHEMA_VERSION,
+    schemaVersion: stateVersions.current,
     ...specInputs(spec),
     runId: progress.runId,
     steps: describeSteps(spec),
@@ -160,7 +160,7 @@ function progressFrom(olds: Props): RelocationProgress {
   return progress?.schemaVersion === 1 ? progress : emptyProgress();
 }
 
-export function diff(olds: Props, news: Props): { changes: boolean; replaces: string[]; deleteBeforeReplace: boolean } {
+export async function diff(_id: string, olds: Props, news: Props, _settings: Settings): Promise<pulumi.dynamic.DiffResult> {
   const replaces = REPLACE_KEYS.filter((k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k]));
   if (replaces.length > 0) return { changes: true, replaces, deleteBeforeReplace: false };
   const wantsCleanup = news.cleanup === true && olds.progress?.steps?.cleanup?.status !== "done";
@@ -168,19 +168,19 @@ export function diff(olds: Props, news: Props): { changes: boolean; replaces: st
   return { changes: wantsCleanup || unfinished, replaces: [], deleteBeforeReplace: false };
 }
 
-async function engineDeps(host: HostSettings, options: ClientOptions = {}) {
-  const auth = await authenticationProvider(ociAuthFromStack((key) => (key === STACK_OCI_KEY ? host.stackOci : undefined), process.env));
+async function engineDeps(settings: Settings, options: ClientOptions = {}) {
+  const auth = await authenticationProvider(ociAuthFromStack((key) => (key === STACK_OCI_KEY ? settings.stackOci : undefined), settings.env));
   return {
-    clients: regionClientFactory(auth, endpointOverrides(), options),
+    clients: regionClientFactory(auth, endpointOverrides(settings.env), options),
     clock: systemClock,
     log: (line: string) => process.stderr.write(`[tundra:region] ${line}\n`),
   };
 }
 
 /** Runs or resumes; a failure throws the error shape the engine records as partial state. */
-async function run(spec: RelocationSpec, progress: RelocationProgress, provider: unknown, host: HostSettings): Promise<Props> {
+async function run(spec: RelocationSpec, progress: RelocationProgress, provider: unknown, settings: Settings): Promise<Props> {
   try {
-    await relocate(spec, progress, await engineDeps(host));
+    await relocate(spec, progress, await engineDeps(settings));
     return outputs(spec, progress);
   } catch (err) {
     const recorded = err instanceof RelocationStepError ? err.progress : progress;
@@ -196,22 +196,22 @@ async function run(spec: RelocationSpec, progress: RelocationProgress, provider:
   }
 }
 
-export async function create(inputs: Props, host: HostSettings): Promise<{ id: string; outs: Props }> {
+export async function create(inputs: Props, settings: Settings): Promise<pulumi.dynamic.CreateResult> {
   const spec = specFrom(inputs);
   // The run id check chose: what this run creates is tagged with it, so a later check finds it.
   const runId = typeof inputs.runId === "string" && inputs.runId !== "" ? inputs.runId : undefined;
-  return { id: relocationId(spec), outs: await run(spec, emptyProgress(runId), inputs[PROVIDER_KEY], host) };
+  return { id: relocationId(spec), outs: await run(spec, emptyProgress(runId), inputs[PROVIDER_KEY], settings) };
 }
 
-export async function update(olds: Props, news: Props, host: HostSettings): Promise<{ outs: Props }> {
-  return { outs: await run(specFrom(news), progressFrom(olds), news[PROVIDER_KEY], host) };
+export async function update(_id: string, olds: Props, news: Props, settings: Settings): Promise<pulumi.dynamic.UpdateResult> {
+  return { outs: await run(specFrom(news), progressFrom(olds), news[PROVIDER_KEY], settings) };
 }
 
 /** Refresh: a relocation whose target instance is gone (terminated or deleted) is gone too. */
-export async function read(id: string, props: Props, host: HostSettings): Promise<{ id: string; props: Props }> {
+export async function read(id: string, props: Props, settings: Settings): Promise<pulumi.dynamic.ReadResult> {
   const instanceId = props.targetInstanceId;
   if (props.complete !== true || !instanceId) return { id, props };
-  const clients = (await engineDeps(host)).clients(props.target.region);
+  const clients = (await engineDeps(settings)).clients(props.target.region);
   try {
     const { instance } = await clients.compute.getInstance({ instanceId });
     if (instance.lifecycleState === "TERMINATED" || instance.lifecycleState === "TERMINATING") return { id: "", props: {} };
@@ -223,8 +223,6 @@ export async function read(id: string, props: Props, host: HostSettings): Promis
 }
 
 /** Destroy terminates the target instance and deletes every intermediate; the source is untouched. */
-export async function remove(props: Props, host: HostSettings): Promise<void> {
-  await teardownRelocation(specFrom(props), progressFrom(props), await engineDeps(host));
+export async function remove(_id: string, props: Props, settings: Settings): Promise<void> {
+  await teardownRelocation(specFrom(props), progressFrom(props), await engineDeps(settings));
 }
-
-export { UNKNOWN };

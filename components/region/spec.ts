@@ -1,13 +1,14 @@
-// What an instance relocation is asked to do, validated, and the ordered steps it runs. Pure:
-// no SDK calls. The dynamic provider requires this module inside its methods (never at module
-// scope: zod schemas cannot be serialized into the provider closure).
+// The InstanceRelocation's inputs (zod: `inputsSchema`, which `tundra:relocations` in stack
+// config derives from), and the ordered steps a relocation runs. Pure: no SDK calls. Only
+// operations.ts loads it in the provider host; nothing here is serialized into the state.
 import * as crypto from "crypto";
 import { z } from "zod";
+import { checkAgainst, type CheckFailure } from "../dynamic/check";
+import { UNKNOWN } from "../dynamic/unknown";
+// Domain data moving to components/oci/ (DESIGN.md: components never import stacks/); the
+// integrator repoints these two imports.
 import { isAvailabilityDomainOf, lookupRegion, OCI_REGIONS } from "../../stacks/regions";
 import { FLEX_SHAPES } from "../../stacks/shapes";
-
-/** The engine's placeholder for a value that is unknown during preview. */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 export const STEP_NAMES = ["createImage", "exportImage", "importImage", "launchInstance", "cleanup"] as const;
 export type StepName = (typeof STEP_NAMES)[number];
@@ -125,22 +126,17 @@ function relocationSchemaOf(allowUnknown: boolean) {
     });
 }
 
-/** The shape of each `tundra:relocations` entry in stack config (no unknowns there). */
-export const relocationSchema = relocationSchemaOf(false);
-const checkSchema = relocationSchemaOf(true);
+/** The inputs of one InstanceRelocation; each `tundra:relocations` entry in stack config is one (no unknowns there). */
+export const inputsSchema = relocationSchemaOf(false);
+export type RelocationInputs = z.input<typeof inputsSchema>;
+/** The same schema, except that any field may be unknown (the provider's check during preview). */
+const previewInputsSchema = relocationSchemaOf(true);
 
-export interface SpecFailure {
-  property: string;
-  reason: string;
-}
-
-/** Validates raw inputs; every problem is returned at once, named by its property path. */
-export function parseRelocationSpec(raw: unknown): { spec: RelocationSpec; failures: [] } | { spec: undefined; failures: SpecFailure[] } {
-  const parsed = checkSchema.safeParse(raw);
-  if (!parsed.success) {
-    return { spec: undefined, failures: parsed.error.issues.map((i) => ({ property: i.path.join(".") || "(inputs)", reason: i.message })) };
-  }
-  const value = parsed.data;
+/** Validates raw inputs (the kit's check); every problem is returned at once, named by its property path. */
+export function parseRelocationSpec(raw: unknown): { spec: RelocationSpec; failures: [] } | { spec: undefined; failures: CheckFailure[] } {
+  const parsed = checkAgainst(previewInputsSchema, raw);
+  if (!parsed.inputs) return { spec: undefined, failures: parsed.failures };
+  const value = parsed.inputs;
   return {
     spec: { ...value, target: { ...value.target, displayName: value.target.displayName ?? value.name } } as RelocationSpec,
     failures: [],
