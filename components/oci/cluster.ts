@@ -139,7 +139,7 @@ export class TundraCluster extends pulumi.ComponentResource {
         instanceId: instance.id,
         volumeId: volume.id,
         // Oracle, "Configuring Attachments to Ultra High Performance Volumes": a multipath-enabled
-        // iSCSI attachment needs a supported shape config (stacks/shapes.ts, checked by the
+        // iSCSI attachment needs a supported shape config (components/oci/shapes.ts, checked by the
         // config), a supported image (Oracle Linux, UEK6U1 or later), the Block Volume Management
         // plugin (AGENT_PLUGINS), a service gateway (TenantNetwork), the plugin's policy
         // (TundraIdentity) and a consistent device path (`device`). The plugin then logs in the

@@ -3,8 +3,8 @@
 // scope: zod schemas cannot be serialized into the provider closure).
 import * as crypto from "crypto";
 import { z } from "zod";
-import { isAvailabilityDomainOf, lookupRegion, OCI_REGIONS } from "../../stacks/regions";
-import { FLEX_SHAPES } from "../../stacks/shapes";
+import { isAvailabilityDomainOf, lookupRegion, OCI_REGIONS } from "../oci/regions";
+import { FLEX_SHAPES } from "../oci/shapes";
 
 /** The engine's placeholder for a value that is unknown during preview. */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
