@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { parseTenantConfig, rawConfigFromPulumi, type RawConfig } from "../stacks/config";
 import { cutoverInputsOf, cutoverSchema } from "../stacks/config/cutover";
 import { readStackConfig, stackConfigPath } from "../scripts/plan/run";
-import { probeUrlOf } from "../stacks/cutover-stage";
+import { probeUrlOf } from "../stacks/probe-url";
 import { describeTransition, UNKNOWN, validateInputs } from "../components/cutover/spec";
 
 const section = {
@@ -162,18 +162,19 @@ describe("cutover stage", () => {
       "t42-prod",
       true,
     );
-    const { cutoverStage } = await import("../stacks/cutover-stage.js");
+    const { cutOver } = await import("../stacks/cutover-stage.js");
+    const { Cutover } = await import("../components/cutover/cutover.js");
     const config = {
       tenant: { id: "t42" },
       loadBalancer: { listenerPort: 443 },
       cutover: cutoverSchema.parse({ ...section, oci: { healthCheck: { type: "HTTPS", path: "/health" } } }),
     };
-    const foundation = { config, cluster: { loadBalancerAddress: pulumi.output("129.213.45.67") } } as unknown as Parameters<typeof cutoverStage>[0];
-    expect(cutoverStage({ ...foundation, config: { ...config, cutover: undefined } } as unknown as typeof foundation, {})).toBeUndefined();
+    const foundation = { config, cluster: { loadBalancerAddress: pulumi.output("129.213.45.67") } } as unknown as Parameters<typeof cutOver>[0];
+    expect(cutOver({ ...foundation, config: { ...config, cutover: undefined } } as unknown as typeof foundation, {})).toBeUndefined();
 
-    const result = cutoverStage(foundation, {})!;
+    const result = cutOver(foundation, {})!;
     for (let i = 0; i < 100 && declared.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
-    expect(result.resources).toHaveLength(1);
+    expect(result.resource).toBeInstanceOf(Cutover);
     expect(declared).toHaveLength(1);
     expect(declared[0].type).toBe("pulumi-nodejs:dynamic:Resource");
     expect(declared[0].name).toBe("t42-cutover");

@@ -3,7 +3,9 @@
 // Shapes are checked here; the rules (steps ascending, target among the steps, gates present...)
 // are the Cutover resource's own (components/cutover/spec.ts), run here with the load balancer
 // address as a placeholder so a bad config fails before anything is declared.
+import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import type { Cutover } from "../../components/cutover/cutover";
 import { healthCheckPortOf, UNKNOWN, validateInputs, type CutoverInputs } from "../../components/cutover/spec";
 import type { ConfigIssue, PartialConfig } from "./index";
 
@@ -68,8 +70,16 @@ const sectionSchema = z.strictObject({
 
 export type CutoverSection = z.output<typeof sectionSchema>;
 
-/** The Cutover resource's inputs for a config section, given the OCI load balancer's address and probe URL. */
-export function cutoverInputsOf(section: CutoverSection, ociAddress: string, probeUrl: string): CutoverInputs {
+/** The Cutover resource's arguments: its inputs, each possibly an output of another resource. */
+type CutoverArgs = ConstructorParameters<typeof Cutover>[1];
+
+/**
+ * The Cutover resource's inputs for a config section, given the OCI load balancer's address and
+ * probe URL: known (placeholders, to check the config), or the cluster's outputs (the stage).
+ */
+export function cutoverInputsOf(section: CutoverSection, ociAddress: string, probeUrl: string): CutoverInputs;
+export function cutoverInputsOf(section: CutoverSection, ociAddress: pulumi.Input<string>, probeUrl: pulumi.Input<string>): CutoverArgs;
+export function cutoverInputsOf(section: CutoverSection, ociAddress: pulumi.Input<string>, probeUrl: pulumi.Input<string>): CutoverArgs {
   const { probe, ...gates } = section.gates;
   return {
     zoneId: section.zoneId,
