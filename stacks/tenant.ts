@@ -206,6 +206,7 @@ export async function tenantProgram(config: TenantConfig): Promise<Record<string
     availabilityDomains: discovery.availabilityDomains,
   };
   const network = tenantNetwork(site, discovery.oracleServices);
+  // The identity before the bucket: with a Vault key, the bucket waits for the key grant.
   const identity = tundraIdentity(site, homeProvider);
   const bucket = tenantBucket(site, identity);
   const replication = drReplication(site, bucket, homeProvider, taggingOf(config));

@@ -5,6 +5,7 @@ import { parseTenantConfig, rawConfigFromPulumi, type RawConfig } from "../stack
 import { cutoverInputsOf, cutoverSchema } from "../stacks/config/cutover";
 import { readStackConfig, stackConfigPath } from "../scripts/plan/run";
 import { probeUrlOf } from "../stacks/probe-url";
+import { declarations, recordDeclaredResources } from "./support/declared-resources";
 import { describeTransition, UNKNOWN, validateInputs } from "../components/cutover/spec";
 
 const section = {
@@ -149,19 +150,7 @@ describe("preview text", () => {
 
 describe("cutover stage", () => {
   it("declares one Cutover whose OCI target and probe come from the load balancer's address", async () => {
-    const declared: pulumi.runtime.MockResourceArgs[] = [];
-    await pulumi.runtime.setMocks(
-      {
-        newResource: (args) => {
-          declared.push(args);
-          return { id: `${args.name}-id`, state: args.inputs };
-        },
-        call: (args) => args.inputs,
-      },
-      "tundra-replatform",
-      "t42-prod",
-      true,
-    );
+    const declared = await recordDeclaredResources("t42-prod");
     const { cutOver } = await import("../stacks/cutover-stage.js");
     const { Cutover } = await import("../components/cutover/cutover.js");
     const config = {
@@ -173,7 +162,7 @@ describe("cutover stage", () => {
     expect(cutOver({ ...foundation, config: { ...config, cutover: undefined } } as unknown as typeof foundation, {})).toBeUndefined();
 
     const result = cutOver(foundation, {})!;
-    for (let i = 0; i < 100 && declared.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    await declarations(declared, 1);
     expect(result.resource).toBeInstanceOf(Cutover);
     expect(declared).toHaveLength(1);
     expect(declared[0].type).toBe("pulumi-nodejs:dynamic:Resource");

@@ -5,22 +5,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { cutoverSchema } from "../../stacks/config/cutover";
+import { declarations, recordDeclaredResources } from "../support/declared-resources";
 
 describe("cutover stage", () => {
   it("passes the section as the config check saw it: a bake in seconds stays a number", async () => {
-    const declared: pulumi.runtime.MockResourceArgs[] = [];
-    await pulumi.runtime.setMocks(
-      {
-        newResource: (args) => {
-          declared.push(args);
-          return { id: `${args.name}-id`, state: args.inputs };
-        },
-        call: (args) => args.inputs,
-      },
-      "tundra-replatform",
-      "t42-prod",
-      true,
-    );
+    const declared = await recordDeclaredResources("t42-prod");
     const { cutOver } = await import("../../stacks/cutover-stage.js");
     const section = cutoverSchema.parse({
       zoneId: "Z0123456789ABCDEFGHIJ",
@@ -36,7 +25,7 @@ describe("cutover stage", () => {
       cluster: { loadBalancerAddress: pulumi.output("129.213.45.67") },
     } as unknown as Parameters<typeof cutOver>[0];
     cutOver(foundation, {});
-    for (let i = 0; i < 100 && declared.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    await declarations(declared, 1);
     expect(declared).toHaveLength(1);
     expect(declared[0].inputs.bake).toBe(600);
     expect(declared[0].inputs).toMatchObject({
