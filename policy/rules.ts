@@ -4,7 +4,7 @@
 // know about the stack (a customer key, a public load balancer) comes in a StackPolicyContext:
 // from the stack config for the plan (policy/context.ts), from the pack's policy config in
 // CrossGuard (the same context, written by scripts/policy-config.ts).
-import { FLEX_SHAPES } from "../stacks/shapes";
+import { FLEX_SHAPES } from "../components/oci/shapes";
 import { UHP_MIN_VPUS } from "../stacks/config/cluster";
 import { uhpNeedsMultipath } from "../stacks/config/rules";
 import { findCredentials } from "../stacks/config/credentials";

@@ -8,7 +8,6 @@ import { beginDecommissionScope } from "../components/decommission/guard-scope";
 import { ociStackFacts } from "../components/decommission/oci-stack-facts";
 import { normalisePrefix } from "../components/common/prefix";
 import type { AwsSideConfig } from "./config/aws-side";
-import { loadAwsSideConfig } from "./config/load";
 
 export function awsSideProgram(config: AwsSideConfig): Record<string, unknown> {
   // First, before any resource: the guard must depend on every resource of this stack.
@@ -49,8 +48,4 @@ export function awsSideProgram(config: AwsSideConfig): Record<string, unknown> {
     syncRunnerPolicyArn: runner.policyArn,
     decommission: { safe: guard.safe, verdict: guard.verdict, blockers: guard.blockers, assessedAt: guard.assessedAt },
   };
-}
-
-export async function runAwsSideStack(): Promise<Record<string, unknown>> {
-  return awsSideProgram(loadAwsSideConfig());
 }

@@ -4,9 +4,9 @@
 import * as oci from "@pulumi/oci";
 import { freeformTags, type TenantBucket, type TenantTagging } from "../components/oci";
 import { TenantReplication } from "../components/region";
-import type { PreClusterContext } from "./stages";
+import type { Site } from "./foundation";
 
-export function drReplication(ctx: PreClusterContext, bucket: TenantBucket, homeProvider: oci.Provider, tagging: TenantTagging): TenantReplication | undefined {
+export function drReplication(ctx: Site, bucket: TenantBucket, homeProvider: oci.Provider, tagging: TenantTagging): TenantReplication | undefined {
   const { config } = ctx;
   const { dr, tenant } = config;
   if (!dr) return undefined;

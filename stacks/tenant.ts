@@ -1,16 +1,25 @@
-// The tenant program, in stages. Nothing is declared until the config is valid and the
-// invokes (discovery, preflight) have passed, so a bad config or a cluster that does not fit
-// creates nothing.
+// The tenant program, in stages, top to bottom: providers, discovery and preflight (invokes),
+// the OCI foundation (network, identity, bucket, cluster), then the migration: data sync ->
+// hydration -> validation -> cutover, each stage a typed resource the next one reads and waits
+// for. Nothing is declared until the config is valid and the invokes have passed, so a bad config
+// or a cluster that does not fit creates nothing.
 import * as oci from "@pulumi/oci";
 import * as pulumi from "@pulumi/pulumi";
-import { TenantBucket, TenantNetwork, TundraCluster, TundraIdentity, placeNodes, runPreflight, type PreflightReport } from "../components/oci";
+import {
+  TenantBucket, TenantNetwork, TundraCluster, TundraIdentity, placeNodes, runPreflight,
+  type DefinedTag, type PreflightReport, type TenantTagging,
+} from "../components/oci";
+import { volumeWithoutReplicaArgs, type TenantReplication } from "../components/region";
 import type { TenantConfig } from "./config";
 import { ociHealthCheckPortOf } from "./config/cutover";
-import { volumeWithoutReplicaArgs } from "../components/region";
 import { drReplication } from "./dr";
 import { drPreflight } from "./dr-preflight";
+import type { Foundation, Site, Staged } from "./foundation";
 import { declareRelocations } from "./relocations";
-import { STAGE_ORDER, migrationStages, type Foundation, type MigrationStages, type PreClusterContext, type StageName, type StageResult } from "./stages";
+import { cutOver } from "./cutover-stage";
+import { syncData } from "./data-sync-stage";
+import { hydrate, nodeUserData } from "./hydration-stage";
+import { validate } from "./validation-stage";
 
 /** Metrics namespace the nodes publish custom metrics under. */
 export const METRICS_NAMESPACE = "tundra";
@@ -65,62 +74,87 @@ async function preflight(config: TenantConfig, availabilityDomains: string[], pr
   return report;
 }
 
-/** Stage 3: the OCI foundation. */
-function foundation(config: TenantConfig, ctx: PreClusterContext, discovery: Discovery, homeProvider: oci.Provider, userData: pulumi.Input<string> | undefined): Foundation {
-  const { tenant, network: net, cluster: c, loadBalancer: lb } = config;
-  const tagging = { tenant: tenant.id, env: tenant.env, extra: config.tags };
-  const tenantTag = { namespace: config.identity.tagNamespace, key: config.identity.tagKey };
-  const opts = { provider: ctx.provider };
+/** The tagging every OCI resource of the tenant carries. */
+function taggingOf(config: TenantConfig): TenantTagging {
+  return { tenant: config.tenant.id, env: config.tenant.env, extra: config.tags };
+}
 
-  const network = new TenantNetwork(`${tenant.id}-network`, {
+function tenantTagOf(config: TenantConfig): DefinedTag {
+  return { namespace: config.identity.tagNamespace, key: config.identity.tagKey };
+}
+
+/** The tenant's Vault key for the bucket, when `tundra:bucket.kmsKeyId` names one. */
+function bucketKeyOf(config: TenantConfig): { keyId: string; compartmentId: string } | undefined {
+  return config.bucket.kmsKeyId
+    ? { keyId: config.bucket.kmsKeyId, compartmentId: config.bucket.kmsKeyCompartmentId ?? config.tenant.compartmentId }
+    : undefined;
+}
+
+function tenantNetwork(site: Site, oracleServices: Discovery["oracleServices"]): TenantNetwork {
+  const { config } = site;
+  const { tenant, network: net, cluster: c, loadBalancer: lb } = config;
+  return new TenantNetwork(`${tenant.id}-network`, {
     compartmentId: tenant.compartmentId,
-    tagging,
+    tagging: taggingOf(config),
     vcnCidr: net.vcnCidr,
     nodeSubnetCidr: net.nodeSubnetCidr,
     lbSubnetCidr: net.lbSubnetCidr,
     publicLoadBalancer: lb.visibility === "public",
     natGateway: net.natGateway,
-    oracleServicesId: discovery.oracleServices.id,
-    oracleServicesCidrLabel: discovery.oracleServices.cidrBlock,
+    oracleServicesId: oracleServices.id,
+    oracleServicesCidrLabel: oracleServices.cidrBlock,
     queryPort: c.queryPort,
     listenerPort: lb.listenerPort,
     clientCidrs: lb.allowedCidrs,
     route53HealthCheckPort: ociHealthCheckPortOf(config.cutover),
-  }, opts);
+  }, { provider: site.provider });
+}
 
-  const kms = config.bucket.kmsKeyId
-    ? { keyId: config.bucket.kmsKeyId, compartmentId: config.bucket.kmsKeyCompartmentId ?? tenant.compartmentId }
-    : undefined;
-  const identity = new TundraIdentity(`${tenant.id}-identity`, {
+/** IAM is written in the home region. */
+function tundraIdentity(site: Site, homeProvider: oci.Provider): TundraIdentity {
+  const { config } = site;
+  const { tenant } = config;
+  return new TundraIdentity(`${tenant.id}-identity`, {
     tenancyId: tenant.tenancyId,
     compartmentId: tenant.compartmentId,
-    tagging,
-    tenantTag,
-    bucketName: ctx.bucketName,
+    tagging: taggingOf(config),
+    tenantTag: tenantTagOf(config),
+    bucketName: site.bucketName,
     region: tenant.region,
-    kms,
+    kms: bucketKeyOf(config),
     metricsNamespace: METRICS_NAMESPACE,
     operatorGroup: config.identity.operatorGroup,
   }, { provider: homeProvider });
+}
 
-  // With a Vault key, Object Storage may use it only once the identity policy exists.
-  const bucket = new TenantBucket(`${tenant.id}-data`, {
+function tenantBucket(site: Site, identity: TundraIdentity): TenantBucket {
+  const { config } = site;
+  const { tenant } = config;
+  const kms = bucketKeyOf(config);
+  return new TenantBucket(`${tenant.id}-data`, {
     compartmentId: tenant.compartmentId,
-    namespace: ctx.namespace,
-    name: ctx.bucketName,
-    tagging,
+    namespace: site.namespace,
+    name: site.bucketName,
+    tagging: taggingOf(config),
     kmsKeyId: kms?.keyId,
+    // With a Vault key, Object Storage may use it only once the identity policy exists.
     createAfter: kms ? [identity] : [],
     dataProtection: config.protection.tenantData,
-  }, opts);
-  const replication = drReplication(ctx, bucket, homeProvider, tagging);
+  }, { provider: site.provider });
+}
 
-  const cluster = new TundraCluster(`${tenant.id}-cluster`, {
+function tundraCluster(
+  site: Site,
+  { network, identity, replication }: { network: TenantNetwork; identity: TundraIdentity; replication?: TenantReplication },
+): TundraCluster {
+  const { config } = site;
+  const { tenant, cluster: c, loadBalancer: lb } = config;
+  return new TundraCluster(`${tenant.id}-cluster`, {
     compartmentId: tenant.compartmentId,
-    tagging,
-    tenantTag,
+    tagging: taggingOf(config),
+    tenantTag: tenantTagOf(config),
     nodeCount: c.nodeCount,
-    availabilityDomains: ctx.availabilityDomains,
+    availabilityDomains: site.availabilityDomains,
     shape: c.shape,
     ocpus: c.ocpus,
     memoryInGbs: c.memoryInGbs,
@@ -140,44 +174,51 @@ function foundation(config: TenantConfig, ctx: PreClusterContext, discovery: Dis
       allowReplacement: lb.allowReplacement,
     },
     dataProtection: config.protection.tenantData,
-    userData,
+    // The hydration agent's install, when the stack syncs data.
+    userData: nodeUserData(site),
     // Instance principals must work at first boot (hydration reads the bucket from cloud-init).
     nodesCreateAfter: [identity],
     // Without replicas wanted (no tundra:dr, or replicateVolumes false), any replica a volume still
     // has is disabled: the way out of a refused resize (stacks/dr-preflight.ts).
     dataVolumeReplicas: config.dr?.replicateVolumes && replication ? replication.volumeReplicaArgs.bind(replication) : volumeWithoutReplicaArgs,
-  }, opts);
-
-  return { ...ctx, network, bucket, identity, cluster, replication };
+  }, { provider: site.provider });
 }
 
-/** Stage 4: data sync -> hydration -> validation -> cutover, each after the one before. */
-function runMigrationStages(f: Foundation, stages: MigrationStages): Partial<Record<StageName, StageResult>> {
-  const results: Partial<Record<StageName, StageResult>> = {};
-  for (const name of STAGE_ORDER) {
-    const result = stages[name]?.(f, { ...results });
-    if (result) results[name] = result;
-  }
-  return results;
+/** The stack outputs of the stages that ran, each under its stage's name. */
+function stageOutputs(stages: Record<string, Staged<pulumi.Resource> | undefined>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(stages).flatMap(([name, stage]) => (stage ? [[name, stage.outputs]] : [])));
 }
 
 /** The whole tenant program; returns the stack outputs. */
-export async function tenantProgram(config: TenantConfig, stages: MigrationStages = migrationStages): Promise<Record<string, unknown>> {
+export async function tenantProgram(config: TenantConfig): Promise<Record<string, unknown>> {
   const { provider, homeProvider } = providers(config);
   const discovery = await discover(config, provider);
   const preflightReport = await preflight(config, discovery.availabilityDomains, provider);
   const drProblems = await drPreflight(config, provider, homeProvider);
   if (drProblems.length > 0) throw new pulumi.RunError(`DR checks failed, nothing was created:\n  ${drProblems.join("\n  ")}`);
 
-  const ctx: PreClusterContext = {
+  // Stage 3: the OCI foundation.
+  const site: Site = {
     config,
     provider,
     namespace: discovery.namespace,
     bucketName: bucketNameOf(config),
     availabilityDomains: discovery.availabilityDomains,
   };
-  const f = foundation(config, ctx, discovery, homeProvider, stages.nodeUserData?.(ctx));
-  const stageResults = runMigrationStages(f, stages);
+  const network = tenantNetwork(site, discovery.oracleServices);
+  // The identity before the bucket: with a Vault key, the bucket waits for the key grant.
+  const identity = tundraIdentity(site, homeProvider);
+  const bucket = tenantBucket(site, identity);
+  const replication = drReplication(site, bucket, homeProvider, taggingOf(config));
+  const cluster = tundraCluster(site, { network, identity, replication });
+  const f: Foundation = { ...site, network, bucket, identity, cluster, replication };
+
+  // Stage 4: the migration, each stage after the ones before it (each runs when configured).
+  const sync = syncData(f);
+  const hydration = sync && hydrate(f, sync);
+  const validation = validate(f, { sync, hydration });
+  const cutover = cutOver(f, { sync, hydration, validation });
+
   const relocations = declareRelocations(config);
 
   return {
@@ -185,9 +226,9 @@ export async function tenantProgram(config: TenantConfig, stages: MigrationStage
     env: config.tenant.env,
     region: config.tenant.region,
     namespace: f.namespace,
-    bucketName: f.bucket.bucketName,
-    loadBalancerAddress: f.cluster.loadBalancerAddress,
-    nodes: f.cluster.nodes.map((n) => ({
+    bucketName: bucket.bucketName,
+    loadBalancerAddress: cluster.loadBalancerAddress,
+    nodes: cluster.nodes.map((n) => ({
       name: n.name,
       instanceId: n.instanceId,
       availabilityDomain: n.availabilityDomain,
@@ -198,10 +239,10 @@ export async function tenantProgram(config: TenantConfig, stages: MigrationStage
       // OCI's isMultipath: a UHP volume on a single-path attachment runs far below its level.
       dataAttachmentMultipath: n.dataAttachmentMultipath,
     })),
-    dynamicGroup: f.identity.dynamicGroupName,
+    dynamicGroup: identity.dynamicGroupName,
     preflight: preflightReport,
-    ...(f.replication ? { dr: f.replication.summary() } : {}),
+    ...(replication ? { dr: replication.summary() } : {}),
     ...(relocations.length > 0 ? { relocations: relocations.map(({ name, relocation }) => ({ name, targetInstanceId: relocation.targetInstanceId, remainingSteps: relocation.remainingSteps })) } : {}),
-    ...Object.fromEntries(Object.entries(stageResults).map(([name, r]) => [name, r.outputs])),
+    ...stageOutputs({ dataSync: sync, hydration, validation, cutover }),
   };
 }

@@ -1,22 +1,29 @@
-// The validation stage: after hydration, before cutover. A PreCutoverValidation command compares
-// the tenant's queries on AWS and on the OCI load balancer; its failure stops the update before
-// the cutover stage (which depends on every earlier stage) touches DNS.
+// The validation stage (`tundra:validation`): after hydration, before cutover. A
+// PreCutoverValidation command compares the tenant's queries on AWS and on the OCI load balancer;
+// its failure stops the update before the cutover stage (which depends on it) touches DNS.
 import * as pulumi from "@pulumi/pulumi";
+import type { Hydration } from "../components/hydration/hydration";
 import { PreCutoverValidation } from "../components/validation/pre-cutover-validation";
-import { probeUrlOf } from "./cutover-stage";
-import type { Stage } from "./stages";
+import type { Foundation, Staged, SyncedData } from "./foundation";
+import { probeUrlOf } from "./probe-url";
 
-export const validationStage: Stage = (f, prior) => {
+/** The generation a validation vouches for in a stack without data sync (the data got to OCI another way). */
+export const NO_DATA_SYNC = "no-data-sync";
+
+export function validate(
+  f: Foundation,
+  earlier: { sync?: SyncedData; hydration?: Staged<Hydration> },
+): Staged<PreCutoverValidation> | undefined {
   const section = f.config.validation;
   if (!section) return undefined;
-  const generation = prior.dataSync?.outputs.manifestDigest ?? "no-data-sync";
+  const generation = earlier.sync?.resource.manifestDigest ?? NO_DATA_SYNC;
   const ociUrl = f.cluster.loadBalancerAddress.apply((address) => probeUrlOf(address, f.config.loadBalancer.listenerPort, "/"));
   const validation = new PreCutoverValidation(
     `${f.config.tenant.id}-validation`,
     {
-      spec: pulumi.all([pulumi.output(generation), ociUrl]).apply(([digest, url]) => ({
+      spec: pulumi.all([generation, ociUrl]).apply(([digest, url]) => ({
         tenant: f.config.tenant.id,
-        generation: String(digest),
+        generation: digest,
         parity: {
           awsUrl: section.awsUrl,
           ociUrl: url,
@@ -26,7 +33,7 @@ export const validationStage: Stage = (f, prior) => {
         },
       })),
     },
-    { dependsOn: Object.values(prior).flatMap((stage) => stage?.resources ?? []) },
+    { dependsOn: [earlier.sync?.resource, earlier.hydration?.resource].filter((r) => r !== undefined) },
   );
-  return { resources: [validation], outputs: { report: validation.report } };
-};
+  return { resource: validation, outputs: { report: validation.report } };
+}

@@ -1,16 +1,14 @@
-// TundraCluster and the stage seam, through the real tenant program under the plan mocks:
-// a 1-AD region with more nodes than fault domains, a cloud-init hook, and stages in order.
-import * as pulumi from "@pulumi/pulumi";
+// TundraCluster and the migration stages, through the real tenant program under the plan mocks:
+// a 1-AD region with more nodes than fault domains, the hydration cloud-init, and stages in order.
 import { beforeAll, describe, expect, it } from "vitest";
-import { markerProvider } from "./fixtures/marker-provider";
 import { placeNodes } from "../components/oci/placement";
 import { DATA_DEVICE_PATH } from "../components/oci/cluster";
 import { planProgram, type Plan } from "../scripts/plan/run";
 import { tenantProgram } from "../stacks/tenant";
-import { parseTenantConfig, rawConfigFromPulumi } from "../stacks/config";
+import { parseTenantConfig, rawConfigFromPulumi, type TenantConfig } from "../stacks/config";
+import type { Site } from "../stacks/foundation";
+import { nodeUserData } from "../stacks/hydration-stage";
 import { T, ofType } from "./support/scripts";
-
-class MarkerProbe extends pulumi.dynamic.Resource {}
 
 describe("placeNodes", () => {
   const ads3 = ["Uocm:US-ASHBURN-AD-1", "Uocm:US-ASHBURN-AD-2", "Uocm:US-ASHBURN-AD-3"];
@@ -36,45 +34,25 @@ describe("placeNodes", () => {
   });
 });
 
-describe("tenant program, 1-AD region, 5 nodes, with stages", () => {
-  const cloudInit = (bucket: string) => `#cloud-config\nwrite_files:\n  - path: /etc/tundra/bucket\n    content: ${bucket}\n`;
+describe("tenant program, 1-AD region, 5 nodes, with data sync", () => {
   const config: Record<string, string> = {
     "tundra:tenant": JSON.stringify({ id: "globex", env: "staging", compartmentId: "ocid1.compartment.oc1..aaaaglobex", tenancyId: "ocid1.tenancy.oc1..aaaatenancy", region: "eu-amsterdam-1", homeRegion: "eu-frankfurt-1" }),
     "tundra:network": JSON.stringify({ vcnCidr: "10.70.0.0/16", nodeSubnetCidr: "10.70.0.0/20", lbSubnetCidr: "10.70.16.0/24" }),
     "tundra:cluster": JSON.stringify({ nodeCount: 5, shape: "VM.Standard.E4.Flex", ocpus: 16, memoryInGbs: 64, imageId: "ocid1.image.oc1.ams.aaaaimage", dataVolume: { sizeInGbs: 200, vpusPerGb: 120 } }),
     "tundra:loadBalancer": JSON.stringify({ minBandwidthMbps: 10, maxBandwidthMbps: 10, allowedCidrs: ["172.16.0.0/12"] }),
+    // Data sync and hydration; no validation, no cutover.
+    "tundra:dataSync": JSON.stringify({ source: { bucket: "globex-data", prefix: "globex/", region: "eu-west-1" }, generation: "2026-12-01" }),
   };
+  let tenantConfig: TenantConfig;
   let plan: Plan;
   let outputs: Record<string, any>;
   let dependsOn: Record<string, string[]>;
-  const stageCalls: string[] = [];
 
   beforeAll(async () => {
     const parsed = parseTenantConfig(rawConfigFromPulumi(config));
     if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
-    const result = await planProgram("globex-staging", config, () =>
-      tenantProgram(parsed.config, {
-        nodeUserData: (ctx) => cloudInit(ctx.bucketName),
-        dataSync: (f) => {
-          stageCalls.push("dataSync");
-          return { resources: [f.bucket], outputs: { bucket: f.bucket.bucketName } };
-        },
-        hydration: (f, prior) => {
-          stageCalls.push(`hydration after ${Object.keys(prior).join(",")}`);
-          return { resources: [f.cluster], outputs: { nodes: f.cluster.nodes.length } };
-        },
-        validation: (f) => {
-          stageCalls.push("validation");
-          // A dynamic resource, as the later stages add: its serialized provider stays out of the plan.
-          const probe = new MarkerProbe(markerProvider, "globex-probe", { path: "/nonexistent/probe", content: "x" }, { dependsOn: [f.cluster] });
-          return { resources: [probe], outputs: {} };
-        },
-        cutover: (_f, prior) => {
-          stageCalls.push(`cutover after ${Object.keys(prior).join(",")}`);
-          return undefined;
-        },
-      }),
-    );
+    tenantConfig = parsed.config;
+    const result = await planProgram("globex-staging", config, () => tenantProgram(parsed.config));
     plan = result;
     outputs = result.outputs;
     dependsOn = result.dependsOn;
@@ -93,9 +71,11 @@ describe("tenant program, 1-AD region, 5 nodes, with stages", () => {
   });
 
   it("passes the hydration cloud-init to every node as base64 user_data", () => {
+    const userData = nodeUserData({ config: tenantConfig, namespace: outputs.namespace, bucketName: outputs.bucketName } as Site);
+    expect(userData).toContain("#cloud-config");
     for (const i of ofType(plan, T.instance)) {
       const metadata = i.inputs.metadata as { user_data: string };
-      expect(Buffer.from(metadata.user_data, "base64").toString("utf8")).toBe(cloudInit("tundra-globex-staging"));
+      expect(Buffer.from(metadata.user_data, "base64").toString("utf8")).toBe(userData);
     }
   });
 
@@ -136,17 +116,19 @@ describe("tenant program, 1-AD region, 5 nodes, with stages", () => {
     expect(outputs.preflight).toMatchObject({ ok: true, limitName: "standard-e4-core-count" });
   });
 
-  it("runs the stages in order, each seeing the results before it, and exports their outputs", () => {
-    expect(stageCalls).toEqual(["dataSync", "hydration after dataSync", "validation", "cutover after dataSync,hydration,validation"]);
-    expect(outputs.dataSync).toEqual({ bucket: "tundra-globex-staging" });
-    expect(outputs.hydration).toEqual({ nodes: 5 });
+  it("runs the configured stages in order and exports their outputs under the stage's name", () => {
+    expect(dependsOn["hydration"]).toEqual(expect.arrayContaining(["globex-data-sync", "globex-cluster"]));
+    expect(Object.keys(outputs.dataSync).sort()).toEqual(["complete", "drift", "manifestDigest", "objectCount", "totalBytes"]);
+    expect(Object.keys(outputs.hydration).sort()).toEqual(["agentBundle", "complete", "generation", "nodeStatus", "transition"]);
+    expect(outputs).not.toHaveProperty("validation");
     expect(outputs).not.toHaveProperty("cutover");
   });
 
   it("keeps dynamic providers' serialized code out of the plan", () => {
-    const probe = plan.resources.find((r) => r.name === "globex-probe")!;
-    expect(probe.type).toBe("pulumi-nodejs:dynamic:Resource");
-    expect(probe.inputs).toEqual({ path: "/nonexistent/probe", content: "x" });
+    const dataSync = plan.resources.find((r) => r.name === "globex-data-sync")!;
+    expect(dataSync.type).toBe("pulumi-nodejs:dynamic/datasync:DataSync");
+    expect(dataSync.inputs).toMatchObject({ generation: "2026-12-01", destination: { bucket: "tundra-globex-staging" } });
+    expect(dataSync.inputs).not.toHaveProperty("__provider");
   });
 
   it("writes IAM through a home-region provider when the cluster region is another", () => {

@@ -4,8 +4,8 @@ import { describe, expect, it } from "vitest";
 import { formatIssues, parseStackConfig, parseTenantConfig, rawConfigFromPulumi, type RawConfig } from "../stacks/config";
 import { isCredentialKey } from "../stacks/config/credentials";
 import { readStackConfig, stackConfigPath } from "../scripts/plan/run";
-import { AWS_REGION_SUGGESTIONS, OCI_REGIONS, lookupRegion } from "../stacks/regions";
-import { FLEX_SHAPES } from "../stacks/shapes";
+import { AWS_REGION_SUGGESTIONS, OCI_REGIONS, lookupRegion } from "../components/oci/regions";
+import { FLEX_SHAPES } from "../components/oci/shapes";
 
 const prod = (): RawConfig => rawConfigFromPulumi(readStackConfig(stackConfigPath("prod")));
 const staging = (): RawConfig => rawConfigFromPulumi(readStackConfig(stackConfigPath("staging")));

@@ -6,7 +6,7 @@ import { migrationEgress, monthlyOciCost, ociEgress, overageShare, type TenantSi
 import { fleetCost, type TenantCostInput } from "../components/cost/fleet";
 import { AWS_EGRESS_TIERS, GB, OCI_FLEX_SHAPE_PRICES, OCI_PRICES } from "../components/cost/prices";
 import { parseStackConfig } from "../stacks/config";
-import { FLEX_SHAPE_NAMES } from "../stacks/shapes";
+import { FLEX_SHAPE_NAMES } from "../components/oci/shapes";
 import { readStackConfig } from "../scripts/plan/run";
 
 const sizing: TenantSizing = {

@@ -4,7 +4,8 @@ import { describe, expect, it } from "vitest";
 import { parseTenantConfig, rawConfigFromPulumi, type RawConfig } from "../stacks/config";
 import { cutoverInputsOf, cutoverSchema } from "../stacks/config/cutover";
 import { readStackConfig, stackConfigPath } from "../scripts/plan/run";
-import { probeUrlOf } from "../stacks/cutover-stage";
+import { probeUrlOf } from "../stacks/probe-url";
+import { declarations, recordDeclaredResources } from "./support/declared-resources";
 import { describeTransition, inputsSchema, planOf, type CutoverInputs } from "../components/cutover/spec";
 import { checkAgainst } from "../components/dynamic/check";
 import { UNKNOWN } from "../components/dynamic/unknown";
@@ -157,32 +158,21 @@ describe("preview text", () => {
 
 describe("cutover stage", () => {
   it("declares one Cutover whose OCI target and probe come from the load balancer's address", async () => {
-    const declared: pulumi.runtime.MockResourceArgs[] = [];
-    await pulumi.runtime.setMocks(
-      {
-        newResource: (args) => {
-          declared.push(args);
-          return { id: `${args.name}-id`, state: args.inputs };
-        },
-        call: (args) => args.inputs,
-      },
-      "tundra-replatform",
-      "t42-prod",
-      true,
-    );
-    const { cutoverStage } = await import("../stacks/cutover-stage.js");
+    const declared = await recordDeclaredResources("t42-prod");
+    const { cutOver } = await import("../stacks/cutover-stage.js");
+    const { Cutover } = await import("../components/cutover/cutover.js");
     const config = {
       tenant: { id: "t42" },
       loadBalancer: { listenerPort: 443 },
       // A bake in seconds (a number) is a duration the resource accepts as written.
       cutover: cutoverSchema.parse({ ...section, bake: 600, oci: { healthCheck: { type: "HTTPS", path: "/health" } } }),
     };
-    const foundation = { config, cluster: { loadBalancerAddress: pulumi.output("129.213.45.67") } } as unknown as Parameters<typeof cutoverStage>[0];
-    expect(cutoverStage({ ...foundation, config: { ...config, cutover: undefined } } as unknown as typeof foundation, {})).toBeUndefined();
+    const foundation = { config, cluster: { loadBalancerAddress: pulumi.output("129.213.45.67") } } as unknown as Parameters<typeof cutOver>[0];
+    expect(cutOver({ ...foundation, config: { ...config, cutover: undefined } } as unknown as typeof foundation, {})).toBeUndefined();
 
-    const result = cutoverStage(foundation, {})!;
-    for (let i = 0; i < 100 && declared.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
-    expect(result.resources).toHaveLength(1);
+    const result = cutOver(foundation, {})!;
+    await declarations(declared, 1);
+    expect(result.resource).toBeInstanceOf(Cutover);
     expect(declared).toHaveLength(1);
     expect(declared[0].type).toBe("pulumi-nodejs:dynamic/cutover:Cutover");
     expect(declared[0].name).toBe("t42-cutover");

@@ -2,7 +2,7 @@
 // region shows up as a failing test instead of a silently rejected region.
 import { Region } from "oci-common";
 import { describe, expect, it } from "vitest";
-import { OCI_REGIONS, availabilityDomainNames, isAvailabilityDomainOf, lookupRegion } from "../stacks/regions";
+import { OCI_REGIONS, availabilityDomainNames, isAvailabilityDomainOf, lookupRegion } from "../components/oci/regions";
 
 describe("OCI region table", () => {
   it("holds exactly the commercial-realm (oc1) regions the OCI SDK knows, with their keys", () => {

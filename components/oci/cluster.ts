@@ -4,7 +4,7 @@
 // performance), and a flexible load balancer with a health-checked backend per node.
 import * as oci from "@pulumi/oci";
 import * as pulumi from "@pulumi/pulumi";
-import { placeNodes } from "./placement";
+import { placeNodes, type NodePlacement } from "./placement";
 import { freeformTags, tenantDefinedTag, type DefinedTag, type TenantTagging } from "./tags";
 import { dataProtectionOptions, type DataProtection } from "./protection";
 
@@ -68,6 +68,8 @@ export const AGENT_PLUGINS = {
 
 export interface ClusterNode {
   name: string;
+  /** The instance's display name: what the node's agents report under (instance metadata). */
+  displayName: string;
   instanceId: pulumi.Output<string>;
   availabilityDomain: string;
   faultDomain: string;
@@ -79,6 +81,16 @@ export interface ClusterNode {
   dataAttachmentMultipath: pulumi.Output<boolean>;
 }
 
+/** What every part of one cluster is declared with. */
+interface ClusterScope {
+  name: string;
+  args: TundraClusterArgs;
+  parent: { parent: pulumi.Resource };
+  definedTags: ReturnType<typeof tenantDefinedTag>;
+  /** The user data, base64 as OCI wants it in the instance metadata. */
+  userData?: pulumi.Output<string>;
+}
+
 export class TundraCluster extends pulumi.ComponentResource {
   readonly nodes: ClusterNode[];
   readonly loadBalancerId: pulumi.Output<string>;
@@ -87,162 +99,193 @@ export class TundraCluster extends pulumi.ComponentResource {
 
   constructor(name: string, args: TundraClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("tundra:oci:TundraCluster", name, {}, opts);
-    const parent = { parent: this };
-    const { tenant, env } = args.tagging;
-    const compartmentId = args.compartmentId;
-    const definedTags = tenantDefinedTag(args.tenantTag, tenant);
-    const userData = args.userData === undefined ? undefined : pulumi.output(args.userData).apply((text) => Buffer.from(text, "utf8").toString("base64"));
+    const scope: ClusterScope = {
+      name,
+      args,
+      parent: { parent: this },
+      definedTags: tenantDefinedTag(args.tenantTag, args.tagging.tenant),
+      userData: args.userData === undefined ? undefined : pulumi.output(args.userData).apply((text) => Buffer.from(text, "utf8").toString("base64")),
+    };
 
     // Each node waits for the one before it, so an in-place change that reboots a node (a Flex
     // resize) rolls through the cluster one node at a time instead of taking all down at once.
     let previousInstance: oci.core.Instance | undefined;
-    this.nodes = placeNodes(args.nodeCount, args.availabilityDomains).map(({ index, availabilityDomain, faultDomain }) => {
-      const nodeName = `${name}-node-${index}`;
-      const instance = new oci.core.Instance(nodeName, {
-        compartmentId,
-        availabilityDomain,
-        faultDomain,
-        displayName: `tundra-${tenant}-${env}-${index}`,
-        shape: args.shape,
-        shapeConfig: { ocpus: args.ocpus, memoryInGbs: args.memoryInGbs },
-        sourceDetails: { sourceType: "image", sourceId: args.imageId, bootVolumeSizeInGbs: String(args.bootVolumeSizeInGbs) },
-        createVnicDetails: {
-          subnetId: args.nodeSubnetId,
-          assignPublicIp: "false",
-          nsgIds: [args.nodeNsgId],
-          hostnameLabel: `${tenant.replace(/[^a-z0-9]/g, "").slice(0, 12)}n${index}`,
-        },
-        agentConfig: {
-          isManagementDisabled: false,
-          isMonitoringDisabled: false,
-          pluginsConfigs: Object.values(AGENT_PLUGINS).map((plugin) => ({ name: plugin, desiredState: "ENABLED" })),
-        },
-        instanceOptions: { areLegacyImdsEndpointsDisabled: true },
-        metadata: userData ? { user_data: userData } : undefined,
-        definedTags,
-        freeformTags: freeformTags(args.tagging, "query-node"),
-        preserveBootVolume: false,
-      }, { ...parent, ignoreChanges: ["metadata"], dependsOn: previousInstance ? [previousInstance] : args.nodesCreateAfter ?? [] });
+    this.nodes = placeNodes(args.nodeCount, args.availabilityDomains).map((placement) => {
+      const { node: built, instance } = node(scope, placement, previousInstance ? [previousInstance] : args.nodesCreateAfter ?? []);
       previousInstance = instance;
-
-      const volume = new oci.core.Volume(`${nodeName}-data`, {
-        compartmentId,
-        availabilityDomain,
-        displayName: `tundra-${tenant}-${env}-${index}-data`,
-        sizeInGbs: String(args.dataVolume.sizeInGbs),
-        vpusPerGb: String(args.dataVolume.vpusPerGb),
-        freeformTags: freeformTags(args.tagging, "data-volume"),
-        ...args.dataVolumeReplicas?.(`tundra-${tenant}-${env}-${index}-data`),
-      }, { ...parent, ...dataProtectionOptions(args.dataProtection ?? "protect") });
-
-      const attachment = new oci.core.VolumeAttachment(`${nodeName}-data-attachment`, {
-        instanceId: instance.id,
-        volumeId: volume.id,
-        // Oracle, "Configuring Attachments to Ultra High Performance Volumes": a multipath-enabled
-        // iSCSI attachment needs a supported shape config (stacks/shapes.ts, checked by the
-        // config), a supported image (Oracle Linux, UEK6U1 or later), the Block Volume Management
-        // plugin (AGENT_PLUGINS), a service gateway (TenantNetwork), the plugin's policy
-        // (TundraIdentity) and a consistent device path (`device`). The plugin then logs in the
-        // multipath sessions itself. `isAgentAutoIscsiLoginEnabled` is, per the provider docs,
-        // for NON-multipath iSCSI attachments only: it changes nothing on a multipath one, and if
-        // OCI falls back to single path it still logs the volume in, so the node boots and
-        // reports; the Hydration resource then refuses that node (components/hydration), so a
-        // single-path fallback never passes as UHP.
-        attachmentType: "iscsi",
-        isAgentAutoIscsiLoginEnabled: true,
-        useChap: false,
-        device: DATA_DEVICE_PATH,
-        displayName: `tundra-${tenant}-${env}-${index}-data`,
-      }, parent);
-
-      return {
-        name: nodeName,
-        instanceId: instance.id,
-        availabilityDomain,
-        faultDomain,
-        privateIp: instance.privateIp,
-        dataVolumeId: volume.id,
-        dataAttachmentId: attachment.id,
-        dataDevicePath: DATA_DEVICE_PATH,
-        dataAttachmentMultipath: attachment.isMultipath,
-      };
+      return built;
     });
 
-    // The LB's address is what Route53 points at. A public LB takes a reserved public IP, which
-    // outlives the LB ("This reserved IP will not be deleted when load balancer is deleted",
-    // provider docs, LoadBalancer.reservedIps); a private LB's address comes from its subnet.
-    // Replacing the LB is never a side effect: subnet_ids, is_private, ip_mode and reserved_ips
-    // are ForceNew in Oracle's Terraform provider (terraform-provider-oci
-    // internal/service/load_balancer/load_balancer_load_balancer_resource.go, commit 10e08e41),
-    // so both resources are protected unless tundra:loadBalancer.allowReplacement says otherwise.
-    const lbProtection = { protect: !args.loadBalancer.allowReplacement };
-    const reservedIp = args.loadBalancer.isPrivate ? undefined : new oci.core.PublicIp(`${name}-lb-ip`, {
-      compartmentId,
-      lifetime: "RESERVED",
-      displayName: `tundra-${tenant}-${env}-lb`,
-      freeformTags: freeformTags(args.tagging, "load-balancer"),
-    }, { ...parent, ...lbProtection, ignoreChanges: ["privateIpId"] }); // the LB assigns it, not this resource
-
-    const lb = new oci.loadbalancer.LoadBalancer(`${name}-lb`, {
-      compartmentId,
-      displayName: `tundra-${tenant}-${env}`,
-      shape: "flexible",
-      shapeDetails: { minimumBandwidthInMbps: args.loadBalancer.minBandwidthMbps, maximumBandwidthInMbps: args.loadBalancer.maxBandwidthMbps },
-      subnetIds: [args.lbSubnetId],
-      isPrivate: args.loadBalancer.isPrivate,
-      reservedIps: reservedIp ? [{ id: reservedIp.id }] : undefined,
-      networkSecurityGroupIds: [args.lbNsgId],
-      freeformTags: freeformTags(args.tagging, "load-balancer"),
-      // A reserved IP maps to one LB at a time: an allowed replacement must release it first.
-    }, { ...parent, ...lbProtection, deleteBeforeReplace: reservedIp !== undefined });
-
-    const backendSet = new oci.loadbalancer.BackendSet(`${name}-backends`, {
-      loadBalancerId: lb.id,
-      name: "query-nodes",
-      policy: "LEAST_CONNECTIONS",
-      // One truth: the nodes serve TLS on the query port and the listener passes it through, so
-      // the check must not speak plain HTTP to that port (every backend would fail the TLS
-      // handshake as "unhealthy"). A load balancer health checker speaks HTTP or TCP (provider
-      // docs, BackendSetHealthChecker.protocol): a TCP connect to the same TLS port, i.e. the
-      // node accepts connections where clients connect. Whether a node holds the right data is
-      // Hydration's gate, not the LB's.
-      healthChecker: {
-        protocol: "TCP",
-        port: args.queryPort,
-        intervalMs: 10_000,
-        timeoutInMillis: 3_000,
-        retries: 3,
-      },
-    }, parent);
-
-    new oci.loadbalancer.Listener(`${name}-listener`, {
-      loadBalancerId: lb.id,
-      name: "query",
-      defaultBackendSetName: backendSet.name,
-      port: args.loadBalancer.listenerPort,
-      // TCP pass-through: TLS terminates on the nodes (no sslConfiguration here), as on AWS.
-      protocol: "TCP",
-    }, parent);
-
-    this.nodes.forEach((node, index) =>
-      new oci.loadbalancer.Backend(`${name}-backend-${index}`, {
-        loadBalancerId: lb.id,
-        backendsetName: backendSet.name,
-        ipAddress: node.privateIp,
-        port: args.queryPort,
-      }, parent));
-
+    const lb = loadBalancer(scope, this.nodes);
     this.loadBalancerId = lb.id;
-    // The reserved IP is known before the LB exists: read it through the LB so that whoever uses
-    // the address (probes, DNS) also waits for the LB behind it.
-    this.loadBalancerAddress = reservedIp
-      ? pulumi.all([reservedIp.ipAddress, lb.id]).apply(([address]) => address)
-      : lb.ipAddressDetails.apply((details) => details?.[0]?.ipAddress ?? "");
-    this.backendSetName = backendSet.name;
+    this.loadBalancerAddress = lb.address;
+    this.backendSetName = lb.backendSetName;
     this.registerOutputs({
       loadBalancerId: this.loadBalancerId,
       loadBalancerAddress: this.loadBalancerAddress,
       nodes: this.nodes.map(({ name: n, instanceId, availabilityDomain, faultDomain, privateIp, dataVolumeId, dataAttachmentMultipath }) => ({ name: n, instanceId, availabilityDomain, faultDomain, privateIp, dataVolumeId, dataAttachmentMultipath })),
     });
   }
+}
+
+/** Node i: its instance, its data volume in the node's AD, and the attachment of one to the other. */
+function node(
+  { name, args, parent, definedTags, userData }: ClusterScope,
+  { index, availabilityDomain, faultDomain }: NodePlacement,
+  createAfter: pulumi.Resource[],
+): { node: ClusterNode; instance: oci.core.Instance } {
+  const { tenant, env } = args.tagging;
+  const compartmentId = args.compartmentId;
+  const nodeName = `${name}-node-${index}`;
+  const displayName = `tundra-${tenant}-${env}-${index}`;
+  const instance = new oci.core.Instance(nodeName, {
+    compartmentId,
+    availabilityDomain,
+    faultDomain,
+    displayName,
+    shape: args.shape,
+    shapeConfig: { ocpus: args.ocpus, memoryInGbs: args.memoryInGbs },
+    sourceDetails: { sourceType: "image", sourceId: args.imageId, bootVolumeSizeInGbs: String(args.bootVolumeSizeInGbs) },
+    createVnicDetails: {
+      subnetId: args.nodeSubnetId,
+      assignPublicIp: "false",
+      nsgIds: [args.nodeNsgId],
+      hostnameLabel: `${tenant.replace(/[^a-z0-9]/g, "").slice(0, 12)}n${index}`,
+    },
+    agentConfig: {
+      isManagementDisabled: false,
+      isMonitoringDisabled: false,
+      pluginsConfigs: Object.values(AGENT_PLUGINS).map((plugin) => ({ name: plugin, desiredState: "ENABLED" })),
+    },
+    instanceOptions: { areLegacyImdsEndpointsDisabled: true },
+    metadata: userData ? { user_data: userData } : undefined,
+    definedTags,
+    freeformTags: freeformTags(args.tagging, "query-node"),
+    preserveBootVolume: false,
+  }, { ...parent, ignoreChanges: ["metadata"], dependsOn: createAfter });
+
+  const volume = new oci.core.Volume(`${nodeName}-data`, {
+    compartmentId,
+    availabilityDomain,
+    displayName: `${displayName}-data`,
+    sizeInGbs: String(args.dataVolume.sizeInGbs),
+    vpusPerGb: String(args.dataVolume.vpusPerGb),
+    freeformTags: freeformTags(args.tagging, "data-volume"),
+    ...args.dataVolumeReplicas?.(`${displayName}-data`),
+  }, { ...parent, ...dataProtectionOptions(args.dataProtection ?? "protect") });
+
+  const attachment = new oci.core.VolumeAttachment(`${nodeName}-data-attachment`, {
+    instanceId: instance.id,
+    volumeId: volume.id,
+    // Oracle, "Configuring Attachments to Ultra High Performance Volumes": a multipath-enabled
+    // iSCSI attachment needs a supported shape config (components/oci/shapes.ts, checked by the
+    // config), a supported image (Oracle Linux, UEK6U1 or later), the Block Volume Management
+    // plugin (AGENT_PLUGINS), a service gateway (TenantNetwork), the plugin's policy
+    // (TundraIdentity) and a consistent device path (`device`). The plugin then logs in the
+    // multipath sessions itself. `isAgentAutoIscsiLoginEnabled` is, per the provider docs,
+    // for NON-multipath iSCSI attachments only: it changes nothing on a multipath one, and if
+    // OCI falls back to single path it still logs the volume in, so the node boots and
+    // reports; the Hydration resource then refuses that node (components/hydration), so a
+    // single-path fallback never passes as UHP.
+    attachmentType: "iscsi",
+    isAgentAutoIscsiLoginEnabled: true,
+    useChap: false,
+    device: DATA_DEVICE_PATH,
+    displayName: `${displayName}-data`,
+  }, parent);
+
+  return {
+    instance,
+    node: {
+      name: nodeName,
+      displayName,
+      instanceId: instance.id,
+      availabilityDomain,
+      faultDomain,
+      privateIp: instance.privateIp,
+      dataVolumeId: volume.id,
+      dataAttachmentId: attachment.id,
+      dataDevicePath: DATA_DEVICE_PATH,
+      dataAttachmentMultipath: attachment.isMultipath,
+    },
+  };
+}
+
+/** The flexible load balancer in front of the nodes: its address, backend set, listener and one backend per node. */
+function loadBalancer({ name, args, parent }: ClusterScope, nodes: ClusterNode[]): { id: pulumi.Output<string>; address: pulumi.Output<string>; backendSetName: pulumi.Output<string> } {
+  const { tenant, env } = args.tagging;
+  const compartmentId = args.compartmentId;
+  // The LB's address is what Route53 points at. A public LB takes a reserved public IP, which
+  // outlives the LB ("This reserved IP will not be deleted when load balancer is deleted",
+  // provider docs, LoadBalancer.reservedIps); a private LB's address comes from its subnet.
+  // Replacing the LB is never a side effect: subnet_ids, is_private, ip_mode and reserved_ips
+  // are ForceNew in Oracle's Terraform provider (terraform-provider-oci
+  // internal/service/load_balancer/load_balancer_load_balancer_resource.go, commit 10e08e41),
+  // so both resources are protected unless tundra:loadBalancer.allowReplacement says otherwise.
+  const lbProtection = { protect: !args.loadBalancer.allowReplacement };
+  const reservedIp = args.loadBalancer.isPrivate ? undefined : new oci.core.PublicIp(`${name}-lb-ip`, {
+    compartmentId,
+    lifetime: "RESERVED",
+    displayName: `tundra-${tenant}-${env}-lb`,
+    freeformTags: freeformTags(args.tagging, "load-balancer"),
+  }, { ...parent, ...lbProtection, ignoreChanges: ["privateIpId"] }); // the LB assigns it, not this resource
+
+  const lb = new oci.loadbalancer.LoadBalancer(`${name}-lb`, {
+    compartmentId,
+    displayName: `tundra-${tenant}-${env}`,
+    shape: "flexible",
+    shapeDetails: { minimumBandwidthInMbps: args.loadBalancer.minBandwidthMbps, maximumBandwidthInMbps: args.loadBalancer.maxBandwidthMbps },
+    subnetIds: [args.lbSubnetId],
+    isPrivate: args.loadBalancer.isPrivate,
+    reservedIps: reservedIp ? [{ id: reservedIp.id }] : undefined,
+    networkSecurityGroupIds: [args.lbNsgId],
+    freeformTags: freeformTags(args.tagging, "load-balancer"),
+    // A reserved IP maps to one LB at a time: an allowed replacement must release it first.
+  }, { ...parent, ...lbProtection, deleteBeforeReplace: reservedIp !== undefined });
+
+  const backendSet = new oci.loadbalancer.BackendSet(`${name}-backends`, {
+    loadBalancerId: lb.id,
+    name: "query-nodes",
+    policy: "LEAST_CONNECTIONS",
+    // One truth: the nodes serve TLS on the query port and the listener passes it through, so
+    // the check must not speak plain HTTP to that port (every backend would fail the TLS
+    // handshake as "unhealthy"). A load balancer health checker speaks HTTP or TCP (provider
+    // docs, BackendSetHealthChecker.protocol): a TCP connect to the same TLS port, i.e. the
+    // node accepts connections where clients connect. Whether a node holds the right data is
+    // Hydration's gate, not the LB's.
+    healthChecker: {
+      protocol: "TCP",
+      port: args.queryPort,
+      intervalMs: 10_000,
+      timeoutInMillis: 3_000,
+      retries: 3,
+    },
+  }, parent);
+
+  new oci.loadbalancer.Listener(`${name}-listener`, {
+    loadBalancerId: lb.id,
+    name: "query",
+    defaultBackendSetName: backendSet.name,
+    port: args.loadBalancer.listenerPort,
+    // TCP pass-through: TLS terminates on the nodes (no sslConfiguration here), as on AWS.
+    protocol: "TCP",
+  }, parent);
+
+  nodes.forEach((node, index) =>
+    new oci.loadbalancer.Backend(`${name}-backend-${index}`, {
+      loadBalancerId: lb.id,
+      backendsetName: backendSet.name,
+      ipAddress: node.privateIp,
+      port: args.queryPort,
+    }, parent));
+
+  return {
+    id: lb.id,
+    // The reserved IP is known before the LB exists: read it through the LB so that whoever uses
+    // the address (probes, DNS) also waits for the LB behind it.
+    address: reservedIp
+      ? pulumi.all([reservedIp.ipAddress, lb.id]).apply(([address]) => address)
+      : lb.ipAddressDetails.apply((details) => details?.[0]?.ipAddress ?? ""),
+    backendSetName: backendSet.name,
+  };
 }

@@ -7,7 +7,7 @@
 // first and declares resources only after they pass.
 import * as oci from "@pulumi/oci";
 import type * as pulumi from "@pulumi/pulumi";
-import { FLEX_SHAPES } from "../../stacks/shapes";
+import { FLEX_SHAPES } from "./shapes";
 import type { NodePlacement } from "./placement";
 
 export interface AdCapacity {

@@ -5,10 +5,8 @@ import * as crypto from "crypto";
 import { z } from "zod";
 import { checkAgainst, type CheckFailure } from "../dynamic/check";
 import { UNKNOWN } from "../dynamic/unknown";
-// Domain data moving to components/oci/ (DESIGN.md: components never import stacks/); the
-// integrator repoints these two imports.
-import { isAvailabilityDomainOf, lookupRegion, OCI_REGIONS } from "../../stacks/regions";
-import { FLEX_SHAPES } from "../../stacks/shapes";
+import { isAvailabilityDomainOf, lookupRegion, OCI_REGIONS } from "../oci/regions";
+import { FLEX_SHAPES } from "../oci/shapes";
 
 export const STEP_NAMES = ["createImage", "exportImage", "importImage", "launchInstance", "cleanup"] as const;
 export type StepName = (typeof STEP_NAMES)[number];

@@ -3,7 +3,7 @@
 // region's "All Services" service, a generous service limit unless told otherwise).
 import { createHash } from "crypto";
 import type * as pulumi from "@pulumi/pulumi";
-import { OCI_REGIONS, availabilityDomainNames, type OciRegion } from "../../stacks/regions";
+import { OCI_REGIONS, availabilityDomainNames, type OciRegion } from "../../components/oci/regions";
 
 /** OCPUs every limit reports as available in the plan; tests lower it to exercise preflight. */
 export const AVAILABLE_OCPUS_ENV = "TUNDRA_PLAN_AVAILABLE_OCPUS";

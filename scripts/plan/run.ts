@@ -7,7 +7,7 @@ import { parse as parseYaml } from "yaml";
 import { createPlanMocks, isDynamicType, type PlanMocksOptions } from "./mocks";
 import { recordRegistrations, type Registration, type ResourceLifecycleOptions } from "./registrations";
 import { withSecretPlaceholders, type StackConfigWithSecrets } from "./secrets";
-import { runStack } from "../../stacks/roles";
+import runStack from "../../stacks/index";
 
 export const PROJECT = "tundra-replatform";
 export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");

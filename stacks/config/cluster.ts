@@ -1,7 +1,7 @@
 // `tundra:cluster`: the query nodes, their shape and their UHP data volumes.
 import { z } from "zod";
 import { decimal, integer, ocid, text } from "./fields";
-import { FLEX_SHAPE_NAMES } from "../shapes";
+import { FLEX_SHAPE_NAMES } from "../../components/oci/shapes";
 
 /** Ultra High Performance is 30-120 VPUs/GB (10 is Balanced, 20 Higher Performance). */
 export const UHP_MIN_VPUS = 30;

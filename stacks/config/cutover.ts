@@ -2,7 +2,9 @@
 // OCI. Derived from the Cutover resource's schema (components/cutover/spec.ts): the same fields
 // and messages, except where config differs: the OCI side's address comes from the cluster's load
 // balancer (not configured), the probe URL defaults to it, and a few defaults are the stage's.
+import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import type { Cutover } from "../../components/cutover/cutover";
 import { crossFieldIssues, cutoverFields, gatesFields, healthCheckFields, healthCheckPortOf, probeFields, setIdentifierField, type CutoverInputs } from "../../components/cutover/spec";
 import { UNKNOWN } from "../../components/dynamic/unknown";
 import type { ConfigIssue, PartialConfig } from "./index";
@@ -32,7 +34,12 @@ const sectionSchema = z.strictObject({
 export type CutoverSection = z.output<typeof sectionSchema>;
 
 /** The Cutover resource's inputs for a config section, given the OCI load balancer's address and probe URL. */
-export function cutoverInputsOf(section: CutoverSection, ociAddress: string, probeUrl: string): CutoverInputs {
+/** The Cutover resource's inputs; the stage passes the load balancer's address as an Output. */
+type CutoverArgs = ConstructorParameters<typeof Cutover>[1];
+
+export function cutoverInputsOf(section: CutoverSection, ociAddress: string, probeUrl: string): CutoverInputs;
+export function cutoverInputsOf(section: CutoverSection, ociAddress: pulumi.Input<string>, probeUrl: pulumi.Input<string>): CutoverArgs;
+export function cutoverInputsOf(section: CutoverSection, ociAddress: pulumi.Input<string>, probeUrl: pulumi.Input<string>): CutoverArgs {
   const { probe, ...gates } = section.gates;
   return {
     zoneId: section.zoneId,

@@ -4,7 +4,7 @@
 import { z } from "zod";
 import { boolean, ocid, ociRegion, text } from "./fields";
 import type { ConfigIssue, PartialConfig } from "./index";
-import { OCI_REGIONS, isAvailabilityDomainOf } from "../regions";
+import { OCI_REGIONS, isAvailabilityDomainOf } from "../../components/oci/regions";
 
 export const drSchema = z
   .strictObject({

@@ -2,7 +2,7 @@
 // and key are added by the parser (`tundra:<section>.<path>: <message>`).
 import { z } from "zod";
 import { isCidrError, parseCidr } from "./cidr";
-import { lookupRegion } from "../regions";
+import { lookupRegion } from "../../components/oci/regions";
 import { wholeNumber } from "../../components/common/whole-number";
 
 /** Numbers may arrive as strings (`pulumi config set --path tundra:cluster.nodeCount 3`). */

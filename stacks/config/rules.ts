@@ -1,8 +1,8 @@
 // Rules that relate several keys (or a key and a table). Each returns issues naming the key
 // to change; a rule runs only when the sections it reads parsed cleanly.
 import type { ConfigIssue, PartialConfig } from "./index";
-import { FLEX_SHAPES } from "../shapes";
-import { OCI_REGIONS, isAvailabilityDomainOf } from "../regions";
+import { FLEX_SHAPES } from "../../components/oci/shapes";
+import { OCI_REGIONS, isAvailabilityDomainOf } from "../../components/oci/regions";
 import { cidrContains, cidrsOverlap, parseCidr, type Cidr } from "./cidr";
 import { cutoverHealthCheckRule } from "./cutover";
 import { drRegionRule } from "./dr";
@@ -44,7 +44,7 @@ const shapeLimits: ConfigRule = ({ cluster }) => {
 
 /**
  * An Ultra High Performance volume performs only on a multipath-enabled attachment, and a Flex VM
- * gets one only with enough OCPUs (stacks/shapes.ts, minOcpusForMultipath). Every config is
+ * gets one only with enough OCPUs (components/oci/shapes.ts, minOcpusForMultipath). Every config is
  * checked, so lowering `ocpus` of a running cluster (a rolling Flex resize) is refused the same
  * way as a new cluster: the attachments would stay single-path after the resize.
  */

@@ -11,7 +11,7 @@
 //   - an API key from an OCI config file (tests and development off OCI).
 // The auth service and Object Storage are Oracle services reached through the VCN's service
 // gateway; nothing here needs the internet. Endpoints are the commercial realm's (oraclecloud.com):
-// the project's regions are OC1's (stacks/regions.ts).
+// the project's regions are OC1's (components/oci/regions.ts).
 import * as crypto from "crypto";
 import * as fsp from "fs/promises";
 import * as http from "http";

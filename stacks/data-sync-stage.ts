@@ -1,11 +1,8 @@
-// The data sync stage of a tenant stack: one DataSync from the tenant's S3 prefix to its OCI
-// bucket. Wire it in stacks/stages.ts with
-//   dataSync: (f) => (f.config.dataSync ? dataSyncStage(f, f.config.dataSync) : undefined),
-// after adding `dataSync: dataSyncSchema` (stacks/config/data-sync.ts) to SECTIONS.
-import type { Foundation, StageResult } from "../../stacks/stages";
-import type { DataSyncSection } from "../../stacks/config/data-sync";
+// The data sync stage of a tenant stack (`tundra:dataSync`): one DataSync from the tenant's S3
+// prefix to its OCI bucket. Its manifestDigest is the generation the later stages load and check.
 import type { Resource } from "@pulumi/pulumi";
-import { DataSync } from "./data-sync";
+import { DataSync } from "../components/datasync/data-sync";
+import type { Foundation, SyncedData } from "./foundation";
 
 /**
  * With a DR region, the replication policy: Oracle ("Object Storage Replication") replicates only
@@ -16,7 +13,10 @@ function replicationFirst(foundation: Foundation): Resource[] {
   return policy ? [policy] : [];
 }
 
-export function dataSyncStage(foundation: Foundation, section: NonNullable<DataSyncSection>): StageResult {
+/** The data sync, when the stack configures `tundra:dataSync`. */
+export function syncData(foundation: Foundation): SyncedData | undefined {
+  const section = foundation.config.dataSync;
+  if (!section) return undefined;
   const sync = new DataSync(`${foundation.config.tenant.id}-data-sync`, {
     source: section.source,
     destination: {
@@ -33,7 +33,8 @@ export function dataSyncStage(foundation: Foundation, section: NonNullable<DataS
     previewPendingWork: section.previewPendingWork,
   }, { dependsOn: [foundation.bucket, ...replicationFirst(foundation)] });
   return {
-    resources: [sync],
+    resource: sync,
+    prefix: section.destinationPrefix,
     outputs: {
       manifestDigest: sync.manifestDigest,
       objectCount: sync.objectCount,

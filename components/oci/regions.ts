@@ -71,7 +71,7 @@ export function lookupRegion(name: string): { region: OciRegion } | { error: str
   if (suggestion) {
     return { error: `"${name}" is an AWS region, not an OCI region; the nearest OCI region is "${suggestion}"` };
   }
-  return { error: `unknown OCI region "${name}" (expected an OCI region identifier such as us-ashburn-1; see stacks/regions.ts)` };
+  return { error: `unknown OCI region "${name}" (expected an OCI region identifier such as us-ashburn-1; see components/oci/regions.ts)` };
 }
 
 // The oldest regions name their ADs differently (`Uocm:PHX-AD-1`, `Uocm:US-ASHBURN-AD-1`).
