@@ -32,12 +32,22 @@ function touchesUnknown(root: unknown, path: ReadonlyArray<PropertyKey>): boolea
   return isUnknown(value);
 }
 
+export interface CheckOptions {
+  /**
+   * The schema is built to carry unknown values through untouched (the InstanceRelocation's
+   * preview schema, whose preview names what is known after apply): its parsed inputs are
+   * returned even while some are unknown.
+   */
+  carriesUnknowns?: boolean;
+}
+
 /** Validates `news` with `schema`; failures name the property; unknown values are skipped. */
-export function checkAgainst<S extends z.ZodType>(schema: S, news: unknown): Checked<z.output<S>> {
+export function checkAgainst<S extends z.ZodType>(schema: S, news: unknown, options: CheckOptions = {}): Checked<z.output<S>> {
   const parsed = schema.safeParse(news);
   // A schema may accept the unknown marker itself (it is a string) and even transform it (a prefix
-  // gains a "/"): parsed inputs are only returned when nothing is unknown, as documented above.
-  if (parsed.success) return isUnknown(news) ? { failures: [] } : { inputs: parsed.data, failures: [] };
+  // gains a "/"): parsed inputs are only returned when nothing is unknown, as documented above,
+  // unless the schema says it carries unknowns through.
+  if (parsed.success) return isUnknown(news) && !options.carriesUnknowns ? { failures: [] } : { inputs: parsed.data, failures: [] };
   const failures = parsed.error.issues
     .filter((issue) => !touchesUnknown(news, issue.path))
     .map((issue) => ({ property: dotted(issue.path), reason: issue.message }));

@@ -132,7 +132,7 @@ const previewInputsSchema = relocationSchemaOf(true);
 
 /** Validates raw inputs (the kit's check); every problem is returned at once, named by its property path. */
 export function parseRelocationSpec(raw: unknown): { spec: RelocationSpec; failures: [] } | { spec: undefined; failures: CheckFailure[] } {
-  const parsed = checkAgainst(previewInputsSchema, raw);
+  const parsed = checkAgainst(previewInputsSchema, raw, { carriesUnknowns: true });
   if (!parsed.inputs) return { spec: undefined, failures: parsed.failures };
   const value = parsed.inputs;
   return {
