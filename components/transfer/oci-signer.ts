@@ -3,7 +3,7 @@
 // to OpenSSL on every call (through sshpk and http-signature): 0.79 ms per request against 0.22 ms
 // with a parsed key, and in bench:sync's profile its `sign` was the engine's largest single cost
 // (docs/sync.md). The signature itself is the SDK's, byte for byte (RSA PKCS#1 v1.5 is
-// deterministic, and test/transfer-oci-signer.test.ts compares every header with the SDK's):
+// deterministic, and test/transfer/transfer-oci-signer.test.ts compares every header with the SDK's):
 //   headers "x-date (request-target) host", rsa-sha256, `Signature version="1",keyId=...`.
 // Only requests whose body is not signed come here (GetObject; PutObject and UploadPart, whose
 // bodies the SDK leaves out of the signature too). Whatever this does not handle goes to the SDK's
