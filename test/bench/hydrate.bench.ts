@@ -174,7 +174,9 @@ async function main(): Promise<void> {
       });
       const childCpu = endedChildrenCpuSeconds();
       const serverCpu = process.cpuUsage();
-      const run = await timed(() => runProcess([...AGENT_NODE_FLAGS, agentScript, "--config", agentConfig, "--once"]));
+      // BENCH_AGENT_NODE_FLAGS: extra Node flags for the agent's process (e.g. --cpu-prof).
+      const extraFlags = (process.env.BENCH_AGENT_NODE_FLAGS ?? "").split(" ").filter(Boolean);
+      const run = await timed(() => runProcess([...AGENT_NODE_FLAGS, ...extraFlags, agentScript, "--config", agentConfig, "--once"]));
       const served = process.cpuUsage(serverCpu);
       const agentCpu = endedChildrenCpuSeconds() - childCpu;
       const cpu = `cpu s: agent ${agentCpu.toFixed(2)} (start-up included) = ${cpuPerGB(agentCpu, data.bytes).toFixed(2)} per GB, server ${((served.user + served.system) / 1e6).toFixed(2)}`;

@@ -33,6 +33,7 @@ import { makeOciTestAuth } from "../support/oci-signature";
 import { startOciServerProcess } from "../support/oci-objectstorage-server";
 import { listAll, writeOciConfigFile } from "../support/store-helpers";
 import { startS3rver, S3RVER_CREDENTIALS, type S3rverHandle } from "../support/s3rver";
+import type { EngineTarget } from "./sync-engine";
 import { cpuPerGB, cpuSecondsOf, endedChildrenCpuSeconds, line as lineOf, primeGuestMemory, quietOciSdkWarnings, requireRclone, timed } from "./support";
 
 const execFileAsync = promisify(execFile);
@@ -184,15 +185,13 @@ async function rclone(binary: string, src: S3rverHandle, dst: S3rverHandle, pref
   return { seconds, cpu, bytes: copied.reduce((s, o) => s + o.size, 0) };
 }
 
-/** Where the engine child copies to. */
-type EngineTarget = { kind: "s3"; endpoint: string; bucket: string; prefix: string } | { kind: "oci"; endpoint: string; bucket: string; prefix: string; ociConfig: string };
-
 /** The engine in a process of its own (node --import tsx, as `npm run sync` runs it): its result, wall seconds and CPU. */
-async function engineProcess(sourceEndpoint: string, prefix: string, target: EngineTarget): Promise<ClientRun & { copiedObjects: number; syncSeconds: number }> {
+async function engineProcess(sourceEndpoint: string, prefix: string, target: EngineTarget): Promise<ClientRun & { copiedObjects: number; syncSeconds: number; startupCpu: number }> {
   const cpuBefore = endedChildrenCpuSeconds();
   const { seconds, value: out } = await timed(() => new Promise<string>((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", __filename], {
-      env: { ...process.env, BENCH_ENGINE_CHILD: JSON.stringify({ sourceEndpoint, prefix, target }) },
+    // BENCH_ENGINE_NODE_FLAGS: extra Node flags for the engine's process only (e.g. --cpu-prof).
+    const flags = (process.env.BENCH_ENGINE_NODE_FLAGS ?? "").split(" ").filter(Boolean);
+    const child = spawn(process.execPath, [...flags, "--import", "tsx", path.join(__dirname, "sync-engine.ts"), JSON.stringify({ sourceEndpoint, prefix, target, concurrency: CONCURRENCY })], {
       stdio: ["ignore", "pipe", "inherit"],
     });
     let text = "";
@@ -200,20 +199,8 @@ async function engineProcess(sourceEndpoint: string, prefix: string, target: Eng
     child.on("exit", (code) => (code === 0 ? resolve(text) : reject(new Error(`engine child exited with ${code}`))));
   }));
   const cpu = endedChildrenCpuSeconds() - cpuBefore;
-  const result = JSON.parse(out.trim().split("\n").pop()!) as { copiedObjects: number; copiedBytes: number; seconds: number };
-  return { seconds, cpu, bytes: result.copiedBytes, copiedObjects: result.copiedObjects, syncSeconds: result.seconds };
-}
-
-/** Child mode: one sync from the source s3rver to the target, printing its result. */
-async function engineChild(): Promise<void> {
-  const cfg = JSON.parse(process.env.BENCH_ENGINE_CHILD!) as { sourceEndpoint: string; prefix: string; target: EngineTarget };
-  const source = new S3Store({ endpoint: cfg.sourceEndpoint, region: "us-east-1", forcePathStyle: true, credentials: S3RVER_CREDENTIALS, bucket: "source", prefix: cfg.prefix });
-  const t = cfg.target;
-  const dest = t.kind === "s3"
-    ? new S3Store({ endpoint: t.endpoint, region: "us-east-1", forcePathStyle: true, credentials: S3RVER_CREDENTIALS, bucket: t.bucket, prefix: t.prefix })
-    : new OciStore({ bucket: t.bucket, prefix: t.prefix, namespace: "testns", endpoint: t.endpoint, auth: { kind: "config-file", file: t.ociConfig } });
-  const { seconds, value } = await timed(() => sync(source, dest, engineOptions));
-  process.stdout.write(`${JSON.stringify({ copiedObjects: value.copiedObjects, copiedBytes: value.copiedBytes, seconds })}\n`);
+  const result = JSON.parse(out.trim().split("\n").pop()!) as { copiedObjects: number; copiedBytes: number; seconds: number; startupCpuSeconds: number };
+  return { seconds, cpu, bytes: result.copiedBytes, copiedObjects: result.copiedObjects, syncSeconds: result.seconds, startupCpu: result.startupCpuSeconds };
 }
 
 /** Child mode: copy one object S3 -> OCI and report RSS growth (baseline taken right before). */
@@ -236,7 +223,6 @@ async function rssChild(): Promise<void> {
 
 async function main(): Promise<void> {
   if (process.env.BENCH_RSS_CHILD) return rssChild();
-  if (process.env.BENCH_ENGINE_CHILD) return engineChild();
   const rcloneBinary = requireRclone("bench:sync");
   const tmp = await fsp.mkdtemp(path.join(os.tmpdir(), "bench-sync-"));
   const auth = makeOciTestAuth();
@@ -303,7 +289,7 @@ async function main(): Promise<void> {
         const { value: run, cpu } = await withCpu(servers, () => engineProcess(src.directEndpoint, prefix, { kind: "s3", endpoint: dst.directEndpoint, bucket: bucketOf("engine", r), prefix }));
         if (run.copiedObjects !== expected.objects) throw new Error(`engine S3->S3 (${name}) copied ${run.copiedObjects} of ${expected.objects}`);
         engine.push(run);
-        line(`  engine S3->S3 run ${r + 1}`, `${(run.bytes / MB / run.seconds).toFixed(1)} MB/s (${(run.bytes / MB / run.syncSeconds).toFixed(1)} in sync()), ${perGB(run)} cpu s/GB; ${cpuText({ ...cpu, engine: run.cpu }, run.seconds)}`);
+        line(`  engine S3->S3 run ${r + 1}`, `${(run.bytes / MB / run.seconds).toFixed(1)} MB/s (${(run.bytes / MB / run.syncSeconds).toFixed(1)} in sync()), ${perGB(run)} cpu s/GB (start-up ${run.startupCpu.toFixed(2)} s of ${run.cpu.toFixed(2)}); ${cpuText({ ...cpu, engine: run.cpu }, run.seconds)}`);
       };
       const rcloneStep = async (r: number) => {
         await ready();
