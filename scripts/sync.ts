@@ -183,7 +183,10 @@ async function main(argv: string[]): Promise<number> {
         process.stderr.write(`FAILED ${e.key}: ${e.error}\n`);
         break;
       case "aborted-upload":
-        process.stderr.write(`aborted a multipart upload left open by an earlier run: ${e.key}\n`);
+        process.stderr.write(`aborted a multipart upload left open by an earlier run: ${e.key}${e.reason ? ` (${e.reason})` : ""}\n`);
+        break;
+      case "resumed-upload":
+        process.stderr.write(`continuing a multipart upload left open by an earlier run: ${e.key} (${e.keptParts} parts, ${formatBytes(e.keptBytes)} already uploaded and not sent again once their MD5s match)\n`);
         break;
       case "warning":
         process.stderr.write(`warning: ${e.message}\n`);

@@ -10,6 +10,8 @@
 //  - MD5 unknown otherwise (a multipart source, or larger): multipart with ranged reads of the parts in
 //    parallel. When the source's part size is known the layout is the same, so the parts' MD5s
 //    must reproduce the source's multipart checksum, checked before the commit.
+// Both multipart ways continue an upload a killed run left open for the object (resumeUpload):
+// every part is still read and hashed, but a part the upload holds with that MD5 is not sent again.
 import * as crypto from "crypto";
 import { pipeline, Readable } from "stream";
 import type { ByteBudget } from "./byte-budget";
@@ -18,7 +20,7 @@ import { sourceIdentityMetadata } from "./plan";
 import { httpStatusOf, isDigestRejection, withRetry, type RetryPolicy } from "./retry";
 import {
   ContentMd5MismatchError, multipartChecksum, multipartPartCount, SOURCE_METADATA, TransientStoreError, withStoreHint,
-  type ByteRange, type MultipartApi, type ObjectInfo, type ObjectStore, type UploadedPart,
+  type ByteRange, type ListedPart, type MultipartApi, type ObjectInfo, type ObjectStore, type OpenUpload, type UploadedPart,
 } from "./store";
 
 export interface CopyContext {
@@ -33,6 +35,10 @@ export interface CopyContext {
   signal?: AbortSignal;
   onBytes(delta: number): void;
   onRetry(key: string, err: unknown, attempt: number): void;
+  /** Uploads a killed run left open, by key, for the copy to continue (sync.ts); taken out as used. */
+  openUploads?: Map<string, OpenUpload>;
+  /** An open upload was continued (parts kept) or aborted (not this source's bytes, or not our layout). */
+  onOpenUpload?(event: { key: string; uploadId: string; outcome: "resumed" | "aborted"; detail: string; keptParts: number; keptBytes: number }): void;
 }
 
 /** What the destination holds after a verified copy. */
@@ -262,14 +268,79 @@ async function copyBuffered(ctx: CopyContext, info: ObjectInfo): Promise<CopiedO
   }
 }
 
-/** Multipart upload bookkeeping shared by both multipart ways: create, abort on any failure, commit. */
-async function withUpload<T>(ctx: CopyContext, info: ObjectInfo, partSize: number, run: (uploadId: string) => Promise<T>): Promise<T> {
+/**
+ * An open upload of this object's bytes cannot be continued: a part it holds has another MD5 than
+ * the source's bytes for that range (the source changed, or the upload is not ours). It is aborted
+ * and the copy starts again with a new one.
+ */
+class StaleUploadError extends Error {}
+
+/** Parts an open upload holds, by part number; empty for a new upload. */
+type KeptParts = Map<number, ListedPart>;
+
+/**
+ * The upload a killed run left open for `info`, if it can be continued with parts of `partSize`:
+ * created after the source was last modified (an older one holds older bytes; listings give whole
+ * seconds, so a change within the same second is caught by the MD5 check instead), and every part
+ * it lists has the size this layout gives that part number and a known MD5 (each is checked against
+ * the source's bytes as they are read: keptPart). Otherwise it is aborted and undefined returned.
+ * Neither S3 nor OCI lists an open upload's metadata, so the source identity the engine recorded
+ * at creation cannot be read back: the parts' MD5s against the source's bytes decide instead.
+ */
+async function resumeUpload(ctx: CopyContext, info: ObjectInfo, partSize: number): Promise<{ uploadId: string; kept: KeptParts } | undefined> {
+  const open = ctx.openUploads?.get(info.key);
+  if (!open) return undefined;
+  ctx.openUploads!.delete(info.key);
   const api = ctx.destination.multipart;
+  const count = Math.ceil(info.size / partSize);
+  const layoutOf = (p: ListedPart) => p.partNumber >= 1 && p.partNumber <= count && p.size === Math.min(partSize, info.size - (p.partNumber - 1) * partSize) && p.md5 !== undefined;
+  let why: string;
+  if (open.created !== undefined && info.lastModified !== undefined && open.created < info.lastModified) {
+    why = "created before the source object was last modified";
+  } else if (!api.listParts) {
+    why = "the destination cannot list its parts";
+  } else {
+    const parts = await withRetry(() => api.listParts!(info.key, open.uploadId), ctx.retry, undefined, ctx.signal).catch((err) => err as Error);
+    if (parts instanceof Error) {
+      why = `its parts could not be listed (${errorText(parts)})`;
+    } else if (!parts.every(layoutOf)) {
+      why = `its parts are not this copy's layout (${partSize}-byte parts with MD5s)`;
+    } else {
+      const kept: KeptParts = new Map(parts.map((p) => [p.partNumber, p]));
+      ctx.onOpenUpload?.({ key: info.key, uploadId: open.uploadId, outcome: "resumed", detail: `${kept.size} of ${count} parts already uploaded`, keptParts: kept.size, keptBytes: parts.reduce((sum, p) => sum + p.size, 0) });
+      return { uploadId: open.uploadId, kept };
+    }
+  }
+  await abortUpload(ctx, info, open.uploadId, why);
+  return undefined;
+}
+
+async function abortUpload(ctx: CopyContext, info: ObjectInfo, uploadId: string, why: string): Promise<void> {
+  await withRetry(() => ctx.destination.multipart.abort(info.key, uploadId), ctx.retry).catch(() => undefined);
+  ctx.onOpenUpload?.({ key: info.key, uploadId, outcome: "aborted", detail: why, keptParts: 0, keptBytes: 0 });
+}
+
+/**
+ * Multipart upload bookkeeping shared by both multipart ways: continue the open upload a killed
+ * run left (resumeUpload) or create one, abort on any failure, commit.
+ */
+async function withUpload<T>(ctx: CopyContext, info: ObjectInfo, partSize: number, run: (uploadId: string, kept: KeptParts) => Promise<T>): Promise<T> {
+  const api = ctx.destination.multipart;
+  const resumed = await resumeUpload(ctx, info, partSize);
+  if (resumed) {
+    try {
+      return await run(resumed.uploadId, resumed.kept);
+    } catch (err) {
+      await withRetry(() => api.abort(info.key, resumed.uploadId), ctx.retry).catch(() => undefined);
+      if (!(err instanceof StaleUploadError)) throw err;
+      ctx.onOpenUpload?.({ key: info.key, uploadId: resumed.uploadId, outcome: "aborted", detail: err.message, keptParts: 0, keptBytes: 0 });
+    }
+  }
   // The part size is recorded so that a later reader (hydration) can check the multipart checksum.
   const metadata = { ...sourceIdentityMetadata(info), [SOURCE_METADATA.partSize]: String(partSize) };
   const uploadId = await retrying(ctx, info.key, () => api.create(info.key, metadata));
   try {
-    return await run(uploadId);
+    return await run(uploadId, new Map());
   } catch (err) {
     // Never leave an upload open: it costs storage and blocks nothing but confuses everyone.
     await withRetry(() => api.abort(info.key, uploadId), ctx.retry).catch(() => undefined);
@@ -277,11 +348,22 @@ async function withUpload<T>(ctx: CopyContext, info: ObjectInfo, partSize: numbe
   }
 }
 
+/**
+ * The part as the open upload holds it when its MD5 is `md5` (then it is not sent again),
+ * undefined when the upload does not hold it; a part with another MD5 makes the upload stale.
+ */
+function keptPart(info: ObjectInfo, kept: KeptParts, partNumber: number, md5: string, size: number): UploadedPart | undefined {
+  const part = kept.get(partNumber);
+  if (!part) return undefined;
+  if (part.md5 !== md5) throw new StaleUploadError(`part ${partNumber} of the open upload has MD5 ${part.md5}, the source's bytes ${md5}`);
+  return { partNumber, etag: part.etag, md5, size };
+}
+
 /** Source MD5 known: read once in order, hash the whole object and each part. */
 async function copyMultipartOrdered(ctx: CopyContext, info: ObjectInfo, sourceMd5: string): Promise<CopiedObject> {
   const api = ctx.destination.multipart;
   const partSize = choosePartSize(info.size, ctx.partSize, api);
-  return withUpload(ctx, info, partSize, async (uploadId) => {
+  return withUpload(ctx, info, partSize, async (uploadId, kept) => {
     const reader = new ResumableReader(ctx, info);
     const whole = crypto.createHash("md5");
     const uploads: Promise<UploadedPart>[] = [];
@@ -301,6 +383,19 @@ async function copyMultipartOrdered(ctx: CopyContext, info: ObjectInfo, sourceMd
         const md5 = md5Hex(data);
         const number = partNumber;
         const partOffset = offset;
+        let held: UploadedPart | undefined;
+        try {
+          held = keptPart(info, kept, number, md5, size);
+        } catch (err) {
+          ctx.budget.release(size);
+          throw err;
+        }
+        if (held) {
+          ctx.budget.release(size);
+          ctx.onBytes(size);
+          uploads.push(Promise.resolve(held));
+          continue;
+        }
         const upload = ctx.partSlot(() =>
           retrying(ctx, info.key, () => api.uploadPart(info.key, uploadId, number, bodyOf(data), { size, md5, offset: partOffset })),
         ).then(
@@ -366,7 +461,7 @@ async function copyMultipartRanged(ctx: CopyContext, info: ObjectInfo): Promise<
   const layout = await sourceLayout(ctx, info, api);
   const partSize = layout ?? choosePartSize(info.size, ctx.partSize, api);
   const count = Math.ceil(info.size / partSize);
-  return withUpload(ctx, info, partSize, async (uploadId) => {
+  return withUpload(ctx, info, partSize, async (uploadId, kept) => {
     let failed = false;
     const whole = api.hashesParts ? undefined : crypto.createHash("md5");
     const hashedDone: (() => void)[] = [];
@@ -400,6 +495,11 @@ async function copyMultipartRanged(ctx: CopyContext, info: ObjectInfo): Promise<
         // part i-1 never waits for part i): some stores report it for a multipart commit.
         await hashed[index - 1];
         whole!.update(data);
+        const held = keptPart(info, kept, partNumber, md5, size);
+        if (held) {
+          ctx.onBytes(size);
+          return held;
+        }
         const { etag } = await ctx.partSlot(() => retrying(ctx, info.key, () => api.uploadPart(info.key, uploadId, partNumber, bodyOf(data), { size, md5, offset })));
         ctx.onBytes(size);
         return { partNumber, etag, md5, size };
@@ -413,7 +513,8 @@ async function copyMultipartRanged(ctx: CopyContext, info: ObjectInfo): Promise<
       failed = true;
       throw err;
     })));
-    const rejected = settled.find((r): r is PromiseRejectedResult => r.status === "rejected" && !(r.reason instanceof PartNotStarted));
+    const rejected = settled.find((r): r is PromiseRejectedResult => r.status === "rejected" && r.reason instanceof StaleUploadError)
+      ?? settled.find((r): r is PromiseRejectedResult => r.status === "rejected" && !(r.reason instanceof PartNotStarted));
     if (rejected) throw rejected.reason;
     const parts = settled.map((r) => (r as PromiseFulfilledResult<UploadedPart>).value);
     return commit(ctx, info, uploadId, parts, whole?.digest("hex"), layout !== undefined ? info.checksum : undefined);
@@ -459,6 +560,19 @@ async function completeOnce(ctx: CopyContext, info: ObjectInfo, uploadId: string
 }
 
 export async function copyObject(ctx: CopyContext, info: ObjectInfo): Promise<CopiedObject> {
+  try {
+    return await copyObjectOnce(ctx, info);
+  } finally {
+    // An open upload no multipart way took (the object now goes up in one PUT) is aborted.
+    const open = ctx.openUploads?.get(info.key);
+    if (open) {
+      ctx.openUploads!.delete(info.key);
+      await abortUpload(ctx, info, open.uploadId, "the object is copied in one upload");
+    }
+  }
+}
+
+async function copyObjectOnce(ctx: CopyContext, info: ObjectInfo): Promise<CopiedObject> {
   if (info.md5 && (info.size <= ctx.multipartThreshold || ctx.destination.verifiesContentMd5)) return copyStreamed(ctx, info, info.md5);
   if (info.md5) return copyMultipartOrdered(ctx, info, info.md5);
   // A multipart source goes part by part even when small: its checksum can only be checked that way.

@@ -17,7 +17,7 @@ import { KeyCachingRequestSigner } from "./oci-signer";
 import { normalisePrefix } from "../common/prefix";
 import {
   checkedListing, isPlainMd5Hex, joinKey, md5Base64ToHex, md5HexToBase64, SOURCE_METADATA, TransientStoreError,
-  type ByteRange, type CompleteResult, type ListedEntry, type MultipartApi, type ObjectHead, type ObjectInfo, type ObjectStore, type OpenUpload, type PutOptions, type PutResult, type StoreProblem, type UploadedPart,
+  type ByteRange, type CompleteResult, type ListedEntry, type ListedPart, type MultipartApi, type ObjectHead, type ObjectInfo, type ObjectStore, type OpenUpload, type PutOptions, type PutResult, type StoreProblem, type UploadedPart,
 } from "./store";
 
 export type OciAuth =
@@ -313,6 +313,22 @@ class OciMultipart implements MultipartApi {
     } catch (err) {
       if ((err as { statusCode?: number }).statusCode !== 404) throw err;
     }
+  }
+
+  /**
+   * ListMultipartUploadParts: each part's number, ETag, size and "the MD5 hash of the bytes of the
+   * part" (base64; OCI API reference, MultipartUploadPartSummary), paginated with opc-next-page.
+   */
+  async listParts(key: string, uploadId: string): Promise<ListedPart[]> {
+    const { client, namespaceName, bucketName } = await this.store.base();
+    const parts: ListedPart[] = [];
+    let page: string | undefined;
+    do {
+      const r = await client.listMultipartUploadParts({ namespaceName, bucketName, objectName: this.store.fullName(key), uploadId, limit: 1000, page: page !== undefined ? encodeURIComponent(page) : undefined });
+      for (const p of r.items) parts.push({ partNumber: p.partNumber, etag: p.etag, size: p.size, md5: p.md5 ? md5Base64ToHex(p.md5) : undefined });
+      page = r.opcNextPage;
+    } while (page !== undefined);
+    return parts.sort((a, b) => a.partNumber - b.partNumber);
   }
 
   async *listOpen(): AsyncIterable<OpenUpload> {

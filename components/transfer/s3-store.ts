@@ -13,7 +13,7 @@ import type * as s3 from "@aws-sdk/client-s3";
 import { normalisePrefix } from "../common/prefix";
 import {
   checkedListing, isPlainMd5Hex, joinKey, md5HexToBase64,
-  type ByteRange, type ListedEntry, type StoreProblem, type CompleteResult, type MultipartApi, type ObjectHead, type ObjectInfo, type ObjectStore, type OpenUpload, type PutOptions, type PutResult, type UploadedPart,
+  type ByteRange, type ListedEntry, type ListedPart, type StoreProblem, type CompleteResult, type MultipartApi, type ObjectHead, type ObjectInfo, type ObjectStore, type OpenUpload, type PutOptions, type PutResult, type UploadedPart,
 } from "./store";
 
 export interface S3StoreOptions {
@@ -234,6 +234,27 @@ class S3Multipart implements MultipartApi {
     } catch (err) {
       if ((err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode !== 404) throw err;
     }
+  }
+
+  /**
+   * ListParts (AWS S3 API reference): number, ETag and size of each uploaded part, up to 1,000 a
+   * page (IsTruncated, NextPartNumberMarker). A part's ETag is its MD5 unless the bucket encrypts
+   * with SSE-KMS/SSE-C (etagIsMd5 false): then no MD5 is given and no part can be kept.
+   */
+  async listParts(key: string, uploadId: string): Promise<ListedPart[]> {
+    const { ListPartsCommand } = this.cmd();
+    const parts: ListedPart[] = [];
+    let marker: string | undefined;
+    do {
+      const r = await this.store.client().send(new ListPartsCommand({ Bucket: this.store.bucket, Key: this.store.fullKey(key), UploadId: uploadId, PartNumberMarker: marker }));
+      for (const p of r.Parts ?? []) {
+        if (p.PartNumber === undefined || p.Size === undefined) continue;
+        const etag = unquote(p.ETag);
+        parts.push({ partNumber: p.PartNumber, etag, size: p.Size, md5: this.store.reportsStoredMd5 && isPlainMd5Hex(etag) ? etag.toLowerCase() : undefined });
+      }
+      marker = r.IsTruncated && r.NextPartNumberMarker !== undefined ? String(r.NextPartNumberMarker) : undefined;
+    } while (marker !== undefined);
+    return parts.sort((a, b) => a.partNumber - b.partNumber);
   }
 
   async *listOpen(): AsyncIterable<OpenUpload> {

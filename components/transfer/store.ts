@@ -84,6 +84,15 @@ export interface OpenUpload {
   created?: number;
 }
 
+/** A part an open upload already holds, as the store lists it (S3 ListParts, OCI ListMultipartUploadParts). */
+export interface ListedPart {
+  partNumber: number;
+  etag: string;
+  /** Hex MD5 of the part's bytes when the store reports it (OCI always; S3 when the part's ETag is its MD5). */
+  md5?: string;
+  size: number;
+}
+
 /** Multipart primitives; the engine decides part sizes, concurrency, retries and abort. */
 export interface MultipartApi {
   /**
@@ -105,6 +114,11 @@ export interface MultipartApi {
   abort(key: string, uploadId: string): Promise<void>;
   /** Uploads still open under the store's root (to clean up after a killed run). */
   listOpen(): AsyncIterable<OpenUpload>;
+  /**
+   * The parts an open upload holds, in part order (to continue a killed run's upload instead of
+   * sending every part again). Absent when the store cannot list them.
+   */
+  listParts?(key: string, uploadId: string): Promise<ListedPart[]>;
 }
 
 export interface ObjectStore {

@@ -9,7 +9,7 @@ import { manifestDigest, type ManifestEntry } from "./digest";
 import { planSync, type PlanSummary, type SyncPlan } from "./plan";
 import { TRANSFER_DEFAULTS } from "./defaults";
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from "./retry";
-import type { ObjectStore } from "./store";
+import type { ObjectStore, OpenUpload } from "./store";
 
 
 export interface SyncOptions {
@@ -29,7 +29,11 @@ export interface SyncOptions {
   deleteExtraneous?: boolean;
   /** Plan only: list, compare and report, write nothing. */
   dryRun?: boolean;
-  /** Abort multipart uploads left open by a killed run for the keys this run copies (default true). */
+  /**
+   * Multipart uploads left open by a killed run for the keys this run copies (default true): the
+   * newest for each key is continued when the destination can list its parts and they are this
+   * source's bytes (copy.ts resumeUpload), every other one aborted. false leaves them alone.
+   */
   abortStaleUploads?: boolean;
   retry?: Partial<RetryPolicy>;
   signal?: AbortSignal;
@@ -56,7 +60,8 @@ export type SyncEvent =
   | { type: "copied"; key: string; size: number; multipart: boolean }
   | { type: "failed"; key: string; error: string }
   | { type: "retry"; key: string; attempt: number; error: string }
-  | { type: "aborted-upload"; key: string; uploadId: string }
+  | { type: "aborted-upload"; key: string; uploadId: string; reason?: string }
+  | { type: "resumed-upload"; key: string; uploadId: string; keptParts: number; keptBytes: number }
   | { type: "deleted"; key: string }
   | { type: "warning"; message: string };
 
@@ -70,6 +75,8 @@ export interface SyncResult {
   extraneousObjects: number;
   deletedObjects: number;
   abortedUploads: number;
+  /** Open uploads of a killed run continued: their parts already uploaded were not sent again. */
+  resumedUploads: number;
   failed: { key: string; error: string }[];
   /**
    * Why the run stopped before starting every copy: the destination could not verify what it
@@ -177,6 +184,7 @@ function plannedResult(thePlan: SyncPlan, dryRun: boolean): SyncResult {
     extraneousObjects: thePlan.extraneous.length,
     deletedObjects: 0,
     abortedUploads: 0,
+    resumedUploads: 0,
     failed: [],
     durationMs: 0,
     bytesPerSecond: 0,
@@ -187,11 +195,15 @@ function plannedResult(thePlan: SyncPlan, dryRun: boolean): SyncResult {
 async function transfer(run: Run, opts: SyncOptions): Promise<CopiedObject[]> {
   const { source, destination, plan: thePlan, result, options: o, emit } = run;
   const copyKeys = new Set(thePlan.copy.map((c) => c.source.key));
+  let openUploads = new Map<string, OpenUpload>();
   if (opts.abortStaleUploads !== false && copyKeys.size > 0) {
     // Cleanup of a killed run's uploads must not block this run (s3rver, for one, cannot list them).
-    result.abortedUploads = await abortStaleUploads(destination, copyKeys, o.retry, emit).catch((err) => {
+    openUploads = await takeOpenUploads(destination, copyKeys, o.retry, emit).catch((err) => {
       emit({ type: "warning", message: `could not list or abort multipart uploads left open at ${destination.description}: ${errorText(err)}` });
-      return 0;
+      return { aborted: 0, resumable: new Map<string, OpenUpload>() };
+    }).then(({ aborted, resumable }) => {
+      result.abortedUploads += aborted;
+      return resumable;
     });
   }
 
@@ -234,6 +246,16 @@ async function transfer(run: Run, opts: SyncOptions): Promise<CopiedObject[]> {
       progress();
     },
     onRetry: (key, err, attempt) => emit({ type: "retry", key, attempt, error: errorText(err) }),
+    openUploads,
+    onOpenUpload: (e) => {
+      if (e.outcome === "resumed") {
+        result.resumedUploads += 1;
+        emit({ type: "resumed-upload", key: e.key, uploadId: e.uploadId, keptParts: e.keptParts, keptBytes: e.keptBytes });
+      } else {
+        result.abortedUploads += 1;
+        emit({ type: "aborted-upload", key: e.key, uploadId: e.uploadId, reason: e.detail });
+      }
+    },
   };
   const copied: CopiedObject[] = [];
   const objectLimit = pLimit(o.concurrency);
@@ -297,15 +319,36 @@ function smallestFirst<T extends { source: { size: number } }>(copies: T[]): T[]
   return [copies[smallest], ...copies.slice(0, smallest), ...copies.slice(smallest + 1)];
 }
 
-async function abortStaleUploads(destination: ObjectStore, keys: Set<string>, retry: RetryPolicy, emit: (e: SyncEvent) => void): Promise<number> {
-  const stale = await withRetry(async () => {
-    const found: { key: string; uploadId: string }[] = [];
+/**
+ * Open uploads under the destination for the keys this run copies: the newest of each key is kept
+ * for the copy to continue when the destination can list parts; the rest are aborted.
+ */
+async function takeOpenUploads(destination: ObjectStore, keys: Set<string>, retry: RetryPolicy, emit: (e: SyncEvent) => void): Promise<{ aborted: number; resumable: Map<string, OpenUpload> }> {
+  const open = await withRetry(async () => {
+    const found: OpenUpload[] = [];
     for await (const upload of destination.multipart.listOpen()) if (keys.has(upload.key)) found.push(upload);
     return found;
   }, retry);
+  const resumable = new Map<string, OpenUpload>();
+  const stale: OpenUpload[] = [];
+  if (destination.multipart.listParts) {
+    for (const upload of open) {
+      const held = resumable.get(upload.key);
+      if (held === undefined) {
+        resumable.set(upload.key, upload);
+      } else if ((upload.created ?? 0) > (held.created ?? 0)) {
+        stale.push(held);
+        resumable.set(upload.key, upload);
+      } else {
+        stale.push(upload);
+      }
+    }
+  } else {
+    stale.push(...open);
+  }
   for (const upload of stale) {
     await withRetry(() => destination.multipart.abort(upload.key, upload.uploadId), retry);
     emit({ type: "aborted-upload", key: upload.key, uploadId: upload.uploadId });
   }
-  return stale.length;
+  return { aborted: stale.length, resumable };
 }

@@ -16,7 +16,11 @@
 // rclone) and the page cache's dirty pages are flushed (`sync`), so that no step pays for the
 // previous step's writeback (without it rclone's figure swung from 261 to 476 MB/s with its
 // system time, 0.3 to 1.9 s).
+// Both clients' CPU is counted from process start to exit (start-up included, the servers not):
+// CPU seconds per GB for each, and `cpuRatio` (agent / rclone, the least of the rounds for each).
 // Prints one line per figure and a JSON summary line. BENCH_SCALE (default 1) scales the data set.
+// Without rclone (or BENCH_RCLONE) the bench stops before measuring anything, with the command
+// that installs it (support.ts).
 import { execFile, spawn } from "child_process";
 import * as crypto from "crypto";
 import { writeFileSync } from "fs";
@@ -36,7 +40,7 @@ import { makeOciTestAuth } from "../support/oci-signature";
 import { OciObjectStorageServer } from "../support/oci-objectstorage-server";
 import { startS3rver, S3RVER_CREDENTIALS } from "../support/s3rver";
 import { writeOciConfigFile } from "../support/store-helpers";
-import { cpuSecondsOf, endedChildrenCpuSeconds, line, primeGuestMemory, quietOciSdkWarnings, timed } from "./support";
+import { cpuPerGB, cpuSecondsOf, endedChildrenCpuSeconds, line, primeGuestMemory, quietOciSdkWarnings, requireRclone, timed } from "./support";
 
 const execFileAsync = promisify(execFile);
 const MiB = 1024 * 1024;
@@ -79,6 +83,7 @@ function runProcess(args: string[]): Promise<string> {
 }
 
 async function main(): Promise<void> {
+  const rcloneBinary = requireRclone("bench:hydrate");
   const dir = await fsp.mkdtemp(path.join(os.tmpdir(), "hydrate-bench-"));
   const auth = makeOciTestAuth();
   const oci = new OciObjectStorageServer({ buckets: [BUCKET], publicKeys: new Map([[auth.keyId, auth.publicKey]]), directory: path.join(dir, "oci"), idleTimeoutMs: 30 * 60_000 });
@@ -155,7 +160,7 @@ async function main(): Promise<void> {
     }
 
     // 2. The agent, as nodes run it: bundled script, own process, one poll, an empty data root.
-    async function agentRound(round: number): Promise<number> {
+    async function agentRound(round: number): Promise<{ mbps: number; cpuPerGB: number }> {
       const node = `node-${round}`;
       const dataRoot = path.join(dir, node);
       await fsp.mkdir(dataRoot);
@@ -169,32 +174,36 @@ async function main(): Promise<void> {
       });
       const childCpu = endedChildrenCpuSeconds();
       const serverCpu = process.cpuUsage();
-      const run = await timed(() => runProcess([...AGENT_NODE_FLAGS, agentScript, "--config", agentConfig, "--once"]));
+      // BENCH_AGENT_NODE_FLAGS: extra Node flags for the agent's process (e.g. --cpu-prof).
+      const extraFlags = (process.env.BENCH_AGENT_NODE_FLAGS ?? "").split(" ").filter(Boolean);
+      const run = await timed(() => runProcess([...AGENT_NODE_FLAGS, ...extraFlags, agentScript, "--config", agentConfig, "--once"]));
       const served = process.cpuUsage(serverCpu);
-      const cpu = `cpu s: agent ${(endedChildrenCpuSeconds() - childCpu).toFixed(2)} (start-up included), server ${((served.user + served.system) / 1e6).toFixed(2)}`;
+      const agentCpu = endedChildrenCpuSeconds() - childCpu;
+      const cpu = `cpu s: agent ${agentCpu.toFixed(2)} (start-up included) = ${cpuPerGB(agentCpu, data.bytes).toFixed(2)} per GB, server ${((served.user + served.system) / 1e6).toFixed(2)}`;
       const receipt = (await getJson(ociControl, CONTROL_KEYS.receipt(node), receiptSchema))!;
       if (receipt.status !== "ok" || receipt.verifiedDigest !== generation) throw new Error(`agent did not load the generation: ${JSON.stringify(receipt)}`);
       const mbps = receipt.bytes / MB / (receipt.durationMs / 1000);
       line("agent OCI -> local (verified, live)", `${mbps.toFixed(1)} MB/s  (${(receipt.durationMs / 1000).toFixed(2)} s in the agent; ${run.seconds.toFixed(2)} s with process start; ${cpu})`);
       await fsp.rm(dataRoot, { recursive: true, force: true });
-      return mbps;
+      return { mbps, cpuPerGB: cpuPerGB(agentCpu, data.bytes) };
     }
 
     // 3. rclone copy from s3rver into an empty local directory.
-    async function rcloneRound(round: number): Promise<number> {
+    async function rcloneRound(round: number): Promise<{ mbps: number; cpuPerGB: number }> {
       const dest = path.join(dir, `rclone-${round}`);
       const childCpu = endedChildrenCpuSeconds();
       const serverCpu = cpuSecondsOf(s3.pid);
-      const rclone = await timed(() => execFileAsync("rclone", ["copy", `bench:${BUCKET}/${PREFIX}`, dest, "--transfers", String(CONCURRENCY), "--checkers", String(CONCURRENCY),
+      const rclone = await timed(() => execFileAsync(rcloneBinary, ["copy", `bench:${BUCKET}/${PREFIX}`, dest, "--transfers", String(CONCURRENCY), "--checkers", String(CONCURRENCY),
         // One recursive listing: s3rver answers a delimited listing of nested prefixes with nothing.
         "--fast-list", "-v"], { env: rcloneEnv }));
-      const cpu = `cpu s: rclone ${(endedChildrenCpuSeconds() - childCpu).toFixed(2)}, server ${(cpuSecondsOf(s3.pid) - serverCpu).toFixed(2)}`;
+      const rcloneCpu = endedChildrenCpuSeconds() - childCpu;
+      const cpu = `cpu s: rclone ${rcloneCpu.toFixed(2)} = ${cpuPerGB(rcloneCpu, data.bytes).toFixed(2)} per GB, server ${(cpuSecondsOf(s3.pid) - serverCpu).toFixed(2)}`;
       const copied = (await execFileAsync("du", ["-sb", dest]).catch(() => ({ stdout: "0\t" }))).stdout.split("\t")[0];
       if (Number(copied) < data.bytes) throw new Error(`rclone copied ${copied} bytes of ${data.bytes}:\n${rclone.value.stderr}`);
       const mbps = data.bytes / MB / rclone.seconds;
       line("rclone copy s3rver -> local", `${mbps.toFixed(1)} MB/s  (${rclone.seconds.toFixed(2)} s, --transfers ${CONCURRENCY}; ${cpu})`);
       await fsp.rm(dest, { recursive: true, force: true });
-      return mbps;
+      return { mbps, cpuPerGB: cpuPerGB(rcloneCpu, data.bytes) };
     }
 
     // Alternating rounds, best of each: the machine is shared, a single run is at its mercy.
@@ -203,6 +212,8 @@ async function main(): Promise<void> {
     let localCpuSeconds = Infinity;
     let agentMBps = 0;
     let rcloneMBps = 0;
+    const agentCpuPerGB: number[] = [];
+    const rcloneCpuPerGB: number[] = [];
     // Each step starts on equal terms: memory the guest has touched (primeGuestMemory says why;
     // twice the data set covers the step's page cache and its processes' heaps), no dirty pages.
     const flushed = async <T>(step: () => Promise<T>): Promise<T> => {
@@ -211,8 +222,16 @@ async function main(): Promise<void> {
       return step();
     };
     // The agent and rclone swap places every round, so that neither always runs in the same position.
-    const agentStep = async (round: number) => (agentMBps = Math.max(agentMBps, await flushed(() => agentRound(round))));
-    const rcloneStep = async (round: number) => (rcloneMBps = Math.max(rcloneMBps, await flushed(() => rcloneRound(round))));
+    const agentStep = async (round: number) => {
+      const run = await flushed(() => agentRound(round));
+      agentMBps = Math.max(agentMBps, run.mbps);
+      agentCpuPerGB.push(run.cpuPerGB);
+    };
+    const rcloneStep = async (round: number) => {
+      const run = await flushed(() => rcloneRound(round));
+      rcloneMBps = Math.max(rcloneMBps, run.mbps);
+      rcloneCpuPerGB.push(run.cpuPerGB);
+    };
     for (let round = 0; round < ROUNDS; round++) {
       const raw = await flushed(rawRound);
       rawMBps = Math.max(rawMBps, raw.mbps);
@@ -222,6 +241,10 @@ async function main(): Promise<void> {
       for (const step of round % 2 === 0 ? [agentStep, rcloneStep] : [rcloneStep, agentStep]) await step(round);
     }
     line(`best of ${ROUNDS}`, `raw GET ${rawMBps.toFixed(1)}, agent ${agentMBps.toFixed(1)}, rclone ${rcloneMBps.toFixed(1)} MB/s`);
+    const agentCpu = Math.min(...agentCpuPerGB);
+    const rcloneCpu = Math.min(...rcloneCpuPerGB);
+    const list = (xs: number[]) => xs.map((v) => v.toFixed(2)).join(", ");
+    line("client cpu s per GB (least)", `agent ${agentCpu.toFixed(2)} (runs: ${list(agentCpuPerGB)}), rclone ${rcloneCpu.toFixed(2)} (runs: ${list(rcloneCpuPerGB)}); ratio ${(agentCpu / rcloneCpu).toFixed(2)}`);
     // The most any verified load could reach here: the raw GET's CPU (client and server) plus the
     // MD5 and the writes, spread perfectly over every core (least of the rounds for each).
     const cores = os.cpus().length;
@@ -237,7 +260,10 @@ async function main(): Promise<void> {
       rawGetMBps: +rawMBps.toFixed(1),
       agentMBps: +agentMBps.toFixed(1),
       rcloneMBps: +rcloneMBps.toFixed(1),
+      cpuRatio: +(agentCpu / rcloneCpu).toFixed(2),
       rcloneRatio: +(agentMBps / rcloneMBps).toFixed(2),
+      agentCpuSecondsPerGB: +agentCpu.toFixed(2),
+      rcloneCpuSecondsPerGB: +rcloneCpu.toFixed(2),
       limitRatio: +(agentMBps / rawMBps).toFixed(2),
       cpuCeilingLimitRatio: +(cpuCeilingMBps / rawMBps).toFixed(2),
       hundredGbMinutesHere: +hundredGbMinutes.toFixed(1),

@@ -1,6 +1,7 @@
 // Small helpers shared by the benchmarks: aligned output lines, timing, silencing the OCI SDK's
 // per-call console warnings (the engine retries itself; they would drown the figures), and
 // readying the guest's memory before a measured step.
+import { spawnSync } from "child_process";
 import { readFileSync } from "fs";
 import * as fsp from "fs/promises";
 import * as path from "path";
@@ -57,4 +58,31 @@ export function endedChildrenCpuSeconds(): number {
 function procStatTicks(pid: number | "self", field: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
   return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[field]) / 100;
+}
+
+/** How to get rclone, the peer both benches compare against (README, "Benchmarks"). */
+export const RCLONE_INSTALL = "apt-get update && apt-get install -y rclone";
+
+/**
+ * The rclone binary the bench compares against: BENCH_RCLONE (a path) or `rclone` on PATH. Without
+ * it a bench has nothing to compare with, so it stops here, before starting anything, with the
+ * command that installs it and exit code 3 (a figure against an absent peer is not a figure).
+ */
+export function requireRclone(bench: string): string {
+  const binary = process.env.BENCH_RCLONE || "rclone";
+  const probe = spawnSync(binary, ["version"], { encoding: "utf8", timeout: 30_000 });
+  if (probe.error || probe.status !== 0) {
+    const why = probe.error ? (probe.error as NodeJS.ErrnoException).code ?? probe.error.message : `exit ${probe.status}`;
+    process.stderr.write(
+      `${bench}: rclone, the peer this bench compares against, is not available (${binary}: ${why}).\n` +
+      `Install it with: ${RCLONE_INSTALL}\n(or set BENCH_RCLONE to the path of an rclone binary). Nothing was measured.\n`,
+    );
+    process.exit(3);
+  }
+  return binary;
+}
+
+/** CPU seconds per GB (1e9 bytes) moved. */
+export function cpuPerGB(cpuSeconds: number, bytes: number): number {
+  return cpuSeconds / (bytes / 1e9);
 }

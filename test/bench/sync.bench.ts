@@ -5,13 +5,19 @@
 //     with the CPU each took (client and server), from which the CPU ceiling: the most a copy could
 //     reach on this machine, doing the work of both at once spread over every core;
 //   - engine S3 -> S3 against `rclone copy --checksum` (s3rver to s3rver), alternating and swapping
-//     places each round (BENCH_ROUNDS, default 3), best of each;
+//     places each round (BENCH_ROUNDS, default 3), best of each, on two data sets: the mixed one
+//     and many small objects (BENCH_SMALL_OBJECTS, default 20,000 of 4-64 KiB: per-object overhead,
+//     what a final delta sync before a cutover mostly is). Each copy is a process of its own (the
+//     engine as `npm run sync` runs it, under tsx), so that both sides' client CPU is counted the
+//     same way, start-up included, servers excluded: CPU seconds per GB and `cpuRatio` (ours /
+//     rclone's; the least of the rounds for each);
 //   - engine S3 -> OCI test server (best of the rounds, as are the limits);
 //   - a no-change re-run against a bare listing of both sides;
 //   - peak RSS growth while copying one 1 GiB object (in a fresh child process).
 // Before each measured step the guest's memory is primed and dirty pages are flushed (support.ts).
 // Prints one line per figure and a JSON summary line. BENCH_SCALE (default 1) shrinks the data set
-// for a smoke run; BENCH_SKIP_RSS=1 skips the 1 GiB case.
+// for a smoke run; BENCH_SKIP_RSS=1 skips the 1 GiB case. Without rclone (or BENCH_RCLONE) the
+// bench stops before measuring anything, with the command that installs it (support.ts).
 import { execFile, spawn } from "child_process";
 import * as crypto from "crypto";
 import * as fsp from "fs/promises";
@@ -27,7 +33,8 @@ import { makeOciTestAuth } from "../support/oci-signature";
 import { startOciServerProcess } from "../support/oci-objectstorage-server";
 import { listAll, writeOciConfigFile } from "../support/store-helpers";
 import { startS3rver, S3RVER_CREDENTIALS, type S3rverHandle } from "../support/s3rver";
-import { cpuSecondsOf, line as lineOf, primeGuestMemory, quietOciSdkWarnings, timed } from "./support";
+import type { EngineTarget } from "./sync-engine";
+import { cpuPerGB, cpuSecondsOf, endedChildrenCpuSeconds, line as lineOf, primeGuestMemory, quietOciSdkWarnings, requireRclone, timed } from "./support";
 
 const execFileAsync = promisify(execFile);
 const MiB = 1024 * 1024;
@@ -37,6 +44,8 @@ const CONCURRENCY = 16;
 /** Size of the RSS case's single object (BENCH_RSS_MIB, default 1024). */
 const rssMiB = Number(process.env.BENCH_RSS_MIB ?? "1024");
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? "3");
+/** Objects in the many-small-objects data set (4-64 KiB each). */
+const SMALL_OBJECTS = Math.max(10, Math.round(Number(process.env.BENCH_SMALL_OBJECTS ?? "20000") * scale));
 // The engine's defaults (TRANSFER_DEFAULTS: 200 MiB single-PUT cutoff, as rclone's), like rclone's own.
 const engineOptions = { concurrency: CONCURRENCY };
 const multipartThreshold = TRANSFER_DEFAULTS.multipartThreshold;
@@ -102,6 +111,21 @@ async function writeDataSet(dir: string): Promise<{ objects: number; bytes: numb
   return { objects: small + large.length, bytes };
 }
 
+/** Many small objects, 4-64 KiB (random content, a unique head each), in 100 directories. */
+async function writeSmallObjects(dir: string): Promise<{ objects: number; bytes: number }> {
+  const pool = crypto.randomBytes(4 * MiB);
+  let bytes = 0;
+  for (let i = 0; i < SMALL_OBJECTS; i++) {
+    const size = 4 * 1024 + ((i * 7919) % (60 * 1024 + 1));
+    const file = path.join(dir, `d${String(i % 100).padStart(2, "0")}`, `obj-${String(i).padStart(6, "0")}.bin`);
+    if (i < 100) await fsp.mkdir(path.dirname(file), { recursive: true });
+    const offset = (i * 104729) % (pool.length - size);
+    await fsp.writeFile(file, Buffer.concat([crypto.randomBytes(64), pool.subarray(offset + 64, offset + size)]));
+    bytes += size;
+  }
+  return { objects: SMALL_OBJECTS, bytes };
+}
+
 /** A limit's throughput and the CPU seconds it took: this process (the client) and the server. */
 interface RawRun {
   mbps: number;
@@ -137,7 +161,14 @@ function* chunks(data: Buffer): Generator<Buffer> {
   for (let i = 0; i < data.length; i += 256 * 1024) yield data.subarray(i, i + 256 * 1024);
 }
 
-async function rclone(src: S3rverHandle, dst: S3rverHandle, dstBucket: string): Promise<{ mbps: number; seconds: number; cpu: number }> {
+/** One client copy in a process of its own: wall seconds (process start to exit) and its CPU seconds (start-up included). */
+interface ClientRun {
+  seconds: number;
+  cpu: number;
+  bytes: number;
+}
+
+async function rclone(binary: string, src: S3rverHandle, dst: S3rverHandle, prefix: string, dstBucket: string): Promise<ClientRun> {
   const env: NodeJS.ProcessEnv = { ...process.env };
   delete env.AWS_CA_BUNDLE; // breaks rclone's S3 backend on this machine (FACTS.md)
   for (const [name, handle] of [["SRC", src], ["DST", dst]] as const) {
@@ -147,15 +178,29 @@ async function rclone(src: S3rverHandle, dst: S3rverHandle, dstBucket: string): 
       [`RCLONE_CONFIG_${name}_ENDPOINT`]: handle.directEndpoint, [`RCLONE_CONFIG_${name}_FORCE_PATH_STYLE`]: "true",
     });
   }
-  const command = `rclone copy --checksum --transfers ${CONCURRENCY} --checkers ${CONCURRENCY} SRC:source/data DST:${dstBucket}/data; times`;
-  const { seconds, value } = await timed(() => execFileAsync("bash", ["-c", command], { env, maxBuffer: 16 * MiB }));
-  // `times` prints the shell's, then its children's, user and system time: "0m1.234s 0m0.567s".
-  const children = value.stdout.trim().split("\n").pop()!.split(" ").map((t) => {
-    const m = /^(\d+)m([\d.]+)s$/.exec(t.trim());
-    return m ? Number(m[1]) * 60 + Number(m[2]) : 0;
-  });
-  const copied = await listAll(new S3Store({ ...dst.clientOptions, endpoint: dst.directEndpoint, bucket: dstBucket, prefix: "data" }));
-  return { mbps: copied.reduce((s, o) => s + o.size, 0) / MB / seconds, seconds, cpu: children[0] + children[1] };
+  const cpuBefore = endedChildrenCpuSeconds();
+  const { seconds } = await timed(() => execFileAsync(binary, ["copy", "--checksum", "--transfers", String(CONCURRENCY), "--checkers", String(CONCURRENCY), `SRC:source/${prefix}`, `DST:${dstBucket}/${prefix}`], { env, maxBuffer: 16 * MiB }));
+  const cpu = endedChildrenCpuSeconds() - cpuBefore;
+  const copied = await listAll(new S3Store({ ...dst.clientOptions, endpoint: dst.directEndpoint, bucket: dstBucket, prefix }));
+  return { seconds, cpu, bytes: copied.reduce((s, o) => s + o.size, 0) };
+}
+
+/** The engine in a process of its own (node --import tsx, as `npm run sync` runs it): its result, wall seconds and CPU. */
+async function engineProcess(sourceEndpoint: string, prefix: string, target: EngineTarget): Promise<ClientRun & { copiedObjects: number; syncSeconds: number; startupCpu: number }> {
+  const cpuBefore = endedChildrenCpuSeconds();
+  const { seconds, value: out } = await timed(() => new Promise<string>((resolve, reject) => {
+    // BENCH_ENGINE_NODE_FLAGS: extra Node flags for the engine's process only (e.g. --cpu-prof).
+    const flags = (process.env.BENCH_ENGINE_NODE_FLAGS ?? "").split(" ").filter(Boolean);
+    const child = spawn(process.execPath, [...flags, "--import", "tsx", path.join(__dirname, "sync-engine.ts"), JSON.stringify({ sourceEndpoint, prefix, target, concurrency: CONCURRENCY })], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    let text = "";
+    child.stdout!.on("data", (d) => (text += d));
+    child.on("exit", (code) => (code === 0 ? resolve(text) : reject(new Error(`engine child exited with ${code}`))));
+  }));
+  const cpu = endedChildrenCpuSeconds() - cpuBefore;
+  const result = JSON.parse(out.trim().split("\n").pop()!) as { copiedObjects: number; copiedBytes: number; seconds: number; startupCpuSeconds: number };
+  return { seconds, cpu, bytes: result.copiedBytes, copiedObjects: result.copiedObjects, syncSeconds: result.seconds, startupCpu: result.startupCpuSeconds };
 }
 
 /** Child mode: copy one object S3 -> OCI and report RSS growth (baseline taken right before). */
@@ -178,11 +223,12 @@ async function rssChild(): Promise<void> {
 
 async function main(): Promise<void> {
   if (process.env.BENCH_RSS_CHILD) return rssChild();
+  const rcloneBinary = requireRclone("bench:sync");
   const tmp = await fsp.mkdtemp(path.join(os.tmpdir(), "bench-sync-"));
   const auth = makeOciTestAuth();
   const rounds = Array.from({ length: ROUNDS }, (_, i) => i);
   const src = await startS3rver({ buckets: ["source"], directory: path.join(tmp, "s3-src") });
-  const dst = await startS3rver({ buckets: ["raw", ...rounds.map((r) => `engine${r}`), ...rounds.map((r) => `rclone${r}`)], directory: path.join(tmp, "s3-dst") });
+  const dst = await startS3rver({ buckets: ["raw", ...rounds.flatMap((r) => [`engine${r}`, `rclone${r}`, `small-engine${r}`, `small-rclone${r}`])], directory: path.join(tmp, "s3-dst") });
   const oci = await startOciServerProcess({ buckets: ["raw", ...rounds.map((r) => `tenant${r}`), "rss"], keys: [auth] });
   try {
     const dataDir = path.join(tmp, "data");
@@ -191,6 +237,11 @@ async function main(): Promise<void> {
     await sync(new LocalDirectoryStore(dataDir), source, engineOptions);
     const objects = await listAll(source);
     line("data set", `${set.objects} objects, ${(set.bytes / MB).toFixed(1)} MB (${objects.filter((o) => o.size > multipartThreshold).length} multipart-sized)`);
+    const smallDir = path.join(tmp, "small");
+    const smallSet = await writeSmallObjects(smallDir);
+    await sync(new LocalDirectoryStore(smallDir), new S3Store({ ...src.clientOptions, bucket: "source", prefix: "small" }), engineOptions);
+    await fsp.rm(smallDir, { recursive: true, force: true });
+    line("small-objects data set", `${smallSet.objects} objects of 4-64 KiB, ${(smallSet.bytes / MB).toFixed(1)} MB`);
     line("machine", `${os.cpus().length} cores, load ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}; servers share them`);
 
     const ociStore = (bucket: string, prefix?: string) => new OciStore({ bucket, prefix, namespace: "testns", endpoint: oci.endpoint, auth: { kind: "provider", provider: auth.provider } });
@@ -226,39 +277,53 @@ async function main(): Promise<void> {
     line("raw PUT s3rver", `${rawPutS3MBps.toFixed(1)} MB/s`);
     line("raw PUT OCI test server", `${rawPutOciMBps.toFixed(1)} MB/s`);
 
-    // Engine and rclone alternate so that load changes on the shared machine hit both alike.
+    // Engine and rclone alternate so that load changes on the shared machine hit both alike; each
+    // copy is a process of its own, its CPU counted from start to exit (start-up included).
     const servers: CpuProbe[] = [{ label: "s3rver-src", pid: src.pid }, { label: "s3rver-dst", pid: dst.pid }, { label: "oci-server", pid: oci.pid }];
-    const engineRuns: number[] = [];
-    const rcloneRuns: number[] = [];
-    const engineStep = async (r: number) => {
-      await ready();
-      const { value: run, cpu } = await withCpu(servers, () => timed(() => sync(source, new S3Store({ ...dst.clientOptions, bucket: `engine${r}` }), engineOptions)));
-      if (run.value.copiedObjects !== objects.length) throw new Error(`engine S3->S3 copied ${run.value.copiedObjects} of ${objects.length}`);
-      engineRuns.push(run.value.copiedBytes / MB / run.seconds);
-      line(`  engine S3->S3 run ${r + 1}`, `${engineRuns[r].toFixed(1)} MB/s, ${cpuText(cpu, run.seconds)}`);
+    const compare = async (name: string, prefix: string, bucketOf: (who: "engine" | "rclone", r: number) => string, expected: { objects: number; bytes: number }) => {
+      const engine: ClientRun[] = [];
+      const peer: ClientRun[] = [];
+      const perGB = (run: ClientRun) => cpuPerGB(run.cpu, run.bytes).toFixed(2);
+      const engineStep = async (r: number) => {
+        await ready();
+        const { value: run, cpu } = await withCpu(servers, () => engineProcess(src.directEndpoint, prefix, { kind: "s3", endpoint: dst.directEndpoint, bucket: bucketOf("engine", r), prefix }));
+        if (run.copiedObjects !== expected.objects) throw new Error(`engine S3->S3 (${name}) copied ${run.copiedObjects} of ${expected.objects}`);
+        engine.push(run);
+        line(`  engine S3->S3 run ${r + 1}`, `${(run.bytes / MB / run.seconds).toFixed(1)} MB/s (${(run.bytes / MB / run.syncSeconds).toFixed(1)} in sync()), ${perGB(run)} cpu s/GB (start-up ${run.startupCpu.toFixed(2)} s of ${run.cpu.toFixed(2)}); ${cpuText({ ...cpu, engine: run.cpu }, run.seconds)}`);
+      };
+      const rcloneStep = async (r: number) => {
+        await ready();
+        const { value: run, cpu } = await withCpu(servers, () => rclone(rcloneBinary, src, dst, prefix, bucketOf("rclone", r)));
+        if (run.bytes !== expected.bytes) throw new Error(`rclone (${name}) copied ${run.bytes} of ${expected.bytes} bytes`);
+        peer.push(run);
+        line(`  rclone S3->S3 run ${r + 1}`, `${(run.bytes / MB / run.seconds).toFixed(1)} MB/s, ${perGB(run)} cpu s/GB; ${cpuText({ ...cpu, engine: 0, rclone: run.cpu }, run.seconds)}`);
+      };
+      // They swap places every round, so that neither always runs in the same position.
+      for (const r of rounds) {
+        for (const step of r % 2 === 0 ? [engineStep, rcloneStep] : [rcloneStep, engineStep]) await step(r);
+      }
+      const mbps = (runs: ClientRun[]) => runs.map((run) => run.bytes / MB / run.seconds);
+      const cpuGB = (runs: ClientRun[]) => runs.map((run) => cpuPerGB(run.cpu, run.bytes));
+      const best = { engineMBps: Math.max(...mbps(engine)), rcloneMBps: Math.max(...mbps(peer)), engineCpuPerGB: Math.min(...cpuGB(engine)), rcloneCpuPerGB: Math.min(...cpuGB(peer)) };
+      const list = (xs: number[]) => xs.map((v) => v.toFixed(2)).join(", ");
+      line(`engine S3->S3 (${name})`, `${best.engineMBps.toFixed(1)} MB/s, ${best.engineCpuPerGB.toFixed(2)} cpu s/GB (runs: ${list(mbps(engine))} MB/s; ${list(cpuGB(engine))} s/GB)`);
+      line(`rclone --checksum (${name})`, `${best.rcloneMBps.toFixed(1)} MB/s, ${best.rcloneCpuPerGB.toFixed(2)} cpu s/GB (runs: ${list(mbps(peer))} MB/s; ${list(cpuGB(peer))} s/GB)`);
+      line(`  ratios (${name})`, `throughput ${(best.engineMBps / best.rcloneMBps).toFixed(2)}, cpu per GB ${(best.engineCpuPerGB / best.rcloneCpuPerGB).toFixed(2)} (ours / rclone's; wall and cpu from process start to exit)`);
+      return best;
     };
-    const rcloneStep = async (r: number) => {
-      await ready();
-      const { value: rc, cpu: rcCpu } = await withCpu(servers, () => rclone(src, dst, `rclone${r}`));
-      rcloneRuns.push(rc.mbps);
-      line(`  rclone S3->S3 run ${r + 1}`, `${rc.mbps.toFixed(1)} MB/s, ${cpuText({ ...rcCpu, engine: 0, rclone: rc.cpu }, rc.seconds)}`);
-    };
-    // They swap places every round, so that neither always runs in the same position.
-    for (const r of rounds) {
-      for (const step of r % 2 === 0 ? [engineStep, rcloneStep] : [rcloneStep, engineStep]) await step(r);
-    }
-    const engineS3MBps = Math.max(...engineRuns);
-    const rcloneMBps = Math.max(...rcloneRuns);
-    line("engine S3->S3", `${engineS3MBps.toFixed(1)} MB/s (runs: ${engineRuns.map((v) => v.toFixed(1)).join(", ")})`);
-    line("rclone copy --checksum S3->S3", `${rcloneMBps.toFixed(1)} MB/s (runs: ${rcloneRuns.map((v) => v.toFixed(1)).join(", ")})`);
+    const mixed = await compare("mixed", "data", (who, r) => `${who}${r}`, { objects: objects.length, bytes: set.bytes });
+    const small = await compare("small objects", "small", (who, r) => `small-${who}${r}`, smallSet);
 
+    // In this process, as the limits it is compared with were measured (no process start-up).
     const ociRuns: number[] = [];
+    const ociCpuPerGB: number[] = [];
     for (const r of rounds) {
       await ready();
       const { value: ociRun, cpu: ociCpu } = await withCpu(servers, () => timed(() => sync(source, ociStore(`tenant${r}`, "data"), engineOptions)));
       if (ociRun.value.copiedObjects !== objects.length) throw new Error(`engine S3->OCI copied ${ociRun.value.copiedObjects} of ${objects.length}`);
       ociRuns.push(ociRun.value.copiedBytes / MB / ociRun.seconds);
-      line(`  engine S3->OCI run ${r + 1}`, `${ociRuns[r].toFixed(1)} MB/s, ${cpuText(ociCpu, ociRun.seconds)}`);
+      ociCpuPerGB.push(cpuPerGB(ociCpu.engine, ociRun.value.copiedBytes));
+      line(`  engine S3->OCI run ${r + 1}`, `${ociRuns[r].toFixed(1)} MB/s, ${ociCpuPerGB[r].toFixed(2)} cpu s/GB (in this process, no start-up); ${cpuText(ociCpu, ociRun.seconds)}`);
     }
     const engineOciMBps = Math.max(...ociRuns);
     const limitMBps = Math.min(rawGetMBps, rawPutOciMBps);
@@ -310,13 +375,23 @@ async function main(): Promise<void> {
 
     const summary = {
       bench: "sync",
-      rcloneRatio: round(engineS3MBps / rcloneMBps),
+      cpuRatio: round(mixed.engineCpuPerGB / mixed.rcloneCpuPerGB),
+      rcloneRatio: round(mixed.engineMBps / mixed.rcloneMBps),
+      smallObjectsCpuRatio: round(small.engineCpuPerGB / small.rcloneCpuPerGB),
+      smallObjectsRcloneRatio: round(small.engineMBps / small.rcloneMBps),
+      engineCpuSecondsPerGB: round(mixed.engineCpuPerGB),
+      rcloneCpuSecondsPerGB: round(mixed.rcloneCpuPerGB),
+      smallObjectsEngineCpuSecondsPerGB: round(small.engineCpuPerGB),
+      smallObjectsRcloneCpuSecondsPerGB: round(small.rcloneCpuPerGB),
+      engineS3ToOciCpuSecondsPerGB: round(Math.min(...ociCpuPerGB)),
       limitRatio: round(engineOciMBps / limitMBps),
       cpuCeilingLimitRatio: round(cpuCeilingMBps / limitMBps),
       noChangeRatio: round(noChange.seconds / bare.seconds),
       rssGrowthMB: round(rssGrowthMB),
-      engineS3ToS3MBps: round(engineS3MBps),
-      rcloneS3ToS3MBps: round(rcloneMBps),
+      engineS3ToS3MBps: round(mixed.engineMBps),
+      rcloneS3ToS3MBps: round(mixed.rcloneMBps),
+      smallObjectsEngineMBps: round(small.engineMBps),
+      smallObjectsRcloneMBps: round(small.rcloneMBps),
       engineS3ToOciMBps: round(engineOciMBps),
       rawGetMBps: round(rawGetMBps),
       rawPutOciMBps: round(rawPutOciMBps),
@@ -325,6 +400,8 @@ async function main(): Promise<void> {
       bareListingSeconds: round(bare.seconds),
       objects: set.objects,
       megabytes: round(set.bytes / MB),
+      smallObjects: smallSet.objects,
+      smallObjectsMegabytes: round(smallSet.bytes / MB),
       concurrency: CONCURRENCY,
     };
     process.stdout.write(`${JSON.stringify(summary)}\n`);

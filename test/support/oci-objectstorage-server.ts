@@ -130,6 +130,11 @@ export class OciObjectStorageServer {
     return [...this.uploads.values()].map((u) => ({ bucket: u.bucket, object: u.object, uploadId: u.uploadId }));
   }
 
+  /** The part numbers an open upload holds, ascending (for assertions on resumed uploads). */
+  uploadedParts(uploadId: string): number[] {
+    return [...(this.uploads.get(uploadId)?.parts.keys() ?? [])].sort((a, b) => a - b);
+  }
+
   async start(): Promise<string> {
     this.directory = this.options.directory ?? (await fsp.mkdtemp(path.join(os.tmpdir(), "oci-os-")));
     this.ownsDirectory = this.options.directory === undefined;

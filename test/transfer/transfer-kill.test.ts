@@ -9,7 +9,8 @@ import { hashAll, writeOciConfigFile } from "../support/store-helpers";
 import { startTransferRig, type TransferRig } from "../support/transfer-rig";
 
 // `npm run sync` killed with SIGKILL in the middle (a multipart upload open), then run again:
-// the second run completes, aborts the orphaned upload, and rewrites nothing already verified.
+// the second run completes, continues the open upload (transfer-resume.test.ts says how far),
+// and rewrites nothing already verified.
 const MiB = 1024 * 1024;
 const root = path.resolve(__dirname, "../..");
 
@@ -67,7 +68,7 @@ describe("scripts/sync.ts killed mid-run, then run again", () => {
     expect((await finish(runScript(["--dry-run", "--window-hours", "0"]))).stderr).toMatch(/--window-hours must be a positive number/);
   });
 
-  it("SIGKILL with a multipart upload open; the rerun completes, aborts the orphan and recopies nothing verified", async () => {
+  it("SIGKILL with a multipart upload open; the rerun completes, continues the open upload and recopies nothing verified", async () => {
     // Slow uploads so the kill lands mid-run.
     oci.faults.configure({ slow: 1, slowMs: 250, applies: (req) => req.method === "PUT" });
     const child = runScript(["--concurrency", "2"]);
@@ -89,8 +90,9 @@ describe("scripts/sync.ts killed mid-run, then run again", () => {
     const result = JSON.parse(stdout.trim().split("\n").pop()!);
     expect(result.copiedObjects).toBe(corpus.size - before.size);
     expect(result.skippedObjects).toBe(before.size);
-    expect(result.abortedUploads).toBeGreaterThan(0);
-    expect(stderr).toContain("aborted a multipart upload left open by an earlier run");
+    expect(result.resumedUploads).toBe(1);
+    expect(result.abortedUploads).toBe(0);
+    expect(stderr).toContain("continuing a multipart upload left open by an earlier run: large/object-0.bin");
     const rewrites = oci.requests.slice(mark).filter((r) => r.method === "PUT" && [...before].some((k) => decodeURIComponent(r.url.split("?")[0]).endsWith(`/data/${k}`)));
     expect(rewrites).toEqual([]);
     expect(oci.openUploads()).toEqual([]);
