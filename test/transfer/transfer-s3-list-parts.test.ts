@@ -1,7 +1,7 @@
 import * as http from "http";
 import type { AddressInfo } from "net";
 import { afterEach, describe, expect, it } from "vitest";
-import { S3Store } from "../components/transfer/s3-store";
+import { S3Store } from "../../components/transfer/s3-store";
 
 // S3Store.multipart.listParts (resuming a killed run's upload) against ListParts answers as the AWS
 // S3 API reference gives them (ListPartsResult: Part/PartNumber, ETag, Size; IsTruncated and

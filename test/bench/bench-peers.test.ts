@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 // A bench whose peer (rclone) is missing stops before measuring anything, says how to install it
 // and exits non-zero, instead of printing figures against nothing (`rcloneRatio: null`). The peer
 // is made missing with BENCH_RCLONE, so the test holds on a machine that has rclone.
-const root = path.resolve(__dirname, "..");
+const root = path.resolve(__dirname, "../..");
 
 function runBench(file: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {

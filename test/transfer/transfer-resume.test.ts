@@ -3,10 +3,10 @@ import * as crypto from "crypto";
 import * as path from "path";
 import { Readable } from "stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LocalDirectoryStore, sync } from "../components/transfer";
-import { S3Store } from "../components/transfer/s3-store";
-import { hashAll, writeOciConfigFile } from "./support/store-helpers";
-import { startTransferRig, type TransferRig } from "./support/transfer-rig";
+import { LocalDirectoryStore, sync } from "../../components/transfer";
+import { S3Store } from "../../components/transfer/s3-store";
+import { hashAll, writeOciConfigFile } from "../support/store-helpers";
+import { startTransferRig, type TransferRig } from "../support/transfer-rig";
 
 // `npm run sync` killed again and again in the middle of a large object: each run continues the
 // multipart upload the killed one left open. A part the upload already holds is never sent again
@@ -16,7 +16,7 @@ const MiB = 1024 * 1024;
 const PART = 5 * MiB;
 const LARGE = "large/object-0.bin";
 const PARTS = 8;
-const root = path.resolve(__dirname, "..");
+const root = path.resolve(__dirname, "../..");
 
 describe("scripts/sync.ts continues a killed run's multipart upload", () => {
   let rig: TransferRig | undefined;
