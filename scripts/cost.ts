@@ -13,6 +13,7 @@ import { PROJECT_ROOT, stackConfigPath } from "./plan/run";
 import { tenantCostInput } from "./cost/tenant-inputs";
 import { formatFleetCost } from "./cost/format";
 import { loadFleet } from "./fleet/load";
+import { runCli } from "./cli";
 
 const USAGE = `Usage: npm run cost -- (--stack <name> | --fleet <fleet.yaml>) [options]
   --config FILE            the stack's config file (default Pulumi.<stack>.yaml in the project)
@@ -73,11 +74,5 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (err) => {
-      process.stderr.write(`${(err as Error).message}\n`);
-      process.exit(1);
-    },
-  );
+  runCli(() => main(process.argv.slice(2)));
 }

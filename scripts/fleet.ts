@@ -23,6 +23,7 @@ import { loadFleet, type LoadedFleet } from "./fleet/load";
 import { AutomationRunner } from "./fleet/automation-runner";
 import { tenantCostInput } from "./cost/tenant-inputs";
 import { formatFleetCost } from "./cost/format";
+import { runCli } from "./cli";
 
 const USAGE = `Usage: npm run fleet -- <preview|up|refresh|summary|matrix> --fleet <fleet.yaml> [options]
   --state FILE       fleet state (default: <fleet>.state.json beside the fleet file)
@@ -180,11 +181,5 @@ async function automationRunner(loaded: LoadedFleet): Promise<TenantRunner> {
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (err) => {
-      process.stderr.write(`${(err as Error).message}\n`);
-      process.exit(1);
-    },
-  );
+  runCli(() => main(process.argv.slice(2)));
 }

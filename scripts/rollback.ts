@@ -12,6 +12,7 @@ import { systemClock } from "../components/common/clock";
 import { AWS_ONLY, readLive, setLiveWeights } from "../components/cutover/engine";
 import { makeRoute53Client, PairAddress } from "../components/cutover/records";
 import { formatWeights, sameWeights } from "../components/cutover/weights";
+import { runCli } from "./cli";
 
 const USAGE = "usage: rollback --zone <hosted zone id> --name <record name> [--type A|AAAA|CNAME] [--aws-set aws] [--oci-set oci]";
 
@@ -64,11 +65,8 @@ export async function rollback(argv: string[], print: (line: string) => void): P
 }
 
 if (require.main === module) {
-  rollback(process.argv.slice(2), (line) => console.log(line)).then(
-    (code) => process.exit(code),
-    (err) => {
-      console.error(`rollback FAILED: ${err?.message ?? err}`);
-      process.exit(1);
-    },
+  runCli(
+    () => rollback(process.argv.slice(2), (line) => console.log(line)),
+    (err) => ({ message: `rollback FAILED: ${(err as Error)?.message ?? err}` }),
   );
 }
