@@ -200,8 +200,9 @@ export class Route53Server {
   // ---- test controls -------------------------------------------------------------------------
 
   /** Creates a hosted zone (tests seed zones directly; CreateHostedZone is not needed). */
-  createZone(name: string): string {
-    const id = `Z${randomBytes(8).toString("hex").toUpperCase()}`;
+  createZone(name: string, zoneId?: string): string {
+    // A given id restores a zone kept from an earlier run (the rehearsal's --again).
+    const id = zoneId ?? `Z${randomBytes(8).toString("hex").toUpperCase()}`;
     this.zones.set(id, { id, name: normalizeName(name), records: [] });
     return id;
   }
