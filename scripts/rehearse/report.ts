@@ -22,6 +22,7 @@ export function formatReport(r: RehearsalReport): string {
     lines.push(`cutover     ${r.cutover.status}, OCI ${r.cutover.finalOciPercent}% now${r.cutover.rolledBack ? " (rolled back)" : ""}${r.cutover.error ? `: ${r.cutover.error}` : ""}`);
     lines.push("            weights aws/oci   queries  failed  p95 ms  reached OCI");
     for (const s of r.cutover.steps) lines.push(`            ${`${s.awsWeight}/${s.ociWeight}`.padEnd(17)} ${String(s.queries).padStart(7)} ${String(s.failed).padStart(7)} ${String(s.p95Ms).padStart(7)}  ${pct(s.realizedOciShare).padStart(10)}`);
+    if (!r.cutover.walked) lines.push("            nothing to shift: Route53 already had the target weights (the gate results below are the first run's)");
     const gates = r.cutover.history.filter((h: any) => h.event === "step-passed" || h.event === "rollback");
     for (const g of gates as { event: string; detail: string }[]) lines.push(`            gate ${g.event === "rollback" ? "FAILED" : "passed"}: ${g.detail}`);
   }

@@ -77,10 +77,11 @@ export interface RehearsalReport {
   plan: { resources: number; byType: Record<string, number> };
   runs: RunReport[];
   dataSet: { objects: number; bytes: number };
-  sync: null | { objects: number; bytes: number; copiedObjects: number; copiedBytes: number; skippedObjects: number; verified: boolean; throughputMBps: number; seconds: number; manifestDigest: string; complete: boolean; attempts: { copiedObjects: number; complete: boolean }[] };
+  /** op: what this rehearsal's last `up` did to the DataSync ("same": nothing copied; the figures are the stored state's). */
+  sync: null | { op: string; objects: number; bytes: number; copiedObjects: number; copiedBytes: number; skippedObjects: number; verified: boolean; throughputMBps: number; seconds: number; manifestDigest: string; complete: boolean; attempts: { copiedObjects: number; complete: boolean }[] };
   hydration: null | { generation: string; complete: boolean; nodes: { name: string; seconds: number | null; live: string | null; status: unknown }[] };
   validation: null | { passed: boolean; report: string };
-  cutover: null | { status: string; finalOciPercent: number; rolledBack: boolean; steps: StepReport[]; history: unknown[]; error?: string };
+  cutover: null | { status: string; walked: boolean; finalOciPercent: number; rolledBack: boolean; steps: StepReport[]; history: unknown[]; error?: string };
   load: { queries: number; failed: number; p95Ms: number; ociShare: number; timeline: { at: number; ociPercent: number; side: string; ok: boolean; ms: number }[] };
   decommission: { safe: boolean; blockers: string[] };
   endpointsBridged: { resource: string; input: string; key: string }[];
@@ -173,6 +174,8 @@ export async function rehearse(opts: RehearsalOptions): Promise<RehearsalReport>
     marker: path.join(opts.workDir, ".tundra-rehearsal"),
     state: path.join(opts.workDir, "state.json"),
     route53: path.join(opts.workDir, "route53.json"),
+    ports: path.join(opts.workDir, "ports.json"),
+    ociIndex: path.join(opts.workDir, "oci-index.json"),
     stackFile: path.join(opts.workDir, `Pulumi.${REHEARSAL_STACK}.yaml`),
   };
   // Refuse before starting anything.
@@ -222,7 +225,17 @@ export async function rehearse(opts: RehearsalOptions): Promise<RehearsalReport>
     fs.mkdirSync(dirs.keys, { recursive: true });
     const auth = makeOciTestAuth();
     const ociConfigFile = await writeOciConfigFile(dirs.keys, auth);
-    const s3 = await startS3rver({ buckets: [SOURCE_BUCKET], directory: dirs.s3 });
+    // --again: the same ports as the first run (the endpoints are stack config: a new port would be a changed input).
+    const kept: Partial<Record<"s3" | "oci" | "route53" | "aws", number>> = opts.again && fs.existsSync(dirs.ports) ? JSON.parse(fs.readFileSync(dirs.ports, "utf8")) : {};
+    const onPort = async <T>(what: string, port: number | undefined, start: () => Promise<T>): Promise<T> => {
+      try {
+        return await start();
+      } catch (err) {
+        if (port && /EADDRINUSE|did not start/.test(String((err as Error).message ?? err))) throw new RehearsalRefused(`127.0.0.1:${port} is in use: the ${what} stand-in of the first run listened there and --again needs the same endpoint. Stop what holds it, or run without --again.`);
+        throw err;
+      }
+    };
+    const s3 = await onPort("S3", kept.s3, () => startS3rver({ buckets: [SOURCE_BUCKET], directory: dirs.s3, port: kept.s3 }));
     cleanup.add("s3rver", () => s3.close());
     fs.mkdirSync(dirs.oci, { recursive: true });
     const oci = new OciObjectStorageServer({
@@ -231,10 +244,15 @@ export async function rehearse(opts: RehearsalOptions): Promise<RehearsalReport>
       publicKeys: new Map([[auth.keyId, auth.publicKey]]),
       directory: dirs.oci,
       idleTimeoutMs: 3_600_000,
+      port: kept.oci,
     });
-    const ociEndpoint = await oci.start();
-    cleanup.add("OCI Object Storage server", () => oci.close());
-    const route53 = await startRoute53Server({ idleTimeoutMs: 3_600_000, syncDelayMs: 50 });
+    if (opts.again && fs.existsSync(dirs.ociIndex)) oci.restoreIndex(fs.readFileSync(dirs.ociIndex, "utf8"));
+    const ociEndpoint = await onPort("OCI Object Storage", kept.oci, () => oci.start());
+    cleanup.add("OCI Object Storage server", async () => {
+      if (opts.keep) fs.writeFileSync(dirs.ociIndex, oci.indexSnapshot());
+      await oci.close();
+    });
+    const route53 = await onPort("Route53", kept.route53, () => startRoute53Server({ idleTimeoutMs: 3_600_000, syncDelayMs: 50, port: kept.route53 }));
     cleanup.add("Route53 server", async () => {
       fs.writeFileSync(dirs.route53, JSON.stringify({ zoneId, records: route53.records(zoneId) }));
       await route53.stop();
@@ -250,13 +268,14 @@ export async function rehearse(opts: RehearsalOptions): Promise<RehearsalReport>
       // Its TTL is already the rehearsal stack's (5 s): with a longer one the cutover first lowers it and waits the old TTL out.
       route53.putRecord(zoneId, { Name: RECORD_NAME, Type: "A", TTL: 5, ResourceRecords: ["127.0.0.1"] });
     }
-    const aws = await startTundraStandIn(() => dirs.source);
+    const aws = await onPort("AWS-side Tundra", kept.aws, () => startTundraStandIn(() => dirs.source, kept.aws));
     cleanup.add("AWS-side Tundra stand-in", () => aws.close());
     const nodes = new Map<string, { node: NodeProcess; endpoint: Listening; liveAt?: number; live?: string }>();
     let hydrationStartedAt: number | undefined;
     const lb = await startLoadBalancerStandIn(LISTENER_PORT, () => [...nodes.values()].map((n) => n.endpoint.url));
     cleanup.add("load balancer stand-in", () => lb.close());
     servers = { s3, oci, route53, aws, lb, ociConfigFile, zoneId };
+    fs.writeFileSync(dirs.ports, JSON.stringify({ s3: Number(new URL(s3.endpoint).port), oci: Number(new URL(ociEndpoint).port), route53: Number(new URL(route53.endpoint).port), aws: aws.port }));
     log(`stand-ins on 127.0.0.1: s3rver ${s3.endpoint}, OCI Object Storage ${ociEndpoint}, Route53 ${route53.endpoint}, AWS side ${aws.url}, load balancer :${lb.port}`);
 
     if (!opts.again) {
@@ -355,7 +374,11 @@ export async function rehearse(opts: RehearsalOptions): Promise<RehearsalReport>
               loadRunning = true;
             }
           } else {
-            if (e.stage === "dataSync") {
+            if (e.op === "same") {
+              clearInterval(syncProgress);
+              log(`${e.stage}: ${e.resource} unchanged: nothing to do (Diff found no change)`);
+              if (e.stage === "dataSync") syncAttempts.push({ copiedObjects: 0, complete: true });
+            } else if (e.stage === "dataSync") {
               clearInterval(syncProgress);
               syncAttempts.push({ copiedObjects: Number(e.outputs.copiedObjects), complete: e.outputs.complete === true });
               log(`dataSync: ${e.outputs.objectCount} objects, ${(Number(e.outputs.totalBytes) / 1048576).toFixed(1)} MiB verified at the destination; copied ${e.outputs.copiedObjects}, skipped ${e.outputs.skippedObjects} (${e.outputs.throughputMBps} MB/s, ${e.seconds.toFixed(1)} s); digest ${e.outputs.manifestDigest}`);
@@ -471,6 +494,9 @@ export async function rehearse(opts: RehearsalOptions): Promise<RehearsalReport>
     const steps = stepsOf(load.samples);
     const history = (cutOut?.history as { event: string; detail: string }[] | undefined) ?? [];
     const rolledBack = history.some((h) => h.event === "rollback");
+    // "same": the engine found nothing to change; the history is the earlier run's.
+    const syncOp = runs[runs.length - 1]?.ops[Object.keys(runs[runs.length - 1]?.ops ?? {}).find((n) => n.endsWith("data-sync")) ?? ""];
+    const cutoverOp = [...runs].reverse().map((r) => Object.entries(r.ops).find(([name]) => name.endsWith("cutover"))?.[1]).find(Boolean);
     const failedRun = runs.find((r) => r.outcome === "failed" && (r.failedStage !== "dataSync" || opts.failAt !== "sync"));
     if (opts.failAt === "hydrate" && failedRun?.failedStage === "hydration") {
       const live = [...nodes.values()].map((n) => liveGeneration(n.node.dataRoot));
@@ -503,7 +529,7 @@ export async function rehearse(opts: RehearsalOptions): Promise<RehearsalReport>
       runs,
       dataSet: { objects: dataSet.objects, bytes: dataSet.bytes },
       sync: syncOut
-        ? { objects: syncOut.objectCount, bytes: syncOut.totalBytes, copiedObjects: syncOut.copiedObjects, copiedBytes: syncOut.copiedBytes, skippedObjects: syncOut.skippedObjects, verified: syncOut.complete === true && syncOut.failedObjects === 0, throughputMBps: syncOut.throughputMBps, seconds: syncOut.durationSeconds, manifestDigest: syncOut.manifestDigest, complete: syncOut.complete, attempts: syncAttempts }
+        ? { op: syncOp ?? "none", objects: syncOut.objectCount, bytes: syncOut.totalBytes, copiedObjects: syncOp === "same" ? 0 : syncOut.copiedObjects, copiedBytes: syncOp === "same" ? 0 : syncOut.copiedBytes, skippedObjects: syncOut.skippedObjects, verified: syncOut.complete === true && syncOut.failedObjects === 0, throughputMBps: syncOut.throughputMBps, seconds: syncOut.durationSeconds, manifestDigest: syncOut.manifestDigest, complete: syncOut.complete, attempts: syncAttempts }
         : null,
       hydration: hydOut || nodes.size > 0
         ? {
@@ -518,7 +544,7 @@ export async function rehearse(opts: RehearsalOptions): Promise<RehearsalReport>
         : null,
       validation: valEvent ? { passed: valEvent.type === "step", report: String((valEvent as { outputs?: Record<string, unknown> }).outputs?.stdout ?? "") } : null,
       cutover: cutOut || last("failed", "cutover")
-        ? { status: String(cutOut?.status ?? "failed"), finalOciPercent: finalOci, rolledBack, steps, history, ...(last("failed", "cutover") ? { error: firstLine(last("failed", "cutover")!.reason) } : {}) }
+        ? { status: String(cutOut?.status ?? "failed"), walked: cutoverOp !== "same", finalOciPercent: finalOci, rolledBack, steps, history, ...(last("failed", "cutover") ? { error: firstLine(last("failed", "cutover")!.reason) } : {}) }
         : null,
       load: {
         queries: allQueries.length,

@@ -64,7 +64,7 @@ async function listen(server: http.Server, port: number): Promise<Listening> {
 }
 
 /** One Tundra endpoint answering from `root()` (read at each request: it follows the live generation). */
-export function startTundraStandIn(root: () => string): Promise<Listening> {
+export function startTundraStandIn(root: () => string, port = 0): Promise<Listening> {
   const server = http.createServer((req, res) => {
     req.resume();
     req.on("end", () => {
@@ -80,7 +80,7 @@ export function startTundraStandIn(root: () => string): Promise<Listening> {
       res.writeHead(404).end("not found");
     });
   });
-  return listen(server, 0);
+  return listen(server, port);
 }
 
 export interface LoadBalancerStandIn extends Listening {

@@ -6,6 +6,7 @@
 // command provider runs it. Started by scripts/rehearse/run.ts with an IPC channel.
 import { spawn } from "child_process";
 import * as fs from "fs";
+import { isDeepStrictEqual } from "util";
 import * as pulumi from "@pulumi/pulumi";
 import { createPlanMocks, isDynamicType } from "../plan/mocks";
 import { PROJECT, readStackFile } from "../plan/run";
@@ -155,6 +156,13 @@ async function main(): Promise<void> {
         const inputs = reveal(args.inputs) as Record<string, any>;
         const resource = args.name;
         const stage: StageName = resource.includes("validation") ? "validation" : "other";
+        const prior = state[resource];
+        // @pulumi/command runs `create` again only when an input (the triggers included) changed.
+        if (prior && isDeepStrictEqual(prior.inputs, inputs)) {
+          await send({ type: "step", stage, resource, phase: "start", op: "same" });
+          await send({ type: "step", stage, resource, phase: "end", op: "same", seconds: 0, outputs: prior.outputs });
+          return { id: prior.id, state: { ...answer.state, ...prior.outputs } };
+        }
         const started = Date.now();
         await send({ type: "step", stage, resource, phase: "start", op: "create" });
         const run = await runLocalCommand(inputs);
@@ -162,7 +170,9 @@ async function main(): Promise<void> {
           await send({ type: "failed", stage, resource, reason: `exit ${run.code}`, outputs: { stdout: run.stdout, stderr: run.stderr } });
           return stop();
         }
-        await send({ type: "step", stage, resource, phase: "end", op: "create", seconds: (Date.now() - started) / 1000, outputs: { stdout: run.stdout } });
+        state[resource] = { id: String(answer.id), inputs, outputs: { stdout: run.stdout, stderr: run.stderr } };
+        saveState();
+        await send({ type: "step", stage, resource, phase: "end", op: prior ? "update" : "create", seconds: (Date.now() - started) / 1000, outputs: { stdout: run.stdout } });
         return { id: answer.id, state: { ...answer.state, stdout: run.stdout, stderr: run.stderr } };
       }
       if (args.type === "oci:Core/instance:Instance") {
