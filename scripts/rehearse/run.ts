@@ -22,7 +22,7 @@ import { writeOciConfigFile } from "../../test/support/store-helpers";
 import { QueryLoad, p95 } from "./load";
 import { liveGeneration, startNode, type NodeProcess } from "./nodes";
 import type { StageName, UpEvent, UpRequest } from "./protocol";
-import { LISTENER_PORT, RECORD_NAME, REHEARSAL_STACK, SET_IDS, SOURCE_BUCKET, SOURCE_PREFIX, ZONE_NAME, rehearsalStackYaml } from "./stack";
+import { GATE_MAX_P95_MS, LISTENER_PORT, RECORD_NAME, REHEARSAL_STACK, SET_IDS, SOURCE_BUCKET, SOURCE_PREFIX, ZONE_NAME, rehearsalStackYaml } from "./stack";
 import { answerFor, startLoadBalancerStandIn, startTundraStandIn, type Listening, type LoadBalancerStandIn } from "./tundra-standin";
 
 export const FAULTS = ["sync", "hydrate", "validate", "gate"] as const;
@@ -108,6 +108,9 @@ export class Cleanup {
 }
 
 export class RehearsalRefused extends Error {}
+
+/** The `gate` fault's extra latency on the OCI side: twice the gate's p95 bound. */
+const GATE_FAULT_LATENCY_MS = GATE_MAX_P95_MS * 2;
 
 async function portFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -298,6 +301,7 @@ export async function rehearse(opts: RehearsalOptions): Promise<RehearsalReport>
     const story: string[] = [];
     let agentScript: string | undefined;
     const pendingInstances: { name: string; displayName: string; userData: string }[] = [];
+    const startedNodes = new Set<string>();
     const load = new QueryLoad({
       // A plain (non-weighted) record answers with no set identifier: that is AWS before the cutover.
       resolve: () => route53.resolve(zoneId, RECORD_NAME, "A") || SET_IDS.aws,
@@ -318,6 +322,9 @@ export async function rehearse(opts: RehearsalOptions): Promise<RehearsalReport>
       const script = path.join(dirs.nodes, "agent.js");
       if (!fs.existsSync(script)) fs.writeFileSync(script, agentScript);
       for (const inst of pendingInstances.splice(0)) {
+        // A later `up` of the same stack registers the same instance again: it exists, its node runs on.
+        if (startedNodes.has(inst.displayName)) continue;
+        startedNodes.add(inst.displayName);
         const dir = path.join(dirs.nodes, inst.displayName);
         fs.mkdirSync(dir, { recursive: true });
         const node = startNode({ name: inst.displayName, userData: inst.userData, agentScript: script, dir, ociConfigFile, endpoint: ociEndpoint });
@@ -413,6 +420,11 @@ export async function rehearse(opts: RehearsalOptions): Promise<RehearsalReport>
       if (loadRunning) {
         const now = ociPercentNow(route53, zoneId);
         if (now !== lastWeights) {
+          if (opts.failAt === "gate" && now >= 50 && lb.latencyMs === 0) {
+            // The OCI side turns slow at 50%: the probe gate's p95 bound (GATE_MAX_P95_MS) fails and the cutover rolls back.
+            lb.latencyMs = GATE_FAULT_LATENCY_MS;
+            story.push(`gate: at OCI ${now}% the OCI side was made ${GATE_FAULT_LATENCY_MS} ms slow (the gate allows a p95 of ${GATE_MAX_P95_MS} ms)`);
+          }
           log(`  cutover: OCI ${now}% (Route53 weights aws ${weightOf(route53, zoneId, SET_IDS.aws)} / oci ${weightOf(route53, zoneId, SET_IDS.oci)})`);
           lastWeights = now;
         }
@@ -516,7 +528,6 @@ export async function rehearse(opts: RehearsalOptions): Promise<RehearsalReport>
       { minDaysOnOci: 7 },
       new Date(),
     );
-    log(`decommission guard: ${decommission.safe ? "would allow" : "refuses"}${decommission.blockers.map((b) => `\n  - ${b}`).join("")}`);
 
     const allQueries = load.samples;
     const report: RehearsalReport = {
