@@ -53,16 +53,14 @@ function timelineSvg(r: RehearsalReport): string {
     dots.push(`<circle cx="${x(w[0].at).toFixed(1)}" cy="${y(share).toFixed(1)}" r="2.5" fill="#2a7"/>`);
   }
   const failures = t.filter((s) => !s.ok).map((s) => `<line x1="${x(s.at)}" x2="${x(s.at)}" y1="${y(1)}" y2="${y(0)}" stroke="#d33" stroke-width="0.5"/>`);
-  const startMs = Date.parse(String((r.cutover?.history[0] as { at?: string } | undefined)?.at ?? "")) - t0;
+  // History times are wall-clock; the samples' are ms since the rehearsal started.
+  const started = Date.parse(r.startedAt);
   const gateMarks = (r.cutover?.history ?? [])
     .filter((h: any) => h.event === "step-passed" || h.event === "rollback")
     .map((h: any) => {
-      const at = Date.parse(h.at);
-      const firstAt = Date.parse(String((r.cutover!.history[0] as { at: string }).at));
-      const rel = (at - firstAt) + (Number.isFinite(startMs) ? t0 : t0);
-      const px = Math.min(W - R, Math.max(L, x(rel)));
+      const px = Math.min(W - R, Math.max(L, x(Date.parse(h.at) - started)));
       const ok = h.event === "step-passed";
-      return `<g class="gate ${ok ? "passed" : "failed"}"><line x1="${px}" x2="${px}" y1="${T}" y2="${H - B}" stroke="${ok ? "#2a7" : "#d33"}" stroke-dasharray="3,3"/><text x="${px + 3}" y="${T + 12}" font-size="11" fill="${ok ? "#2a7" : "#d33"}">${ok ? "gate passed" : "gate failed: rollback"}</text></g>`;
+      return `<g class="gate ${ok ? "passed" : "failed"}"><line x1="${px}" x2="${px}" y1="${T}" y2="${H - B}" stroke="${ok ? "#2a7" : "#d33"}" stroke-dasharray="3,3"/><text x="${px - 3}" y="${T + 12}" font-size="11" text-anchor="end" fill="${ok ? "#2a7" : "#d33"}">${ok ? "gate passed" : "gate failed: rollback"}</text></g>`;
     });
   const axis = [0, 0.25, 0.5, 0.75, 1].map((v) => `<text x="${L - 6}" y="${y(v) + 4}" font-size="11" text-anchor="end">${v * 100}%</text><line x1="${L}" x2="${W - R}" y1="${y(v)}" y2="${y(v)}" stroke="#eee"/>`);
   return `<svg id="timeline" xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" role="img" aria-label="traffic share over time">
@@ -85,9 +83,9 @@ export function htmlReport(r: RehearsalReport): string {
   sections.push(`<h1>Tundra tenant migration rehearsal: ${esc(r.outcome)}${r.failAt ? ` (fault at ${esc(r.failAt)})` : ""}</h1><p>${r.totalSeconds} s in all. ${r.story.map(esc).join(" ")}</p>`);
   sections.push(`<h2>Traffic share over time</h2>${timelineSvg(r)}`);
   if (r.sync) sections.push(`<h2>Data sync</h2>${table(["objects", "bytes", "copied", "copied bytes", "skipped", "verified", "MB/s", "digest"], [[r.sync.objects, r.sync.bytes, r.sync.copiedObjects, r.sync.copiedBytes, r.sync.skippedObjects, r.sync.verified, r.sync.throughputMBps, r.sync.manifestDigest]], "sync")}`);
-  if (r.hydration) sections.push(`<h2>Hydration (generation ${esc(r.hydration.generation)})</h2>${table(["node", "seconds to live", "live generation"], r.hydration.nodes.map((n) => [n.name, n.seconds ?? "-", n.live ?? "-"]), "hydration")}`);
+  if (r.hydration) sections.push(`<h2>Hydration</h2><p>Generation ${esc(r.hydration.generation)}</p>${table(["node", "seconds to live", "live generation"], r.hydration.nodes.map((n) => [n.name, n.seconds ?? "-", n.live ?? "-"]), "hydration")}`);
   if (r.validation) sections.push(`<h2>Validation: ${r.validation.passed ? "passed" : "failed"}</h2><pre>${esc(r.validation.report)}</pre>`);
   if (r.cutover) sections.push(`<h2>Cutover: ${esc(r.cutover.status)}${r.cutover.rolledBack ? " (rolled back)" : ""}</h2>${table(["AWS weight", "OCI weight", "queries", "failed", "p95 ms", "reached OCI"], r.cutover.steps.map((s) => [s.awsWeight, s.ociWeight, s.queries, s.failed, s.p95Ms, pct(s.realizedOciShare)]), "steps")}${table(["at", "event", "detail"], (r.cutover.history as any[]).map((h) => [h.at, h.event, h.detail]), "history")}`);
   sections.push(`<h2>Decommission guard: ${r.decommission.safe ? "would allow" : "refuses"}</h2><ul>${r.decommission.blockers.map((b) => `<li>${esc(b)}</li>`).join("")}</ul>`);
-  return `<!doctype html><html><head><meta charset="utf-8"><title>Tundra rehearsal</title><style>body{font:14px system-ui,sans-serif;margin:24px;max-width:960px}table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}th{background:#f4f4f4}pre{background:#f8f8f8;padding:8px;overflow:auto}</style></head><body>${sections.join("\n")}</body></html>\n`;
+  return `<!doctype html><html><head><meta charset="utf-8"><title>Tundra rehearsal</title><style>body{font:14px system-ui,sans-serif;margin:24px;max-width:960px}table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}th{background:#f4f4f4}pre{background:#f8f8f8;padding:8px;overflow:auto;white-space:pre-wrap}td{word-break:break-all}</style></head><body>${sections.join("\n")}</body></html>\n`;
 }

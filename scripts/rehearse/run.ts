@@ -69,6 +69,8 @@ export interface RunReport {
 
 export interface RehearsalReport {
   schemaVersion: 1;
+  /** When the rehearsal started (ISO); timeline times are ms since then. */
+  startedAt: string;
   outcome: "completed" | "stopped";
   failAt: FaultPoint | null;
   again: boolean;
@@ -425,6 +427,7 @@ export async function rehearse(opts: RehearsalOptions): Promise<RehearsalReport>
             lb.latencyMs = GATE_FAULT_LATENCY_MS;
             story.push(`gate: at OCI ${now}% the OCI side was made ${GATE_FAULT_LATENCY_MS} ms slow (the gate allows a p95 of ${GATE_MAX_P95_MS} ms)`);
           }
+          logStepDone();
           log(`  cutover: OCI ${now}% (Route53 weights aws ${weightOf(route53, zoneId, SET_IDS.aws)} / oci ${weightOf(route53, zoneId, SET_IDS.oci)})`);
           lastWeights = now;
         }
@@ -432,12 +435,21 @@ export async function rehearse(opts: RehearsalOptions): Promise<RehearsalReport>
     }, 100);
     cleanup.add("watch", () => clearInterval(watch));
 
+    /** The step that just ended, as the clients saw it: queries, failures, p95 and the realized split. */
+    function logStepDone() {
+      const step = stepsOf(load.samples).filter((s) => s.ociPercent === lastWeights).at(-1);
+      if (step) {
+        log(`    ${step.queries} queries, ${step.failed} failed, p95 ${step.p95Ms} ms, ${(step.realizedOciShare * 100).toFixed(1)}% reached OCI`);
+      }
+    }
+
     async function stopLoad() {
       if (!loadRunning) return;
       loadRunning = false;
       // A little traffic after the walk, so the last weights are measured too.
       await new Promise((r) => setTimeout(r, 1_500));
       await load.stop();
+      logStepDone();
     }
 
     const runUp = async (): Promise<RunReport> => {
@@ -532,6 +544,7 @@ export async function rehearse(opts: RehearsalOptions): Promise<RehearsalReport>
     const allQueries = load.samples;
     const report: RehearsalReport = {
       schemaVersion: 1,
+      startedAt: new Date(t0).toISOString(),
       outcome: failedRun ? "stopped" : "completed",
       failAt: opts.failAt ?? null,
       again: opts.again,

@@ -29,7 +29,7 @@ export const endpointsSchema = z
     route53: url("https://route53.amazonaws.com").optional(),
   })
   .superRefine((section, ctx) => {
-    if (section.s3ForcePathStyle !== undefined && section.s3 === undefined && section.s3ForcePathStyle) {
+    if (section.s3ForcePathStyle === true && section.s3 === undefined) {
       ctx.addIssue({ code: "custom", path: ["s3ForcePathStyle"], message: "applies to an S3 endpoint of your own: set tundra:endpoints.s3 too, or remove s3ForcePathStyle" });
     }
   })

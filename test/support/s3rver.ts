@@ -138,7 +138,7 @@ export async function startS3rver(options: S3rverOptions): Promise<S3rverHandle>
         proxy.closeAllConnections();
         await new Promise<void>((resolve) => proxy.close(() => resolve()));
       }
-      if (child.exitCode === null) {
+      if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
         child.kill("SIGTERM");
         await exited;
