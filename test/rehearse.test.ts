@@ -74,7 +74,8 @@ describe("npm run rehearse", { timeout: 240_000 }, () => {
     expect(report.validation!.passed).toBe(true);
     expect(report.cutover).toMatchObject({ status: "complete", finalOciPercent: 100, rolledBack: false, walked: true });
     expect(report.cutover!.steps.map((s) => s.ociWeight)).toEqual([0, 10, 50, 100].filter((w) => report.cutover!.steps.some((s) => s.ociWeight === w)));
-    expect(report.cutover!.steps.at(-1)).toMatchObject({ ociWeight: 100, realizedOciShare: 1 });
+    expect(report.cutover!.steps.at(-1)).toMatchObject({ ociWeight: 100, realizedOciShare: 1, gate: "passed" });
+    expect(report.cutover!.steps.filter((s) => s.ociWeight > 0).map((s) => s.gate)).toEqual(["passed", "passed", "passed"]);
     const half = report.cutover!.steps.find((s) => s.ociWeight === 50)!;
     expect(half.queries).toBeGreaterThan(20);
     expect(half.realizedOciShare).toBeGreaterThan(0.25);
@@ -145,7 +146,8 @@ describe("npm run rehearse", { timeout: 240_000 }, () => {
     expect(report.runs[0]).toMatchObject({ outcome: "failed", failedStage: "cutover" });
     expect(report.cutover).toMatchObject({ rolledBack: true, finalOciPercent: 0 });
     expect(report.cutover!.steps.at(-1)).toMatchObject({ ociWeight: 0, realizedOciShare: 0 });
-    expect(report.cutover!.steps.some((s) => s.ociWeight === 50 && s.p95Ms > 400)).toBe(true);
+    expect(report.cutover!.steps.find((s) => s.ociWeight === 50)).toMatchObject({ gate: "failed" });
+    expect(report.cutover!.steps.find((s) => s.ociWeight === 50)!.p95Ms).toBeGreaterThan(400);
     expect(report.load.failed).toBe(0);
     const html = fs.readFileSync(report.artifacts.html, "utf8");
     expect(html).toContain('class="gate failed"');

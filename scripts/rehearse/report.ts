@@ -20,8 +20,8 @@ export function formatReport(r: RehearsalReport): string {
   if (r.validation) lines.push(`validation  ${r.validation.passed ? "passed" : "FAILED"}`);
   if (r.cutover) {
     lines.push(`cutover     ${r.cutover.status}, OCI ${r.cutover.finalOciPercent}% now${r.cutover.rolledBack ? " (rolled back)" : ""}${r.cutover.error ? `: ${r.cutover.error}` : ""}`);
-    lines.push("            weights aws/oci   queries  failed  p95 ms  reached OCI");
-    for (const s of r.cutover.steps) lines.push(`            ${`${s.awsWeight}/${s.ociWeight}`.padEnd(17)} ${String(s.queries).padStart(7)} ${String(s.failed).padStart(7)} ${String(s.p95Ms).padStart(7)}  ${pct(s.realizedOciShare).padStart(10)}`);
+    lines.push("            weights aws/oci   queries  failed  p95 ms  reached OCI  gate");
+    for (const s of r.cutover.steps) lines.push(`            ${`${s.awsWeight}/${s.ociWeight}`.padEnd(17)} ${String(s.queries).padStart(7)} ${String(s.failed).padStart(7)} ${String(s.p95Ms).padStart(7)}  ${pct(s.realizedOciShare).padStart(10)}  ${s.gate ?? "-"}`);
     if (!r.cutover.walked) lines.push("            nothing to shift: Route53 already had the target weights (the gate results below are the first run's)");
     const gates = r.cutover.history.filter((h: any) => h.event === "step-passed" || h.event === "rollback");
     for (const g of gates as { event: string; detail: string }[]) lines.push(`            gate ${g.event === "rollback" ? "FAILED" : "passed"}: ${g.detail}`);
@@ -85,7 +85,7 @@ export function htmlReport(r: RehearsalReport): string {
   if (r.sync) sections.push(`<h2>Data sync</h2>${table(["objects", "bytes", "copied", "copied bytes", "skipped", "verified", "MB/s", "digest"], [[r.sync.objects, r.sync.bytes, r.sync.copiedObjects, r.sync.copiedBytes, r.sync.skippedObjects, r.sync.verified, r.sync.throughputMBps, r.sync.manifestDigest]], "sync")}`);
   if (r.hydration) sections.push(`<h2>Hydration</h2><p>Generation ${esc(r.hydration.generation)}</p>${table(["node", "seconds to live", "live generation"], r.hydration.nodes.map((n) => [n.name, n.seconds ?? "-", n.live ?? "-"]), "hydration")}`);
   if (r.validation) sections.push(`<h2>Validation: ${r.validation.passed ? "passed" : "failed"}</h2><pre>${esc(r.validation.report)}</pre>`);
-  if (r.cutover) sections.push(`<h2>Cutover: ${esc(r.cutover.status)}${r.cutover.rolledBack ? " (rolled back)" : ""}</h2>${table(["AWS weight", "OCI weight", "queries", "failed", "p95 ms", "reached OCI"], r.cutover.steps.map((s) => [s.awsWeight, s.ociWeight, s.queries, s.failed, s.p95Ms, pct(s.realizedOciShare)]), "steps")}${table(["at", "event", "detail"], (r.cutover.history as any[]).map((h) => [h.at, h.event, h.detail]), "history")}`);
+  if (r.cutover) sections.push(`<h2>Cutover: ${esc(r.cutover.status)}${r.cutover.rolledBack ? " (rolled back)" : ""}</h2>${table(["AWS weight", "OCI weight", "queries", "failed", "p95 ms", "reached OCI", "gate"], r.cutover.steps.map((s) => [s.awsWeight, s.ociWeight, s.queries, s.failed, s.p95Ms, pct(s.realizedOciShare), s.gateDetail ?? "-"]), "steps")}${table(["at", "event", "detail"], (r.cutover.history as any[]).map((h) => [h.at, h.event, h.detail]), "history")}`);
   sections.push(`<h2>Decommission guard: ${r.decommission.safe ? "would allow" : "refuses"}</h2><ul>${r.decommission.blockers.map((b) => `<li>${esc(b)}</li>`).join("")}</ul>`);
   return `<!doctype html><html><head><meta charset="utf-8"><title>Tundra rehearsal</title><style>body{font:14px system-ui,sans-serif;margin:24px;max-width:960px}table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}th{background:#f4f4f4}pre{background:#f8f8f8;padding:8px;overflow:auto;white-space:pre-wrap}td{word-break:break-all}</style></head><body>${sections.join("\n")}</body></html>\n`;
 }

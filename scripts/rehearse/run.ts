@@ -56,6 +56,9 @@ export interface StepReport {
   p95Ms: number;
   /** Share of this step's queries that reached OCI (0..1). */
   realizedOciShare: number;
+  /** The gates' verdict on this step (null: no gate ran at these weights, e.g. before the walk or after a rollback). */
+  gate?: "passed" | "failed" | null;
+  gateDetail?: string | null;
 }
 
 export interface RunReport {
@@ -225,6 +228,10 @@ export async function rehearse(opts: RehearsalOptions): Promise<RehearsalReport>
   }
 
   async function main(): Promise<RehearsalReport> {
+    // The plan runs alongside the start of `pulumi up` (both take seconds); what `up` says meanwhile
+    // is held back so the plan summary still comes first.
+    let held: string[] | undefined;
+    const log = (line: string) => (held ? held.push(line) : opts.log(line));
     // ---- stand-ins --------------------------------------------------------------------------
     const dataSet = opts.again ? answerFor(dirs.source) : writeDataSet(dirs.source, opts.files, opts.sizeMiB);
     fs.mkdirSync(dirs.keys, { recursive: true });
@@ -270,8 +277,8 @@ export async function rehearse(opts: RehearsalOptions): Promise<RehearsalReport>
     } else {
       zoneId = route53.createZone(ZONE_NAME);
       // Before the migration the tenant's name is a plain record pointing at AWS (the cutover turns it into the weighted pair).
-      // Its TTL is already the rehearsal stack's (5 s): with a longer one the cutover first lowers it and waits the old TTL out.
-      route53.putRecord(zoneId, { Name: RECORD_NAME, Type: "A", TTL: 5, ResourceRecords: ["127.0.0.1"] });
+      // Its TTL is already the rehearsal stack's (1 s): with a longer one the cutover first lowers it and waits the old TTL out.
+      route53.putRecord(zoneId, { Name: RECORD_NAME, Type: "A", TTL: 1, ResourceRecords: ["127.0.0.1"] });
     }
     const aws = await onPort("AWS-side Tundra", kept.aws, () => startTundraStandIn(() => dirs.source, kept.aws));
     cleanup.add("AWS-side Tundra stand-in", () => aws.close());
@@ -292,8 +299,21 @@ export async function rehearse(opts: RehearsalOptions): Promise<RehearsalReport>
     fs.writeFileSync(dirs.stackFile, rehearsalStackYaml({ endpoints: { s3: s3.endpoint, ociObjectStorage: ociEndpoint, route53: route53.endpoint, aws: aws.url }, zoneId, generation }));
 
     // ---- the plan summary: `npm run plan` of this stack -------------------------------------
-    const plan = await planSummary(dirs.stackFile);
-    log(`plan: ${plan.resources} resources (${Object.entries(plan.byType).map(([t, n]) => `${n} ${t}`).join(", ")})`);
+    held = [];
+    const planned = planSummary(dirs.stackFile).then(
+      (p) => {
+        opts.log(`plan: ${p.resources} resources (${Object.entries(p.byType).map(([t, n]) => `${n} ${t}`).join(", ")})`);
+        return p;
+      },
+      (err: Error) => {
+        opts.log(`plan: ${err.message}`);
+        return { resources: 0, byType: {} };
+      },
+    ).then((p) => {
+      for (const line of held ?? []) opts.log(line);
+      held = undefined;
+      return p;
+    });
 
     // ---- pulumi up ---------------------------------------------------------------------------
     const hostEnv = { AWS_ACCESS_KEY_ID: "S3RVER", AWS_SECRET_ACCESS_KEY: "S3RVER", AWS_REGION: "us-east-1", OCI_CLI_CONFIG_FILE: ociConfigFile, OCI_CLI_AUTH: "api_key" };
@@ -503,6 +523,7 @@ export async function rehearse(opts: RehearsalOptions): Promise<RehearsalReport>
       oci.faults.configure({});
     }
     await stopLoad();
+    const plan = await planned;
 
     // ---- the report --------------------------------------------------------------------------
     const last = <T extends UpEvent["type"]>(type: T, stage?: StageName) => [...events].reverse().find((e) => e.type === type && (!stage || (e as { stage?: string }).stage === stage)) as Extract<UpEvent, { type: T }> | undefined;
@@ -515,9 +536,14 @@ export async function rehearse(opts: RehearsalOptions): Promise<RehearsalReport>
     const cutOut = outputsOf("cutover");
     const valEvent = [...events].reverse().find((e) => (e.type === "step" && e.phase === "end" && e.stage === "validation") || (e.type === "failed" && e.stage === "validation")) as UpEvent | undefined;
     const finalOci = ociPercentNow(route53, zoneId);
-    const steps = stepsOf(load.samples);
+    const stepsMeasured = stepsOf(load.samples);
     const history = (cutOut?.history as { event: string; detail: string }[] | undefined) ?? [];
     const rolledBack = history.some((h) => h.event === "rollback");
+    // Each step's gate result, as the Cutover recorded it ("... at OCI 50%").
+    const steps = stepsMeasured.map((step) => {
+      const verdict = history.find((h) => (h.event === "step-passed" || h.event === "rollback") && h.detail.includes(`at OCI ${step.ociPercent}%`));
+      return { ...step, gate: verdict ? (verdict.event === "step-passed" ? ("passed" as const) : ("failed" as const)) : null, gateDetail: verdict?.detail ?? null };
+    });
     // "same": the engine found nothing to change; the history is the earlier run's.
     const syncOp = runs[runs.length - 1]?.ops[Object.keys(runs[runs.length - 1]?.ops ?? {}).find((n) => n.endsWith("data-sync")) ?? ""];
     const cutoverOp = [...runs].reverse().map((r) => Object.entries(r.ops).find(([name]) => name.endsWith("cutover"))?.[1]).find(Boolean);

@@ -61,7 +61,8 @@ export function rehearsalStackYaml(opts: { endpoints: StackEndpoints; zoneId: st
     "tundra:cutover": {
       zoneId: opts.zoneId,
       recordName: RECORD_NAME,
-      ttl: 5,
+      // The engine waits one TTL after each shift before it bakes (clients follow within it): short here.
+      ttl: 1,
       aws: { setIdentifier: SET_IDS.aws, values: ["127.0.0.1"] },
       oci: { setIdentifier: SET_IDS.oci },
       targetOciPercent: 100,
