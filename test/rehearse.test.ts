@@ -135,6 +135,7 @@ describe("npm run rehearse", { timeout: 240_000 }, () => {
     expect(report.outcome).toBe("stopped");
     expect(report.runs[0]).toMatchObject({ outcome: "failed", failedStage: "validation" });
     expect(report.validation!.passed).toBe(false);
+    expect(report.validation!.report).toMatch(/^FAIL\s+query-parity: 0 of 1/m);
     expect(report.cutover).toBeNull();
     expect(report.load.queries).toBe(0);
     expect(report.decommission.blockers.join("\n")).toMatch(/^traffic: no OCI record carries traffic/m);

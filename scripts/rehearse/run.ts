@@ -534,7 +534,10 @@ export async function rehearse(opts: RehearsalOptions): Promise<RehearsalReport>
     const syncOut = outputsOf("dataSync");
     const hydOut = outputsOf("hydration");
     const cutOut = outputsOf("cutover");
+    const valOutputs = () => (valEvent as { outputs?: Record<string, unknown> } | undefined)?.outputs ?? {};
     const valEvent = [...events].reverse().find((e) => (e.type === "step" && e.phase === "end" && e.stage === "validation") || (e.type === "failed" && e.stage === "validation")) as UpEvent | undefined;
+    // The validation's report: stdout, and stderr where a failing run writes its failures.
+    const validationText = [valOutputs().stdout, valOutputs().stderr].filter(Boolean).join("");
     const finalOci = ociPercentNow(route53, zoneId);
     const stepsMeasured = stepsOf(load.samples);
     const history = (cutOut?.history as { event: string; detail: string }[] | undefined) ?? [];
@@ -552,7 +555,10 @@ export async function rehearse(opts: RehearsalOptions): Promise<RehearsalReport>
       const live = [...nodes.values()].map((n) => liveGeneration(n.node.dataRoot));
       story.push(`hydrate: the Hydration failed (${firstLine(failedRun.reason ?? "")}); every node kept generation 1 live (${live.join(", ")}); validation and cutover did not run`);
     }
-    if (failedRun?.failedStage === "validation") story.push(`validate: the validation failed (AWS and OCI answered differently), so the cutover never ran: Route53 still sends ${100 - finalOci}% to AWS`);
+    if (failedRun?.failedStage === "validation") {
+      const failed = validationText.split("\n").filter((l) => /^FAIL/.test(l)).map((l) => l.replace(/\s+/g, " ")).join("; ");
+      story.push(`validate: the validation failed (${failed || "see its report"}), so the cutover never ran: Route53 still sends ${100 - finalOci}% to AWS`);
+    }
     if (failedRun?.failedStage === "cutover") {
       story.push(rolledBack
         ? `cutover: a gate failed during the walk and traffic was rolled back: OCI ${finalOci}% now (${firstLine(failedRun.reason ?? "")})`
@@ -592,7 +598,7 @@ export async function rehearse(opts: RehearsalOptions): Promise<RehearsalReport>
             }),
           }
         : null,
-      validation: valEvent ? { passed: valEvent.type === "step", report: String((valEvent as { outputs?: Record<string, unknown> }).outputs?.stdout ?? "") } : null,
+      validation: valEvent ? { passed: valEvent.type === "step", report: validationText } : null,
       cutover: cutOut || last("failed", "cutover")
         ? { status: String(cutOut?.status ?? "failed"), walked: cutoverOp !== "same", finalOciPercent: finalOci, rolledBack, steps, history, ...(last("failed", "cutover") ? { error: firstLine(last("failed", "cutover")!.reason) } : {}) }
         : null,
