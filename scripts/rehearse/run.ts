@@ -330,7 +330,7 @@ export async function rehearse(opts: RehearsalOptions): Promise<RehearsalReport>
       ociPercent: () => ociPercentNow(route53, zoneId),
       urlOf: (side) => (side === SET_IDS.oci ? `http://127.0.0.1:${lb.port}/health` : `${aws.url}/health`),
       hostHeader: RECORD_NAME,
-      everyMs: 40,
+      everyMs: 20,
       timeoutMs: 5_000,
       t0,
     });
