@@ -22,6 +22,7 @@ import { dataSyncSchema } from "./data-sync";
 import { hydrationSchema } from "./hydration";
 import { cutoverSchema } from "./cutover";
 import { validationSchema } from "./validation";
+import { endpointsSchema } from "./endpoints";
 import { CONFIG_RULES } from "./rules";
 import { findCredentials, isCredentialKey, redact, stringLeaves, type CredentialFinding } from "./credentials";
 
@@ -44,6 +45,7 @@ export const SECTIONS = {
   hydration: hydrationSchema,
   validation: validationSchema,
   cutover: cutoverSchema,
+  endpoints: endpointsSchema,
 } satisfies Record<string, z.ZodType>;
 
 export type SectionName = keyof typeof SECTIONS;

@@ -65,6 +65,8 @@ export interface OciServerOptions {
   idleTimeoutMs?: number;
   /** Emulator defects to imitate (none by default); also settable later through `quirks`. */
   quirks?: OciServerQuirks;
+  /** Port on 127.0.0.1 (default: any free one). */
+  port?: number;
 }
 
 /**
@@ -125,6 +127,18 @@ export class OciObjectStorageServer {
     return [...(this.buckets.get(bucket)?.keys() ?? [])].sort(compareNames);
   }
 
+  /** The object index as JSON: with the data directory, what a restarted server needs (`restoreIndex`). */
+  indexSnapshot(): string {
+    return JSON.stringify([...this.buckets].map(([bucket, objects]) => [bucket, [...objects]]));
+  }
+
+  /** Restores an index saved by `indexSnapshot` (the same data directory must be used). */
+  restoreIndex(snapshot: string): void {
+    for (const [bucket, objects] of JSON.parse(snapshot) as [string, [string, StoredObject][]][]) {
+      this.buckets.set(bucket, new Map(objects.map(([name, o]) => [name, { ...o, created: new Date(o.created), modified: new Date(o.modified) }])));
+    }
+  }
+
   /** Multipart uploads still open (for assertions: a clean run leaves none). */
   openUploads(): { bucket: string; object: string; uploadId: string }[] {
     return [...this.uploads.values()].map((u) => ({ bucket: u.bucket, object: u.object, uploadId: u.uploadId }));
@@ -147,7 +161,10 @@ export class OciObjectStorageServer {
       });
     });
     this.server.keepAliveTimeout = 5_000;
-    await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
+    await new Promise<void>((resolve, reject) => {
+      this.server!.once("error", reject);
+      this.server!.listen(this.options.port ?? 0, "127.0.0.1", resolve);
+    });
     this.endpoint = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     this.touch();
     return this.endpoint;

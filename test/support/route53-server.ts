@@ -71,6 +71,8 @@ export interface Route53ServerOptions {
    * cuts the connection; slow answers are delayed. Truncation is not modelled (small XML bodies).
    */
   faults?: FaultInjector;
+  /** Port on 127.0.0.1 (default: any free one). */
+  port?: number;
 }
 
 export interface RequestLogEntry {
@@ -157,6 +159,7 @@ export class Route53Server {
   syncDelayMs: number;
   private readonly now: () => number;
   private readonly idleTimeoutMs: number;
+  private readonly port: number;
   private readonly parser = new XMLParser({
     ignoreAttributes: true,
     parseTagValue: false,
@@ -171,11 +174,15 @@ export class Route53Server {
     this.now = opts.now ?? Date.now;
     this.idleTimeoutMs = opts.idleTimeoutMs ?? 120_000;
     this.faults = opts.faults;
+    this.port = opts.port ?? 0;
   }
 
   async start(): Promise<string> {
     this.server = http.createServer((req, res) => this.handle(req, res));
-    await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
+    await new Promise<void>((resolve, reject) => {
+      this.server!.once("error", reject);
+      this.server!.listen(this.port, "127.0.0.1", resolve);
+    });
     this.server.unref();
     this.touch();
     this.endpoint = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
@@ -200,8 +207,9 @@ export class Route53Server {
   // ---- test controls -------------------------------------------------------------------------
 
   /** Creates a hosted zone (tests seed zones directly; CreateHostedZone is not needed). */
-  createZone(name: string): string {
-    const id = `Z${randomBytes(8).toString("hex").toUpperCase()}`;
+  createZone(name: string, zoneId?: string): string {
+    // A given id restores a zone kept from an earlier run (the rehearsal's --again).
+    const id = zoneId ?? `Z${randomBytes(8).toString("hex").toUpperCase()}`;
     this.zones.set(id, { id, name: normalizeName(name), records: [] });
     return id;
   }

@@ -1,13 +1,13 @@
 // Runs s3rver in its own process (started by s3rver.ts): s3rver needs Node's legacy OpenSSL
 // provider, which must be on from process start (NODE_OPTIONS), and keeping it out of the test
 // process keeps its CPU and memory apart from the code being measured.
-// argv: <directory> <comma-separated buckets>. Prints {"port": N} once listening.
+// argv: <directory> <comma-separated buckets> [port]. Prints {"port": N} once listening.
 const S3rver = require("s3rver");
 
-const [directory, buckets = ""] = process.argv.slice(2);
+const [directory, buckets = "", port = "0"] = process.argv.slice(2);
 new S3rver({
   address: "127.0.0.1",
-  port: 0,
+  port: Number(port),
   directory,
   silent: true,
   vhostBuckets: false,

@@ -32,15 +32,17 @@ export interface S3rverOptions {
   directory?: string;
   /** Put the fault-injecting proxy in front (default false). */
   withFaultProxy?: boolean;
+  /** Port of s3rver itself on 127.0.0.1 (default: any free one). */
+  port?: number;
   faults?: FaultConfig;
 }
 
 const mainScript = path.join(__dirname, "s3rver-main.cjs");
 const exitWithParent = path.join(__dirname, "exit-with-parent.cjs");
 
-async function startChild(directory: string, buckets: string[]): Promise<{ child: ChildProcess; port: number }> {
+async function startChild(directory: string, buckets: string[], requestedPort = 0): Promise<{ child: ChildProcess; port: number }> {
   const nodeOptions = [process.env.NODE_OPTIONS ?? "", "--openssl-legacy-provider"].join(" ").trim();
-  const child = spawn(process.execPath, ["--require", exitWithParent, mainScript, directory, buckets.join(",")], {
+  const child = spawn(process.execPath, ["--require", exitWithParent, mainScript, directory, buckets.join(","), String(requestedPort)], {
     env: { ...process.env, NODE_OPTIONS: nodeOptions },
     stdio: ["pipe", "pipe", "pipe"],
   });
@@ -119,7 +121,7 @@ async function startFaultProxy(targetPort: number, faults: FaultInjector): Promi
 
 export async function startS3rver(options: S3rverOptions): Promise<S3rverHandle> {
   const directory = options.directory ?? (await fsp.mkdtemp(path.join(os.tmpdir(), "s3rver-")));
-  const { child, port } = await startChild(directory, options.buckets);
+  const { child, port } = await startChild(directory, options.buckets, options.port);
   const faults = new FaultInjector(options.faults);
   const proxy = options.withFaultProxy ? await startFaultProxy(port, faults) : undefined;
   const directEndpoint = `http://127.0.0.1:${port}`;
@@ -136,7 +138,7 @@ export async function startS3rver(options: S3rverOptions): Promise<S3rverHandle>
         proxy.closeAllConnections();
         await new Promise<void>((resolve) => proxy.close(() => resolve()));
       }
-      if (child.exitCode === null) {
+      if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
         child.kill("SIGTERM");
         await exited;
