@@ -10,7 +10,7 @@ import { isDeepStrictEqual } from "util";
 import * as pulumi from "@pulumi/pulumi";
 import { createPlanMocks, isDynamicType } from "../plan/mocks";
 import { PROJECT, readStackFile } from "../plan/run";
-import { runStack } from "../../stacks/roles";
+import runStack from "../../stacks/index";
 import { partialState, ProviderCallError, startProviderHost, up, type ProviderHost, type ResourceState } from "../../test/support/provider-host";
 import type { StageName, UpEvent, UpReply, UpRequest } from "./protocol";
 

@@ -7,9 +7,9 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { afterAll, describe, expect, it } from "vitest";
-import type { RehearsalReport } from "../scripts/rehearse/run";
+import type { RehearsalReport } from "../../scripts/rehearse/run";
 
-const ROOT = path.resolve(__dirname, "..");
+const ROOT = path.resolve(__dirname, "../..");
 const base = fs.mkdtempSync(path.join(os.tmpdir(), "rehearse-test-"));
 afterAll(() => fs.rmSync(base, { recursive: true, force: true }));
 

@@ -1,8 +1,8 @@
 // `tundra:endpoints`: where the program's own calls go (private endpoints, the rehearsal), named
 // by full key when wrong.
 import { describe, expect, it } from "vitest";
-import { formatIssues, parseTenantConfig, rawConfigFromPulumi } from "../stacks/config";
-import { readStackConfig, stackConfigPath } from "../scripts/plan/run";
+import { formatIssues, parseTenantConfig, rawConfigFromPulumi } from "../../stacks/config";
+import { readStackConfig, stackConfigPath } from "../../scripts/plan/run";
 
 const staging = () => rawConfigFromPulumi(readStackConfig(stackConfigPath("staging")));
 
