@@ -23,6 +23,8 @@ export function nodeUserData(site: Site): string | undefined {
     prefix: config.dataSync.destinationPrefix,
     controlPrefix: DEFAULT_CONTROL_PREFIX,
     dataDevice: DATA_DEVICE_PATH,
+    // A private endpoint (tundra:endpoints.ociObjectStorage) for the agents too, not only the program.
+    ...(config.endpoints?.ociObjectStorage !== undefined ? { endpoint: config.endpoints.ociObjectStorage } : {}),
     ...(settings.dataRoot !== undefined ? { dataRoot: settings.dataRoot } : {}),
     ...(settings.pollSeconds !== undefined ? { pollSeconds: settings.pollSeconds } : {}),
     ...(settings.nodeRuntimeUrl !== undefined && settings.nodeRuntimeSha256 !== undefined
@@ -51,6 +53,7 @@ export function hydrate(f: Foundation, sync: SyncedData): Staged<Hydration> {
     requireMultipath: f.config.cluster.dataVolume.vpusPerGb >= UHP_MIN_VPUS,
     dataAttachmentMultipath: pulumi.all(f.cluster.nodes.map((n) => n.dataAttachmentMultipath))
       .apply((multipath) => Object.fromEntries(names.map((name, i) => [name, multipath[i]]))),
+    ...(f.config.endpoints?.ociObjectStorage !== undefined ? { endpoint: f.config.endpoints.ociObjectStorage } : {}),
     ...(settings.timeoutSeconds !== undefined ? { timeoutSeconds: settings.timeoutSeconds } : {}),
     ...(settings.concurrency !== undefined ? { concurrency: settings.concurrency } : {}),
   }, { dependsOn: [sync.resource, f.cluster, agent] });

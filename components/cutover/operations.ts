@@ -10,7 +10,7 @@ import type { StateVersions } from "../dynamic/state-version";
 import { withTimeout } from "../dynamic/timeout";
 import { isUnknown } from "../dynamic/unknown";
 import { addressOf, AWS_ONLY, CutoverReport, EngineDeps, readLive, removeSide, runCutover, setLiveWeights } from "./engine";
-import { makeRoute53Client, normalizeName, PairAddress, PairRecords } from "./records";
+import { makeRoute53Client, route53EndpointFrom, normalizeName, PairAddress, PairRecords } from "./records";
 import { CutoverInputs, describeSafety, describeTransition, inputsSchema, planOf } from "./spec";
 import type { CutoverPlan, Measurement, Weights } from "./types";
 import { ociPercentOf, sameWeights, weightsForOciPercent } from "./weights";
@@ -27,7 +27,7 @@ export interface CutoverSettings {
 }
 
 export function settingsFrom(config: ConfigReader, env: NodeJS.ProcessEnv): CutoverSettings {
-  const route53Endpoint = config("route53Endpoint") || env.TUNDRA_ROUTE53_ENDPOINT || undefined;
+  const route53Endpoint = route53EndpointFrom(config, env);
   return route53Endpoint ? { route53Endpoint } : {};
 }
 

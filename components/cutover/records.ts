@@ -229,6 +229,23 @@ export class PairRecords {
 export const ROUTE53_MAX_ATTEMPTS = 8;
 
 /**
+ * The Route53 endpoint the providers call, from the stack config: `tundra:endpoints.route53`
+ * (the section the program validates), else the provider key `tundra-replatform:route53Endpoint`,
+ * else TUNDRA_ROUTE53_ENDPOINT; undefined for AWS's own. The Cutover and the DecommissionGuard
+ * both read it here.
+ */
+export function route53EndpointFrom(config: (key: string) => string | undefined, env: NodeJS.ProcessEnv): string | undefined {
+  let section: { route53?: unknown } | undefined;
+  try {
+    section = JSON.parse(config("tundra:endpoints") ?? "null") ?? undefined;
+  } catch {
+    section = undefined; // the program refuses an invalid section before any provider runs
+  }
+  const fromSection = typeof section?.route53 === "string" ? section.route53 : undefined;
+  return fromSection || config("tundra-replatform:route53Endpoint") || env.TUNDRA_ROUTE53_ENDPOINT || undefined;
+}
+
+/**
  * A Route53 client: credentials from the standard AWS chain, optional endpoint for tests.
  * Retry mode `adaptive` (AWS SDK v3): the standard retries (exponential backoff with jitter,
  * 500 ms base for throttling errors, 20 s cap, a retry quota) plus a client-side rate limiter

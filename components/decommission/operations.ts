@@ -16,6 +16,8 @@ import { plainJson } from "../dynamic/outputs";
 import type { StateVersions } from "../dynamic/state-version";
 import { TimeoutError, withTimeout } from "../dynamic/timeout";
 import { isUnknown, unknownPaths } from "../dynamic/unknown";
+import { route53EndpointFrom } from "../cutover/records";
+import { settingsFrom as dataSyncSettingsFrom } from "../datasync/operations";
 
 export const resourceName = "DecommissionGuard";
 
@@ -55,9 +57,8 @@ export interface AssessmentFields {
 }
 
 export function settingsFrom(get: ConfigReader, env: NodeJS.ProcessEnv): GuardSettings {
-  const dataSync = require("../datasync/operations") as typeof import("../datasync/operations");
-  const route53Endpoint = get("tundra-replatform:route53Endpoint") || env.TUNDRA_ROUTE53_ENDPOINT || undefined;
-  return { ...(route53Endpoint ? { route53Endpoint } : {}), data: dataSync.settingsFrom(get, env) };
+  const route53Endpoint = route53EndpointFrom(get, env);
+  return { ...(route53Endpoint ? { route53Endpoint } : {}), data: dataSyncSettingsFrom(get, env) };
 }
 
 function firstLine(err: unknown): string {

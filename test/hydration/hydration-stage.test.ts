@@ -15,8 +15,9 @@ const ROOT = path.resolve(__dirname, "../..");
 
 interface Record_ { type: string; name: string; inputs: Record<string, any> }
 
-function plan(stack: string): Record_[] {
-  const r = spawnSync(process.execPath, ["--import", "tsx", "test/fixtures/hydration-stage-plan.ts", stack], { cwd: ROOT, encoding: "utf8", timeout: 90_000, maxBuffer: 64 * 1024 * 1024 });
+function plan(stack: string, endpoints?: Record<string, unknown>): Record_[] {
+  const env = { ...process.env, ...(endpoints ? { TUNDRA_FIXTURE_ENDPOINTS: JSON.stringify(endpoints) } : {}) };
+  const r = spawnSync(process.execPath, ["--import", "tsx", "test/fixtures/hydration-stage-plan.ts", stack], { cwd: ROOT, env, encoding: "utf8", timeout: 90_000, maxBuffer: 64 * 1024 * 1024 });
   if (r.status !== 0) throw new Error(`stage plan exited ${r.status}:\n${r.stderr}`);
   return JSON.parse(r.stdout);
 }
@@ -119,5 +120,31 @@ describe("tundra:hydration: what needs the internet needs the NAT gateway", () =
     expect(!r.ok && r.issues.find((i) => i.key === "tundra:hydration.nodeRuntimeSha256")?.message).toMatch(/go together/);
     const bad = parseTenantConfig(withHydration({ nodeRuntimeUrl: "https://nodejs.org/x.tar.xz", nodeRuntimeSha256: "ABC" }, true));
     expect(!bad.ok && bad.issues.find((i) => i.key === "tundra:hydration.nodeRuntimeSha256")?.message).toMatch(/64 lower-case hex/);
+  });
+});
+
+describe("tundra:endpoints reach the resource inputs that call those services (no rewriting behind the program)", () => {
+  const endpoints = { ociObjectStorage: "http://127.0.0.1:9100", s3: "http://127.0.0.1:9200", route53: "http://127.0.0.1:9300" };
+  const records = plan("staging", endpoints);
+  const agentConfigs = records
+    .filter((r) => r.type === "oci:Core/instance:Instance")
+    .map((i) => (parseYaml(Buffer.from(i.inputs.metadata.user_data, "base64").toString()) as { write_files: { path: string; content: string }[] }).write_files)
+    .map((files) => parseAgentConfig(files.find((f) => f.path === "/etc/tundra/hydration-agent.json")!.content));
+
+  it("OCI Object Storage: the Hydration, the DataSync destination and every agent's config", () => {
+    expect(records.find((r) => r.type === "pulumi-nodejs:dynamic/hydration:Hydration")!.inputs.endpoint).toBe(endpoints.ociObjectStorage);
+    expect(records.find((r) => r.type === "pulumi-nodejs:dynamic/datasync:DataSync")!.inputs.destination.endpoint).toBe(endpoints.ociObjectStorage);
+    expect(agentConfigs.length).toBeGreaterThan(0);
+    for (const config of agentConfigs) expect(config.endpoint).toBe(endpoints.ociObjectStorage);
+  });
+
+  it("S3: the DataSync source, path-style by default for an endpoint of one's own", () => {
+    expect(records.find((r) => r.type === "pulumi-nodejs:dynamic/datasync:DataSync")!.inputs.source).toMatchObject({ endpoint: endpoints.s3, forcePathStyle: true });
+  });
+
+  it("none of them without the section", () => {
+    const plain = plan("staging");
+    expect(plain.find((r) => r.type === "pulumi-nodejs:dynamic/hydration:Hydration")!.inputs.endpoint).toBeUndefined();
+    expect(plain.find((r) => r.type === "pulumi-nodejs:dynamic/datasync:DataSync")!.inputs.destination.endpoint).toBeUndefined();
   });
 });
