@@ -12,7 +12,7 @@ describe("DataSyncBulkExecution in the provider host", () => {
 
   beforeAll(async () => {
     server = await startDataSyncServer();
-    provider = await serializeProvider("components/bulk/resources.ts", "bulkExecutionProvider");
+    provider = await serializeProvider("components/bulk/provider.ts", "bulkExecutionProvider");
     host = await startProviderHost({
       env: { TUNDRA_DATASYNC_ENDPOINT: server.endpoint, AWS_ACCESS_KEY_ID: "AKIDTEST", AWS_SECRET_ACCESS_KEY: "test", AWS_EC2_METADATA_DISABLED: "true" },
       deadlineMs: 60_000,
