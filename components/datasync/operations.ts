@@ -105,7 +105,9 @@ function identityChanges(olds: Partial<DataSyncInputs>, news: DataSyncInputs): s
   return replaces;
 }
 
-const TUNING_KEYS = ["generation", "concurrency", "partConcurrency", "multipartThresholdMiB", "partSizeMiB", "extraneous", "purgeOnDelete", "previewPendingWork", "bulk", "copyWindowHours"] as const;
+const TUNING_KEYS = ["generation", "concurrency", "partConcurrency", "multipartThresholdMiB", "partSizeMiB", "extraneous", "purgeOnDelete", "previewPendingWork", "bulk"] as const;
+/** Inputs added after version-1 states were written: a state without one holds its default (no change, no new sync). */
+const ADDED_LATER: Partial<Record<(typeof TUNING_KEYS)[number], unknown>> = { bulk: false };
 
 /**
  * Whether `up` must run a sync: a new generation or setting, a different source or destination,
@@ -116,7 +118,7 @@ function decide(olds: Partial<DataSyncOutputs>, news: DataSyncInputs): { changes
   const replaces = identityChanges(olds, news);
   const changed: string[] = [...replaces];
   for (const key of TUNING_KEYS) {
-    if (isUnknown(news[key]) || JSON.stringify(olds[key]) !== JSON.stringify(news[key])) changed.push(key);
+    if (isUnknown(news[key]) || JSON.stringify(olds[key] ?? ADDED_LATER[key]) !== JSON.stringify(news[key])) changed.push(key);
   }
   if (olds.source && news.source && !isUnknown(news.source) && olds.source.forcePathStyle !== news.source.forcePathStyle) changed.push("source");
   if (olds.destination && news.destination && !isUnknown(news.destination) && olds.destination.region !== news.destination.region) changed.push("destination");
