@@ -1,7 +1,11 @@
 // The data sync stage of a tenant stack (`tundra:dataSync`): one DataSync from the tenant's S3
 // prefix to its OCI bucket. Its manifestDigest is the generation the later stages load and check.
+// With `tundra:dataSync.bulk`, AWS DataSync makes the first full copy (DataSyncBulkCopy) and the
+// DataSync waits for its execution, then syncs the final delta and verifies (docs/scale.md).
 import type { Resource } from "@pulumi/pulumi";
+import { DataSyncBulkCopy } from "../components/aws/datasync-bulk";
 import { DataSync } from "../components/datasync/data-sync";
+import { freeformTags } from "../components/oci/tags";
 import type { Foundation, SyncedData } from "./foundation";
 
 /**
@@ -13,10 +17,33 @@ function replicationFirst(foundation: Foundation): Resource[] {
   return policy ? [policy] : [];
 }
 
+/** The bulk copy on AWS DataSync, when `tundra:dataSync.bulk` is set: the same prefixes and generation as the DataSync. */
+function bulkCopy(foundation: Foundation): DataSyncBulkCopy | undefined {
+  const { config } = foundation;
+  const section = config.dataSync;
+  if (!section?.bulk) return undefined;
+  const { bulk } = section;
+  return new DataSyncBulkCopy(`${config.tenant.id}-bulk-copy`, {
+    tenant: config.tenant.id,
+    env: config.tenant.env,
+    awsAccountId: bulk.awsAccountId,
+    source: { region: section.source.region, bucket: section.source.bucket, prefix: section.source.prefix },
+    destination: { namespace: foundation.namespace, region: config.tenant.region, bucket: foundation.bucket.bucketName, prefix: section.destinationPrefix },
+    ociSecretArn: bulk.ociSecretArn,
+    ociAccessKeyId: bulk.ociAccessKeyId,
+    ociUser: { tenancyId: config.tenant.tenancyId, compartmentId: config.tenant.compartmentId, provider: foundation.homeProvider },
+    generation: section.generation,
+    ...(bulk.pollSeconds !== undefined ? { pollSeconds: bulk.pollSeconds } : {}),
+    ...(bulk.timeoutHours !== undefined ? { timeoutSeconds: bulk.timeoutHours * 3600 } : {}),
+    tags: { ...freeformTags({ tenant: config.tenant.id, env: config.tenant.env, extra: config.tags }, "bulk-copy"), "managed-by": "tundra-replatform" },
+  }, { dependsOn: [foundation.bucket, ...replicationFirst(foundation)] });
+}
+
 /** The data sync, when the stack configures `tundra:dataSync`. */
 export function syncData(foundation: Foundation): SyncedData | undefined {
   const section = foundation.config.dataSync;
   if (!section) return undefined;
+  const bulk = bulkCopy(foundation);
   const sync = new DataSync(`${foundation.config.tenant.id}-data-sync`, {
     source: section.source,
     destination: {
@@ -31,7 +58,9 @@ export function syncData(foundation: Foundation): SyncedData | undefined {
     extraneous: section.extraneous,
     purgeOnDelete: section.purgeOnDelete,
     previewPendingWork: section.previewPendingWork,
-  }, { dependsOn: [foundation.bucket, ...replicationFirst(foundation)] });
+    bulk: bulk !== undefined,
+    copyWindowHours: section.copyWindowHours,
+  }, { dependsOn: [foundation.bucket, ...replicationFirst(foundation), ...(bulk ? [bulk.execution] : [])] });
   return {
     resource: sync,
     prefix: section.destinationPrefix,

@@ -13,6 +13,8 @@ export interface Site {
   config: TenantConfig;
   /** The provider of the tenant's region. */
   provider: oci.Provider;
+  /** The provider of the tenancy's home region (identity resources). */
+  homeProvider: oci.Provider;
   namespace: string;
   bucketName: string;
   availabilityDomains: string[];

@@ -201,6 +201,7 @@ export async function tenantProgram(config: TenantConfig): Promise<Record<string
   const site: Site = {
     config,
     provider,
+    homeProvider,
     namespace: discovery.namespace,
     bucketName: bucketNameOf(config),
     availabilityDomains: discovery.availabilityDomains,

@@ -7,7 +7,8 @@ import type { PlanSummary } from "../transfer/plan";
 import type { ObjectStore } from "../transfer/store";
 
 export class BulkVerificationError extends Error {
-  constructor(message: string, readonly remaining: PlanSummary) {
+  /** `delta`: what the final delta's sync did, when it ran to the end. */
+  constructor(message: string, readonly remaining: PlanSummary, readonly delta?: SyncResult) {
     super(message);
     this.name = "BulkVerificationError";
   }
@@ -23,7 +24,7 @@ export interface FinalDeltaResult {
 export async function finalDeltaAndVerify(source: ObjectStore, destination: ObjectStore, opts: SyncOptions = {}): Promise<FinalDeltaResult> {
   // sync() throws SyncError when objects fail after their retries: nothing is verified then.
   const delta = await sync(source, destination, opts);
-  if (delta.stoppedBy) throw new BulkVerificationError(`the final delta stopped: ${delta.stoppedBy}`, delta.plan);
+  if (delta.stoppedBy) throw new BulkVerificationError(`the final delta stopped: ${delta.stoppedBy}`, delta.plan, delta);
   const after = await plan(source, destination, opts);
   if (after.summary.copyObjects > 0) {
     const keys = after.copy.slice(0, 5).map((c) => `${c.source.key} (${c.reason})`).join(", ");
@@ -31,8 +32,9 @@ export async function finalDeltaAndVerify(source: ObjectStore, destination: Obje
       `after the bulk copy and the final delta, ${after.summary.copyObjects} object(s) still differ between ${after.summary.source} and ${after.summary.destination}: ${keys}` +
         `${after.copy.length > 5 ? ", ..." : ""}; no manifest digest is output until a run ends with nothing left to copy`,
       after.summary,
+      delta,
     );
   }
-  if (!delta.manifestDigest) throw new BulkVerificationError("the final delta produced no manifest digest", after.summary);
+  if (!delta.manifestDigest) throw new BulkVerificationError("the final delta produced no manifest digest", after.summary, delta);
   return { delta, verified: after.summary, manifestDigest: delta.manifestDigest };
 }

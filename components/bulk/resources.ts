@@ -1,20 +1,23 @@
-// The two dynamic resources of the bulk copy, built by the project's one provider factory
-// (components/dynamic/provider.ts) over their operations modules.
+// The two dynamic resources of the bulk copy: the OCI location DataSync writes to, and the task
+// execution that copies (tokens `pulumi-nodejs:dynamic/bulk:<Type>`; never deployed under
+// another token, so no alias).
 import * as pulumi from "@pulumi/pulumi";
-import { dynamicProvider } from "../dynamic/provider";
-import { outputSlots } from "../dynamic/outputs";
 import type { DeepInput } from "../dynamic/inputs";
+import { outputSlots } from "../dynamic/outputs";
+import { dynamicResourceOptions, type DynamicType } from "../dynamic/resource";
+import { bulkExecutionProvider, ociLocationProvider } from "./provider";
 import type { BulkExecutionInputs, OciLocationInputs } from "./spec";
 
-/** The providers (module-level, so that tests serialize exactly what the resources pass). */
-export const ociLocationProvider = dynamicProvider("components/bulk/location-operations");
-export const bulkExecutionProvider = dynamicProvider("components/bulk/execution-operations");
+const LOCATION_TYPE: DynamicType = { module: "bulk", type: "DataSyncOciLocation" };
+const EXECUTION_TYPE: DynamicType = { module: "bulk", type: "DataSyncBulkExecution" };
+/** Neither lists secret outputs: no input or answer they store can quote a secret (the key stays in Secrets Manager). */
+const NO_SECRET_OUTPUTS: string[] = [];
 
 export class DataSyncOciLocation extends pulumi.dynamic.Resource {
   declare readonly locationArn: pulumi.Output<string>;
 
   constructor(name: string, args: DeepInput<OciLocationInputs>, opts?: pulumi.CustomResourceOptions) {
-    super(ociLocationProvider, name, { ...(args as object), ...outputSlots(["locationArn"]) }, opts);
+    super(ociLocationProvider, name, { ...(args as object), ...outputSlots(["locationArn"]) }, dynamicResourceOptions(LOCATION_TYPE, opts, NO_SECRET_OUTPUTS), LOCATION_TYPE.module, LOCATION_TYPE.type);
   }
 }
 
@@ -30,7 +33,9 @@ export class DataSyncBulkExecution extends pulumi.dynamic.Resource {
       bulkExecutionProvider,
       name,
       { ...(args as object), ...outputSlots(["executionArn", "status", "bytesTransferred", "filesTransferred", "filesVerified"]) },
-      opts,
+      dynamicResourceOptions(EXECUTION_TYPE, opts, NO_SECRET_OUTPUTS),
+      EXECUTION_TYPE.module,
+      EXECUTION_TYPE.type,
     );
   }
 }

@@ -105,7 +105,9 @@ function identityChanges(olds: Partial<DataSyncInputs>, news: DataSyncInputs): s
   return replaces;
 }
 
-const TUNING_KEYS = ["generation", "concurrency", "partConcurrency", "multipartThresholdMiB", "partSizeMiB", "extraneous", "purgeOnDelete", "previewPendingWork"] as const;
+const TUNING_KEYS = ["generation", "concurrency", "partConcurrency", "multipartThresholdMiB", "partSizeMiB", "extraneous", "purgeOnDelete", "previewPendingWork", "bulk"] as const;
+/** Inputs added after version-1 states were written: a state without one holds its default (no change, no new sync). */
+const ADDED_LATER: Partial<Record<(typeof TUNING_KEYS)[number], unknown>> = { bulk: false };
 
 /**
  * Whether `up` must run a sync: a new generation or setting, a different source or destination,
@@ -116,7 +118,7 @@ function decide(olds: Partial<DataSyncOutputs>, news: DataSyncInputs): { changes
   const replaces = identityChanges(olds, news);
   const changed: string[] = [...replaces];
   for (const key of TUNING_KEYS) {
-    if (isUnknown(news[key]) || JSON.stringify(olds[key]) !== JSON.stringify(news[key])) changed.push(key);
+    if (isUnknown(news[key]) || JSON.stringify(olds[key] ?? ADDED_LATER[key]) !== JSON.stringify(news[key])) changed.push(key);
   }
   if (olds.source && news.source && !isUnknown(news.source) && olds.source.forcePathStyle !== news.source.forcePathStyle) changed.push("source");
   if (olds.destination && news.destination && !isUnknown(news.destination) && olds.destination.region !== news.destination.region) changed.push("destination");
@@ -131,11 +133,25 @@ function needsPendingWork(olds: Props, inputs: DataSyncInputs): boolean {
   return decide(olds as Partial<DataSyncOutputs>, inputs).changes;
 }
 
-function describePlan(plan: SyncPlan, extraneous: "keep" | "delete"): string {
+function describePlan(plan: SyncPlan, inputs: DataSyncInputs): string {
   const s = plan.summary;
   const parts = [`copy ${s.copyObjects} objects (${formatBytes(s.copyBytes)})`, `skip ${s.skipObjects} already in place (${formatBytes(s.skipBytes)})`];
-  if (s.extraneousObjects > 0) parts.push(`${s.extraneousObjects} extraneous at the destination (${formatBytes(s.extraneousBytes)}) ${extraneous === "delete" ? "will be deleted" : "kept"}`);
+  if (s.extraneousObjects > 0) parts.push(`${s.extraneousObjects} extraneous at the destination (${formatBytes(s.extraneousBytes)}) ${inputs.extraneous === "delete" ? "will be deleted" : "kept"}`);
+  parts.push(copyTimeText(s.copyBytes, inputs));
   return parts.join("; ");
+}
+
+/**
+ * How long the copy the plan shows takes on one runner (components/transfer/copy-time.ts), and
+ * the warning when it is over the window; with bulk on, the bulk engine copies first and this
+ * run is the final delta, so the estimate is an upper bound and there is nothing to warn about.
+ */
+function copyTimeText(copyBytes: number, inputs: DataSyncInputs): string {
+  const { estimateCopyTime, formatHours } = require("../transfer/copy-time") as typeof import("../transfer/copy-time");
+  const e = estimateCopyTime(copyBytes, { windowHours: inputs.copyWindowHours });
+  const time = `about ${formatHours(e.hours)} on one runner at ${e.runnerMBps} MB/s`;
+  if (inputs.bulk) return `${time} at most: the bulk copy (AWS DataSync) runs first and this run syncs the final delta, then verifies`;
+  return e.warning ? `${time}; WARNING: ${e.warning}` : `${time} (within the ${e.windowHours} h window)`;
 }
 
 /** The readable pending work for preview, bounded in time; never throws. */
@@ -146,7 +162,7 @@ async function pendingWork(inputs: DataSyncInputs, settings: DataSyncSettings): 
   const controller = new AbortController();
   const listing = plan(sourceStore(inputs.source), destinationStore(inputs.destination, settings), { concurrency: inputs.concurrency, signal: controller.signal, retry: { attempts: 2 } });
   try {
-    return describePlan(await withTimeout(listing, PENDING_WORK_MS, "listing", () => controller.abort(new Error("timeout"))), inputs.extraneous);
+    return describePlan(await withTimeout(listing, PENDING_WORK_MS, "listing", () => controller.abort(new Error("timeout"))), inputs);
   } catch (err) {
     if (err instanceof TimeoutError) return `not computed: listing took longer than ${Math.round(err.ms / 1000)} s`;
     return `not computed: ${String(err instanceof Error ? err.message : err).split("\n")[0].slice(0, 200)}`;
@@ -189,13 +205,22 @@ function resourceId(inputs: DataSyncInputs): string {
   return `s3://${inputs.source.bucket}/${inputs.source.prefix} -> oci://${inputs.destination.namespace}/${inputs.destination.bucket}/${inputs.destination.prefix}`;
 }
 
-/** Runs the sync (create and update). Progress goes to stderr (the engine keeps the host's output). */
+/**
+ * Runs the sync (create and update). Progress goes to stderr (the engine keeps the host's output).
+ * With bulk on, the run is the final delta after the bulk copy (components/bulk/final-delta.ts:
+ * the same engine's sync, then its plan again), and a plan that still has objects to copy fails
+ * the run with no manifest digest output.
+ */
 async function run(inputs: DataSyncInputs, settings: DataSyncSettings, previous?: Partial<DataSyncOutputs>): Promise<{ id: string; outs: DataSyncOutputs }> {
   const { sync, SyncError } = require("../transfer/sync") as typeof import("../transfer/sync");
+  const { finalDeltaAndVerify, BulkVerificationError } = require("../bulk/final-delta") as typeof import("../bulk/final-delta");
   const id = resourceId(inputs);
   let lastPrinted = 0;
+  const transfer = inputs.bulk
+    ? async (...args: Parameters<typeof sync>) => (await finalDeltaAndVerify(...args)).delta
+    : sync;
   try {
-    const result = await sync(sourceStore(inputs.source), destinationStore(inputs.destination, settings), {
+    const result = await transfer(sourceStore(inputs.source), destinationStore(inputs.destination, settings), {
       concurrency: inputs.concurrency,
       partConcurrency: inputs.partConcurrency,
       multipartThreshold: inputs.multipartThresholdMiB * MiB,
@@ -215,6 +240,11 @@ async function run(inputs: DataSyncInputs, settings: DataSyncSettings, previous?
   } catch (err) {
     if (err instanceof SyncError) {
       const outs = outputsFrom(inputs, err.result, false, err.message.slice(0, 2000), previous);
+      throw new PartialSyncError(err.message, id, outs, [err.message.slice(0, 2000)]);
+    }
+    if (err instanceof BulkVerificationError && err.delta) {
+      // The digest of a destination that still differs from the source is never output.
+      const outs = { ...outputsFrom(inputs, err.delta, false, err.message.slice(0, 2000), previous), manifestDigest: "" };
       throw new PartialSyncError(err.message, id, outs, [err.message.slice(0, 2000)]);
     }
     throw err;

@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { normalisePrefix } from "../common/prefix";
 import { wholeNumber } from "../common/whole-number";
+import { DEFAULT_COPY_WINDOW_HOURS } from "../transfer/copy-time";
 import { TRANSFER_DEFAULTS } from "../transfer/defaults";
 
 const MiB = 1024 * 1024;
@@ -63,6 +64,18 @@ export const writtenSchema = z.object({
   purgeOnDelete: z.boolean().optional(),
   /** List both sides during preview to show the pending work. */
   previewPendingWork: z.boolean().optional(),
+  /**
+   * The first full copy is done by a bulk engine (AWS DataSync, `tundra:dataSync.bulk`,
+   * docs/scale.md): each run is the final delta, and it outputs a manifest digest only when the
+   * engine's plan afterwards finds nothing left to copy.
+   */
+  bulk: z.boolean().optional(),
+  /** Hours the copy may take on one runner before the preview warns (the copy-time estimate). */
+  copyWindowHours: z
+    .number({ error: (iss) => `copyWindowHours must be a number of hours from 0.1 to 168 (got ${JSON.stringify(iss.input)})` })
+    .min(0.1, { error: (iss) => `copyWindowHours must be at least 0.1 h (got ${iss.input})` })
+    .max(168, { error: (iss) => `copyWindowHours must be at most 168 h (got ${iss.input})` })
+    .optional(),
 });
 
 /** The source as check stores it: prefix normalised, "" for the AWS endpoint. */
@@ -94,6 +107,8 @@ export const inputsSchema = writtenSchema.extend({
   extraneous: writtenSchema.shape.extraneous.default("keep"),
   purgeOnDelete: writtenSchema.shape.purgeOnDelete.default(false),
   previewPendingWork: writtenSchema.shape.previewPendingWork.default(true),
+  bulk: writtenSchema.shape.bulk.default(false),
+  copyWindowHours: writtenSchema.shape.copyWindowHours.default(DEFAULT_COPY_WINDOW_HOURS),
 });
 
 export type SourceSpec = z.output<typeof checkedSourceSchema>;

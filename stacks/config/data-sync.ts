@@ -3,7 +3,7 @@
 // go here: the AWS default chain and `tundra:oci` decide who reads and writes (docs/sync.md).
 import { z } from "zod";
 import { keyPrefixSchema, sourceSchema, writtenSchema } from "../../components/datasync/spec";
-import { boolean, decimal, integer, numeric, text } from "./fields";
+import { boolean, integer, numeric, text } from "./fields";
 
 // The section is the DataSync resource's own schema (components/datasync/spec.ts), minus what the
 // stage fills in (the destination bucket), with config's ways of writing numbers and booleans.
@@ -49,8 +49,8 @@ export const dataSyncSchema = z
     purgeOnDelete: boolean.optional(),
     previewPendingWork: boolean.optional(),
     bulk: bulkSchema.optional(),
-    /** Hours the first full copy may take on one runner before the plan warns (default 6). */
-    copyWindowHours: decimal(0.1, 168).optional(),
+    /** Hours the first full copy may take on one runner before the preview warns (default 6). */
+    copyWindowHours: numeric(resource.copyWindowHours.unwrap()).optional(),
   })
   .superRefine((section, ctx) => {
     if (section.bulk && DATASYNC_REFUSED_PREFIX.test(section.source.prefix)) {

@@ -50,8 +50,8 @@ describe("DataSyncBulkCopy", () => {
       "oci:Identity/policy:Policy acme-bulk-oci-policy",
       "oci:Identity/user:User acme-bulk-oci-user",
       "oci:Identity/userGroupMembership:UserGroupMembership acme-bulk-oci-membership",
-      "pulumi-nodejs:dynamic:Resource acme-bulk-execution",
-      "pulumi-nodejs:dynamic:Resource acme-bulk-oci-location",
+      "pulumi-nodejs:dynamic/bulk:DataSyncBulkExecution acme-bulk-execution",
+      "pulumi-nodejs:dynamic/bulk:DataSyncOciLocation acme-bulk-oci-location",
     ]);
   });
 
@@ -76,7 +76,7 @@ describe("DataSyncBulkCopy", () => {
     expect(one("aws:datasync/s3Location:S3Location", "acme-bulk-source").inputs).toMatchObject({
       s3BucketArn: "arn:aws:s3:::tundra-aws-data", subdirectory: "/tenants/acme/", s3Config: { bucketAccessRoleArn: "arn:aws:iam::111122223333:role/acme-bulk-source-role" },
     });
-    expect(one("pulumi-nodejs:dynamic:Resource", "acme-bulk-oci-location").inputs).toMatchObject({
+    expect(one("pulumi-nodejs:dynamic/bulk:DataSyncOciLocation", "acme-bulk-oci-location").inputs).toMatchObject({
       awsRegion: "us-east-1", namespace: "axaxnpcrorw5", ociRegion: "ca-toronto-1", bucket: "tundra-acme-prod", prefix: "data/",
       secretArn: SECRET_ARN, secretAccessRoleArn: "arn:aws:iam::111122223333:role/acme-bulk-secret-role",
     });
@@ -84,7 +84,7 @@ describe("DataSyncBulkCopy", () => {
       taskMode: "ENHANCED", sourceLocationArn: "arn:aws:datasync:us-east-1:111122223333:location/acme-bulk-source",
       options: { objectTags: "NONE", transferMode: "CHANGED", verifyMode: "ONLY_FILES_TRANSFERRED" },
     });
-    expect(one("pulumi-nodejs:dynamic:Resource", "acme-bulk-execution").inputs).toMatchObject({
+    expect(one("pulumi-nodejs:dynamic/bulk:DataSyncBulkExecution", "acme-bulk-execution").inputs).toMatchObject({
       awsRegion: "us-east-1", taskArn: "arn:aws:datasync:us-east-1:111122223333:task/acme-bulk-task", generation: "2026-12-01",
     });
   });
