@@ -44,13 +44,23 @@ export function syncData(foundation: Foundation): SyncedData | undefined {
   const section = foundation.config.dataSync;
   if (!section) return undefined;
   const bulk = bulkCopy(foundation);
+  // Private endpoints or the rehearsal's stand-ins (tundra:endpoints): S3 path-style by default for
+  // an endpoint of one's own; the OCI side through the same endpoint the agents use.
+  const endpoints = foundation.config.endpoints;
+  const s3Endpoint = section.source.endpoint ?? endpoints?.s3;
+  const forcePathStyle = endpoints?.s3ForcePathStyle ?? (endpoints?.s3 !== undefined ? true : undefined);
   const sync = new DataSync(`${foundation.config.tenant.id}-data-sync`, {
-    source: section.source,
+    source: {
+      ...section.source,
+      ...(s3Endpoint !== undefined ? { endpoint: s3Endpoint } : {}),
+      ...(forcePathStyle !== undefined ? { forcePathStyle } : {}),
+    },
     destination: {
       namespace: foundation.namespace,
       bucket: foundation.bucket.bucketName,
       prefix: section.destinationPrefix,
       region: foundation.config.tenant.region,
+      ...(endpoints?.ociObjectStorage !== undefined ? { endpoint: endpoints.ociObjectStorage } : {}),
     },
     generation: section.generation,
     concurrency: section.concurrency,

@@ -5,6 +5,7 @@
 // that read it (docs/rehearsal.md, "Endpoints").
 import { z } from "zod";
 import { boolean, text } from "./fields";
+import type { ConfigIssue, PartialConfig } from "./index";
 
 const url = (example: string) => text(/^https?:\/\/[^\s/?#]+(:\d+)?\/?$/, `an http(s) base URL without a path, such as ${example}`);
 
@@ -36,3 +37,10 @@ export const endpointsSchema = z
   .optional();
 
 export type EndpointsSection = z.output<typeof endpointsSchema>;
+
+/** One S3 endpoint: `tundra:endpoints.s3` and `tundra:dataSync.source.endpoint` name the same thing. */
+export function oneS3Endpoint({ endpoints, dataSync }: PartialConfig): ConfigIssue[] {
+  const own = dataSync?.source?.endpoint;
+  if (!endpoints?.s3 || !own || own === endpoints.s3) return [];
+  return [{ key: "tundra:endpoints.s3", message: `differs from tundra:dataSync.source.endpoint (${own}): both name the S3 endpoint the data is read from; keep one` }];
+}

@@ -9,6 +9,7 @@ import { drRegionRule } from "./dr";
 import { hydrationInternetRule } from "./hydration";
 import { uniqueRelocationNames } from "./relocations";
 import { UHP_MIN_VPUS } from "./cluster";
+import { oneS3Endpoint } from "./endpoints";
 
 /** Fields are present only when they parsed on their own; a rule skips what is missing. */
 export type ConfigRule = (cfg: PartialConfig) => ConfigIssue[];
@@ -120,4 +121,4 @@ const lbBandwidth: ConfigRule = ({ loadBalancer }) =>
       }]
     : [];
 
-export const CONFIG_RULES: ConfigRule[] = [prodNodeCount, shapeLimits, uhpNeedsMultipath, availabilityDomains, subnets, lbBandwidth, drRegionRule, uniqueRelocationNames, cutoverHealthCheckRule, hydrationInternetRule];
+export const CONFIG_RULES: ConfigRule[] = [prodNodeCount, shapeLimits, uhpNeedsMultipath, availabilityDomains, subnets, lbBandwidth, drRegionRule, uniqueRelocationNames, cutoverHealthCheckRule, hydrationInternetRule, oneS3Endpoint];

@@ -27,3 +27,13 @@ describe("tundra:endpoints config section", () => {
     expect(formatIssues(r.issues)).toMatch(/sqs/);
   });
 });
+
+describe("one S3 endpoint", () => {
+  it("refuses tundra:endpoints.s3 beside a different tundra:dataSync.source.endpoint, and accepts the same one", () => {
+    const dataSync = { source: { bucket: "acme-warehouse", region: "us-east-1", endpoint: "http://127.0.0.1:9000" }, generation: "g1" };
+    const refused = parseTenantConfig({ ...staging(), dataSync, endpoints: { s3: "http://127.0.0.1:9001" } });
+    expect(refused.ok ? [] : refused.issues).toEqual([{ key: "tundra:endpoints.s3", message: expect.stringContaining("keep one") }]);
+    const same = parseTenantConfig({ ...staging(), dataSync, endpoints: { s3: "http://127.0.0.1:9000" } });
+    expect(same.ok ? [] : same.issues).toEqual([]);
+  });
+});
