@@ -36,7 +36,8 @@ export function nodeUserData(site: Site): string | undefined {
 /** The agent bundle in the bucket and the Hydration resource, after the DataSync and the cluster. */
 export function hydrate(f: Foundation, sync: SyncedData): Staged<Hydration> {
   const settings = f.config.hydration ?? {};
-  const agent = new HydrationAgentBundle("hydration-agent", { namespace: f.namespace, bucket: f.bucket.bucketName, region: f.config.tenant.region }, {
+  const endpoint = f.config.endpoints?.ociObjectStorage;
+  const agent = new HydrationAgentBundle("hydration-agent", { namespace: f.namespace, bucket: f.bucket.bucketName, region: f.config.tenant.region, ...(endpoint !== undefined ? { endpoint } : {}) }, {
     provider: f.provider,
     dependsOn: [f.bucket],
   });
@@ -53,7 +54,7 @@ export function hydrate(f: Foundation, sync: SyncedData): Staged<Hydration> {
     requireMultipath: f.config.cluster.dataVolume.vpusPerGb >= UHP_MIN_VPUS,
     dataAttachmentMultipath: pulumi.all(f.cluster.nodes.map((n) => n.dataAttachmentMultipath))
       .apply((multipath) => Object.fromEntries(names.map((name, i) => [name, multipath[i]]))),
-    ...(f.config.endpoints?.ociObjectStorage !== undefined ? { endpoint: f.config.endpoints.ociObjectStorage } : {}),
+    ...(endpoint !== undefined ? { endpoint } : {}),
     ...(settings.timeoutSeconds !== undefined ? { timeoutSeconds: settings.timeoutSeconds } : {}),
     ...(settings.concurrency !== undefined ? { concurrency: settings.concurrency } : {}),
   }, { dependsOn: [sync.resource, f.cluster, agent] });

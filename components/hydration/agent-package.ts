@@ -23,6 +23,8 @@ export interface HydrationAgentBundleArgs {
   region: pulumi.Input<string>;
   /** Must match the user data's controlPrefix (default "_tundra/hydration/"). */
   controlPrefix?: string;
+  /** Object Storage endpoint override (tundra:endpoints.ociObjectStorage). */
+  endpoint?: string;
 }
 
 export class HydrationAgentBundle extends pulumi.ComponentResource {
@@ -39,6 +41,7 @@ export class HydrationAgentBundle extends pulumi.ComponentResource {
       namespace: args.namespace,
       bucket: args.bucket,
       region: args.region,
+      ...(args.endpoint !== undefined ? { endpoint: args.endpoint } : {}),
       objectName: this.objectKey,
       sha256: bundle.sha256,
       size: Buffer.byteLength(bundle.script, "utf8"),

@@ -1,10 +1,12 @@
 // The query nodes on this machine: one hydration agent process per mocked instance, started from
 // what the program rendered. The agent config comes from the instance's user data (the file the
-// cloud-init writes to /etc/tundra/hydration-agent.json) and the agent from the bundle the program
-// uploads; only what a laptop cannot have is substituted: the node name (instance metadata), the
-// data root (a directory, not the data volume), the auth (an API key instead of the instance
-// principal) and the Object Storage endpoint (tundra:endpoints.ociObjectStorage).
-import { spawn, type ChildProcess } from "child_process";
+// cloud-init writes to /etc/tundra/hydration-agent.json), and the agent is fetched from the tenant
+// bucket by the user data's own boot-time fetcher, pinned by the SHA-256 the user data names, as a
+// node does. Only what a laptop cannot have is substituted: the node name (instance metadata), the
+// data root (a directory, not the data volume) and the auth (an API key instead of the instance
+// principal). The Object Storage endpoint is the program's (tundra:endpoints.ociObjectStorage).
+import { execFile, spawn, type ChildProcess } from "child_process";
+import * as zlib from "zlib";
 import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
@@ -18,20 +20,50 @@ export interface NodeProcess {
   stop(): Promise<void>;
 }
 
-/** The agent config the user data writes (the `write_files` entry at the agent's config path). */
-export function agentConfigFromUserData(userData: string): Record<string, unknown> {
+/** The files the user data's cloud-init writes, by path (gz+b64 contents unpacked). */
+function userDataFiles(userData: string): Map<string, string> {
   const body = userData.replace(/^#cloud-config\s*/, "");
-  const doc = parseYaml(body) as { write_files?: { path: string; content: string }[] };
-  const file = doc.write_files?.find((f) => f.path === DEFAULT_AGENT_CONFIG_PATH);
-  if (!file) throw new Error(`the instance's user data writes no ${DEFAULT_AGENT_CONFIG_PATH}: the hydration stage rendered no agent`);
-  return JSON.parse(file.content) as Record<string, unknown>;
+  const doc = parseYaml(body) as { write_files?: { path: string; content: string; encoding?: string }[] };
+  return new Map((doc.write_files ?? []).map((f) => [f.path, f.encoding === "gz+b64" ? zlib.gunzipSync(Buffer.from(f.content, "base64")).toString() : f.content]));
 }
 
-export function startNode(opts: { name: string; userData: string; agentScript: string; dir: string; ociConfigFile: string; endpoint: string }): NodeProcess {
+/** The agent config the user data writes (the `write_files` entry at the agent's config path). */
+export function agentConfigFromUserData(userData: string): Record<string, unknown> {
+  const file = userDataFiles(userData).get(DEFAULT_AGENT_CONFIG_PATH);
+  if (file === undefined) throw new Error(`the instance's user data writes no ${DEFAULT_AGENT_CONFIG_PATH}: the hydration stage rendered no agent`);
+  return JSON.parse(file) as Record<string, unknown>;
+}
+
+/**
+ * Runs the user data's boot-time fetcher (`node fetch-agent.js <config> <key> <sha256> <dest>`, as
+ * its prepare script does) with the API-key auth: the agent lands in `<dir>/agent.js` only if the
+ * bucket holds the bundle the user data pins. Rejects with the fetcher's message otherwise.
+ */
+export async function fetchAgent(opts: { userData: string; dir: string; ociConfigFile: string }): Promise<string> {
+  const files = userDataFiles(opts.userData);
+  const fetcher = [...files].find(([p]) => p.endsWith("/fetch-agent.js"))?.[1];
+  const prepare = [...files].find(([p]) => p.endsWith("/prepare.sh"))?.[1] ?? "";
+  const call = /^node fetch-agent\.js '[^']*' '([^']+)' '([0-9a-f]{64})' /m.exec(prepare);
+  if (fetcher === undefined || !call) throw new Error("the instance's user data carries no boot-time fetcher of the agent");
+  const config = { ...agentConfigFromUserData(opts.userData), auth: { configFile: opts.ociConfigFile, profile: "DEFAULT" } };
+  fs.writeFileSync(path.join(opts.dir, "fetch-agent.js"), fetcher);
+  fs.writeFileSync(path.join(opts.dir, "boot-config.json"), JSON.stringify(config));
+  const agent = path.join(opts.dir, "agent.js");
+  const { NODE_PATH: _nodePath, ...env } = process.env;
+  await new Promise<void>((resolve, reject) =>
+    execFile(process.execPath, [path.join(opts.dir, "fetch-agent.js"), path.join(opts.dir, "boot-config.json"), call[1], call[2], agent], { env, timeout: 60_000 }, (err, _out, stderr) =>
+      err ? reject(new Error(`the boot-time fetcher failed: ${stderr.trim() || err.message}`)) : resolve()),
+  );
+  return agent;
+}
+
+export function startNode(opts: { name: string; userData: string; agentScript: string; dir: string; ociConfigFile: string }): NodeProcess {
   const rendered = agentConfigFromUserData(opts.userData);
   const dataRoot = path.join(opts.dir, "data");
   fs.mkdirSync(dataRoot, { recursive: true });
-  const config = { ...rendered, node: opts.name, dataRoot, requireMountPoint: false, auth: { configFile: opts.ociConfigFile, profile: "DEFAULT" }, endpoint: opts.endpoint };
+  // The endpoint comes from the user data the program rendered (tundra:endpoints.ociObjectStorage).
+  if (!rendered.endpoint) throw new Error(`${opts.name}: the user data names no Object Storage endpoint; the rehearsal stack must set tundra:endpoints.ociObjectStorage`);
+  const config = { ...rendered, node: opts.name, dataRoot, requireMountPoint: false, auth: { configFile: opts.ociConfigFile, profile: "DEFAULT" } };
   const configFile = path.join(opts.dir, "hydration-agent.json");
   fs.writeFileSync(configFile, JSON.stringify(config, null, 2));
   const { NODE_PATH: _nodePath, ...env } = process.env;

@@ -17,11 +17,11 @@ export interface UpRequest {
 
 export type UpEvent =
   | { type: "instance"; name: string; displayName: string; userData: string }
-  | { type: "agentBundle"; script: string }
+  /** The AgentBundleUpload is created: the bundle the user data pins is in the bucket. */
+  | { type: "agentBundle"; objectName: string }
   | { type: "step"; stage: StageName; resource: string; phase: "start"; op: string }
   | { type: "step"; stage: StageName; resource: string; phase: "end"; op: string; seconds: number; outputs: Record<string, unknown> }
   | { type: "failed"; stage: StageName; resource: string; reason: string; outputs?: Record<string, unknown> }
-  | { type: "bridged"; resource: string; input: string; key: string }
   | { type: "done"; resources: number; outputs: Record<string, unknown> };
 
 /** Parent -> child: the instance's node process runs (the mocks' create returns after this). */

@@ -29,7 +29,6 @@ export function formatReport(r: RehearsalReport): string {
   lines.push(`load        ${r.load.queries} queries, ${r.load.failed} failed, p95 ${r.load.p95Ms} ms, ${pct(r.load.ociShare)} reached OCI`);
   lines.push(`decommission guard: ${r.decommission.safe ? "would allow" : "refuses"}`);
   for (const b of r.decommission.blockers) lines.push(`  - ${b}`);
-  if (r.endpointsBridged.length > 0) lines.push(`endpoints from tundra:endpoints the stages do not read yet: ${r.endpointsBridged.map((b) => `${b.resource}.${b.input}`).join(", ")}`);
   lines.push(`artifacts   ${r.artifacts.json}, ${r.artifacts.html}${r.artifacts.kept ? `; stand-ins' data kept in ${r.artifacts.workDir} (npm run rehearse -- --again)` : ""}`);
   return lines.join("\n") + "\n";
 }

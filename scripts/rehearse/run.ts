@@ -20,7 +20,7 @@ import { startRoute53Server, type Route53Server, type RecordSet } from "../../te
 import { startS3rver, type S3rverHandle } from "../../test/support/s3rver";
 import { writeOciConfigFile } from "../../test/support/store-helpers";
 import { QueryLoad, p95 } from "./load";
-import { liveGeneration, startNode, type NodeProcess } from "./nodes";
+import { fetchAgent, liveGeneration, startNode, type NodeProcess } from "./nodes";
 import type { StageName, UpEvent, UpRequest } from "./protocol";
 import { GATE_MAX_P95_MS, LISTENER_PORT, RECORD_NAME, REHEARSAL_STACK, SET_IDS, SOURCE_BUCKET, SOURCE_PREFIX, ZONE_NAME, rehearsalStackYaml } from "./stack";
 import { answerFor, startLoadBalancerStandIn, startTundraStandIn, type Listening, type LoadBalancerStandIn } from "./tundra-standin";
@@ -89,7 +89,6 @@ export interface RehearsalReport {
   cutover: null | { status: string; walked: boolean; finalOciPercent: number; rolledBack: boolean; steps: StepReport[]; history: unknown[]; error?: string };
   load: { queries: number; failed: number; p95Ms: number; ociShare: number; timeline: { at: number; ociPercent: number; side: string; ok: boolean; ms: number }[] };
   decommission: { safe: boolean; blockers: string[] };
-  endpointsBridged: { resource: string; input: string; key: string }[];
   totalSeconds: number;
   artifacts: { workDir: string; kept: boolean; json: string; html: string };
 }
@@ -318,10 +317,10 @@ export async function rehearse(opts: RehearsalOptions): Promise<RehearsalReport>
     // ---- pulumi up ---------------------------------------------------------------------------
     const hostEnv = { AWS_ACCESS_KEY_ID: "S3RVER", AWS_SECRET_ACCESS_KEY: "S3RVER", AWS_REGION: "us-east-1", OCI_CLI_CONFIG_FILE: ociConfigFile, OCI_CLI_AUTH: "api_key" };
     const events: UpEvent[] = [];
-    const bridged = new Map<string, { resource: string; input: string; key: string }>();
     const runs: RunReport[] = [];
     const story: string[] = [];
-    let agentScript: string | undefined;
+    // The agent bundle is in the bucket once the AgentBundleUpload is created: nodes fetch it then.
+    let bundleUploaded = false;
     const pendingInstances: { name: string; displayName: string; userData: string }[] = [];
     const startedNodes = new Set<string>();
     const load = new QueryLoad({
@@ -339,41 +338,36 @@ export async function rehearse(opts: RehearsalOptions): Promise<RehearsalReport>
     const syncAttempts: { copiedObjects: number; complete: boolean }[] = [];
 
     const startPending = () => {
-      if (!agentScript) return;
-      fs.mkdirSync(dirs.nodes, { recursive: true });
-      const script = path.join(dirs.nodes, "agent.js");
-      if (!fs.existsSync(script)) fs.writeFileSync(script, agentScript);
+      if (!bundleUploaded) return;
       for (const inst of pendingInstances.splice(0)) {
         // A later `up` of the same stack registers the same instance again: it exists, its node runs on.
         if (startedNodes.has(inst.displayName)) continue;
         startedNodes.add(inst.displayName);
         const dir = path.join(dirs.nodes, inst.displayName);
         fs.mkdirSync(dir, { recursive: true });
-        const node = startNode({ name: inst.displayName, userData: inst.userData, agentScript: script, dir, ociConfigFile, endpoint: ociEndpoint });
-        cleanup.add(`agent ${inst.displayName}`, () => node.stop());
-        bridged.set(`${inst.displayName}:endpoint`, { resource: inst.name, input: "user data endpoint", key: "tundra:endpoints.ociObjectStorage" });
-        void startTundraStandIn(() => path.join(node.dataRoot, "current")).then((endpoint) => {
-          cleanup.add(`Tundra stand-in ${inst.displayName}`, () => endpoint.close());
-          nodes.set(inst.displayName, { node, endpoint, live: liveGeneration(node.dataRoot) });
-        });
+        void fetchAgent({ userData: inst.userData, dir, ociConfigFile }).then((agentScript) => {
+          const node = startNode({ name: inst.displayName, userData: inst.userData, agentScript, dir, ociConfigFile });
+          cleanup.add(`agent ${inst.displayName}`, () => node.stop());
+          return startTundraStandIn(() => path.join(node.dataRoot, "current")).then((endpoint) => {
+            cleanup.add(`Tundra stand-in ${inst.displayName}`, () => endpoint.close());
+            nodes.set(inst.displayName, { node, endpoint, live: liveGeneration(node.dataRoot) });
+          });
+        }, (err: Error) => log(`node ${inst.displayName}: ${err.message}`));
       }
     };
 
     const onEvent = async (e: UpEvent, child: import("child_process").ChildProcess) => {
       events.push(e);
       switch (e.type) {
+        case "agentBundle":
+          bundleUploaded = true;
+          startPending();
+          break;
         case "instance":
           pendingInstances.push(e);
           // The instance is "created" once its node process runs (the mocks wait for this answer).
           child.send({ type: "instanceStarted", name: e.name });
           startPending();
-          break;
-        case "agentBundle":
-          agentScript = e.script;
-          startPending();
-          break;
-        case "bridged":
-          bridged.set(`${e.resource}:${e.input}`, { resource: e.resource, input: e.input, key: e.key });
           break;
         case "step":
           if (e.phase === "start") {
@@ -610,7 +604,6 @@ export async function rehearse(opts: RehearsalOptions): Promise<RehearsalReport>
         timeline: allQueries.map((s) => ({ at: s.at, ociPercent: s.ociPercent, side: s.side, ok: s.ok, ms: round(s.ms) })),
       },
       decommission,
-      endpointsBridged: [...bridged.values()],
       totalSeconds: round((Date.now() - t0) / 1000, 1),
       artifacts: { workDir: opts.workDir, kept: opts.keep, json: "", html: "" },
     };

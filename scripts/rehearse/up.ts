@@ -35,32 +35,6 @@ export function stageOf(inputs: Record<string, unknown>): StageName {
   return "other";
 }
 
-interface Endpoints {
-  ociObjectStorage?: string;
-  s3?: string;
-  s3ForcePathStyle?: boolean;
-}
-
-/**
- * The last mile of `tundra:endpoints` until the stages read it themselves (docs/rehearsal.md,
- * "Endpoints"): an input the program left EMPTY gets the configured endpoint, and each one is
- * reported (`bridged` events, listed in the report). An input the program set is never changed.
- */
-function bridgeEndpoints(stage: StageName, resource: string, inputs: Record<string, any>, endpoints: Endpoints, bridged: UpEvent[]): Record<string, any> {
-  const out = structuredClone(inputs);
-  const fill = (obj: Record<string, any>, key: string, value: unknown, input: string, configKey: string) => {
-    if (value === undefined || (obj[key] !== undefined && obj[key] !== "")) return;
-    obj[key] = value;
-    bridged.push({ type: "bridged", resource, input, key: configKey });
-  };
-  if (stage === "dataSync") {
-    fill(out.destination, "endpoint", endpoints.ociObjectStorage, "destination.endpoint", "tundra:endpoints.ociObjectStorage");
-    fill(out.source, "endpoint", endpoints.s3, "source.endpoint", "tundra:endpoints.s3");
-    fill(out.source, "forcePathStyle", endpoints.s3ForcePathStyle ?? (endpoints.s3 ? true : undefined), "source.forcePathStyle", "tundra:endpoints.s3ForcePathStyle");
-  }
-  if (stage === "hydration") fill(out, "endpoint", endpoints.ociObjectStorage, "endpoint", "tundra:endpoints.ociObjectStorage");
-  return out;
-}
 
 /** @pulumi/command's local.Command create: `/bin/sh -c <create>` in `dir` with `environment`; non-zero exit fails. */
 function runLocalCommand(inputs: Record<string, any>): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -96,7 +70,6 @@ async function main(): Promise<void> {
   const { config, secretKeys } = readStackFile(request.stackFile);
   const state: Record<string, ResourceState> = fs.existsSync(request.stateFile) ? JSON.parse(fs.readFileSync(request.stateFile, "utf8")) : {};
   const saveState = () => fs.writeFileSync(request.stateFile, JSON.stringify(state, null, 2));
-  const endpoints = JSON.parse(config["tundra:endpoints"] ?? "{}") as Endpoints;
 
   // What the engine gives the dynamic-provider host: the stack's config (full keys) in Configure,
   // and the project's name, by which `config.get("route53Endpoint")` means `tundra-replatform:route53Endpoint`.
@@ -122,23 +95,22 @@ async function main(): Promise<void> {
   async function dynamic(args: pulumi.runtime.MockResourceArgs): Promise<{ id: string; state: Record<string, any> }> {
     const { __provider: provider, ...raw } = reveal(args.inputs) as Record<string, any>;
     const stage = stageOf(raw);
-    const bridged: UpEvent[] = [];
-    const inputs = bridgeEndpoints(stage, args.name, raw, endpoints, bridged);
-    for (const b of bridged) await send(b);
     const prior = state[args.name];
     const started = Date.now();
     await send({ type: "step", stage, resource: args.name, phase: "start", op: prior ? "update" : "create" });
     try {
-      const result = await up(host, provider, prior, inputs);
+      const result = await up(host, provider, prior, raw);
       state[args.name] = result.state!;
       saveState();
       await send({ type: "step", stage, resource: args.name, phase: "end", op: result.op, seconds: (Date.now() - started) / 1000, outputs: result.state!.outputs });
+      // The agent bundle upload (told by its inputs): the nodes' boot-time fetchers can run now.
+      if ("objectName" in raw && "sha256" in raw && "size" in raw) await send({ type: "agentBundle", objectName: String(raw.objectName) });
       return { id: result.state!.id, state: result.state!.outputs };
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
       let outputs: Record<string, unknown> | undefined;
       if (err instanceof ProviderCallError && err.partial) {
-        state[args.name] = partialState(err, { ...inputs, __provider: provider });
+        state[args.name] = partialState(err, { ...raw, __provider: provider });
         outputs = err.partial.properties;
         saveState();
       }
@@ -179,9 +151,6 @@ async function main(): Promise<void> {
         const userData = Buffer.from(String((args.inputs.metadata as Record<string, string> | undefined)?.user_data ?? ""), "base64").toString("utf8");
         await send({ type: "instance", name: args.name, displayName: String(args.inputs.displayName ?? args.name), userData });
         await waitForReply(args.name);
-      }
-      if (args.type === "oci:ObjectStorage/storageObject:StorageObject" && /agent\/[0-9a-f]{64}\.js$/.test(String(args.inputs.object))) {
-        await send({ type: "agentBundle", script: String(args.inputs.content) });
       }
       return answer;
     },

@@ -134,6 +134,7 @@ describe("tundra:endpoints reach the resource inputs that call those services (n
   it("OCI Object Storage: the Hydration, the DataSync destination and every agent's config", () => {
     expect(records.find((r) => r.type === "pulumi-nodejs:dynamic/hydration:Hydration")!.inputs.endpoint).toBe(endpoints.ociObjectStorage);
     expect(records.find((r) => r.type === "pulumi-nodejs:dynamic/datasync:DataSync")!.inputs.destination.endpoint).toBe(endpoints.ociObjectStorage);
+    expect(records.find((r) => r.type === "pulumi-nodejs:dynamic/hydration:AgentBundleUpload")!.inputs.endpoint).toBe(endpoints.ociObjectStorage);
     expect(agentConfigs.length).toBeGreaterThan(0);
     for (const config of agentConfigs) expect(config.endpoint).toBe(endpoints.ociObjectStorage);
   });

@@ -48,8 +48,8 @@ function inputsOf(props: Props): AgentBundleUploadInputs {
 }
 
 function pick(props: Props): Props {
-  const { namespace, bucket, region, objectName, sha256, size } = props;
-  return { namespace, bucket, region, objectName, sha256, size };
+  const { namespace, bucket, region, objectName, sha256, size, endpoint } = props;
+  return { namespace, bucket, region, objectName, sha256, size, ...(endpoint !== undefined && endpoint !== "" ? { endpoint } : {}) };
 }
 
 function storeFor(inputs: AgentBundleUploadInputs, settings: Settings): OciStore {
@@ -57,7 +57,7 @@ function storeFor(inputs: AgentBundleUploadInputs, settings: Settings): OciStore
     bucket: inputs.bucket,
     namespace: inputs.namespace,
     region: inputs.region,
-    endpoint: endpointOverrides(settings.env)[inputs.region]?.objectstorage,
+    endpoint: inputs.endpoint ?? endpointOverrides(settings.env)[inputs.region]?.objectstorage,
     auth: ociAuthFromStack((key) => (key === STACK_OCI_KEY ? settings.stackOci : undefined), settings.env),
   });
 }

@@ -15,6 +15,8 @@ export const inputsSchema = z.strictObject({
   objectName,
   sha256: z.string().regex(/^[0-9a-f]{64}$/, { error: "must be the bundle's hex SHA-256 (64 lower-case hex digits)" }),
   size: z.number().int().positive(),
+  /** Object Storage endpoint override (a private endpoint, tundra:endpoints.ociObjectStorage), as for the Hydration. */
+  endpoint: z.url().optional(),
 });
 
 export type AgentBundleUploadInputs = z.infer<typeof inputsSchema>;
