@@ -1,5 +1,5 @@
 // The AWS-side stack (`tundra:role: aws-side`) under the plan mocks, from the sample stack file
-// Pulumi.prod-aws.yaml: every other resource is a dependency of the guard (so `pulumi destroy`
+// Pulumi.acme-prod-awsside.yaml: every other resource is a dependency of the guard (so `pulumi destroy`
 // must delete the guard first), and the sync runner's policy is read-only and scoped to the
 // tenant's prefix. Config errors name their keys.
 import * as path from "path";
@@ -15,7 +15,7 @@ import { inputsContaining, ofType, runPlanCli } from "../support/scripts";
 
 const ROOT = path.resolve(__dirname, "../..");
 const GUARD = "acme-decommission-guard";
-const config = readStackConfig(path.join(ROOT, "Pulumi.prod-aws.yaml"));
+const config = readStackConfig(path.join(ROOT, "Pulumi.acme-prod-awsside.yaml"));
 
 let plan: Plan & PlanDetails;
 
@@ -26,7 +26,7 @@ function one(type: string): PlannedResource {
 }
 
 beforeAll(async () => {
-  plan = await planProgram("prod-aws", config, tenantStackProgram);
+  plan = await planProgram("acme-prod-awsside", config, tenantStackProgram);
 });
 
 describe("the aws-side stack", () => {
@@ -182,12 +182,12 @@ describe("aws-side config", () => {
   });
 });
 
-describe("npm run plan -- --stack prod-aws", () => {
+describe("npm run plan -- --stack acme-prod-awsside", () => {
   it("prints the aws-side tree", () => {
-    const r = runPlanCli(["--stack", "prod-aws"]);
+    const r = runPlanCli(["--stack", "acme-prod-awsside"]);
     expect(r.stderr).not.toMatch(/plan failed/);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain("stack prod-aws: 7 resources");
+    expect(r.stdout).toContain("stack acme-prod-awsside: 7 resources");
     expect(r.stdout).toContain(`pulumi-nodejs:dynamic/decommission:DecommissionGuard ${GUARD}`);
   });
 });
