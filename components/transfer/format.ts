@@ -11,7 +11,7 @@ export function formatBytes(bytes: number): string {
   return `${unit === 0 ? Math.round(value) : value.toFixed(1)} ${units[unit]}`;
 }
 
-/** A rate in MB/s for people: whole numbers from 10 up, one decimal below ("0.4 MB/s", not "0.41234"). */
+/** A rate in MB/s for people, to one decimal ("0.4 MB/s", not "0.41234"; "206.5 MB/s"). */
 export function formatMBps(mbps: number): string {
-  return `${mbps >= 10 ? Math.round(mbps) : Number(mbps.toFixed(1))} MB/s`;
+  return `${Number(mbps.toFixed(1))} MB/s`;
 }

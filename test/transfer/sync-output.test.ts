@@ -29,7 +29,8 @@ describe("npm run sync output", () => {
 
   it("small rates are rounded", () => {
     expect(formatMBps(0.41234)).toBe("0.4 MB/s");
-    expect(formatMBps(206.5)).toBe("207 MB/s");
+    expect(formatMBps(206.5)).toBe("206.5 MB/s");
+    expect(formatMBps(12.04)).toBe("12 MB/s");
     expect(formatBytes(412.3456)).toBe("412 B");
     expect(estimateCopyTime(10e9, { runnerMBps: 0.41234, windowHours: 1 }).warning).toContain("at 0.4 MB/s on one runner");
   });
