@@ -25,6 +25,7 @@ import { validationSchema } from "./validation";
 import { CONFIG_RULES } from "./rules";
 import { findCredentials, isCredentialKey, redact, stringLeaves, type CredentialFinding } from "./credentials";
 import { nearestName } from "../../components/common/nearest-name";
+import { overriddenProviderKeyIssues } from "./provider-keys";
 
 export const CONFIG_NAMESPACE = "tundra";
 
@@ -244,6 +245,7 @@ export function parseStackConfigWith<T>(
       foreignFindings.push(...findings);
       return findings.map((f) => ({ key: withPath(key, f.path), message: f.reason }));
     });
+  foreign.push(...overriddenProviderKeyIssues(all));
   const result = parse(rawConfigFromPulumi(all));
   if (foreign.length === 0 && result.ok) return result;
   const secrets: CredentialFinding[] = [...secretKeys].filter((key) => key in all).map((key) => ({ path: [], value: parseConfigValue(all[key]), reason: "" }));

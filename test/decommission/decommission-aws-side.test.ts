@@ -137,6 +137,15 @@ describe("aws-side config", () => {
     expect(result.ok && result.config).toMatchObject({ minDaysOnOci: 7, syncRunner: { maxSessionHours: 1 }, route53: { awsSetIdentifier: "aws", ociSetIdentifier: "oci" } });
   });
 
+  it("refuses aws:region and aws:defaultTags, which its explicit AWS provider never reads, naming the tundra: key that wins", () => {
+    const result = parse({ "tundra:awsSide": awsSide, "aws:region": "eu-west-1", "aws:defaultTags": { tags: { a: "b" } } });
+    expect(result.ok ? [] : result.issues).toEqual([
+      { key: "aws:region", message: "is not read: this stack's aws providers are explicit and take tundra:awsSide.region; set that and remove aws:region (pulumi config rm aws:region)" },
+      { key: "aws:defaultTags", message: "is not read: this stack's aws providers are explicit and take tundra:awsSide.tags; set that and remove aws:defaultTags (pulumi config rm aws:defaultTags)" },
+    ]);
+    expect(parse({ "tundra:awsSide": awsSide, "aws:profile": "acme" }).ok).toBe(true);
+  });
+
   it("names every bad key at once", () => {
     const result = parse({
       "tundra:awsSide": {

@@ -324,3 +324,16 @@ describe("a stack name without a config file", () => {
     expect(() => readStackConfig(stackConfigPath("foo"))).toThrow(/^no Pulumi\.foo\.yaml in .*; stacks here: .*prod, .*staging/);
   });
 });
+
+describe("provider keys the program overrides", () => {
+  it("oci:region, oci:auth and oci:configFileProfile are refused, naming the tundra: key that wins", () => {
+    const r = parseStackConfig({ ...readStackConfig(stackConfigPath("prod")), "oci:region": "us-phoenix-1", "oci:auth": "SecurityToken", "oci:configFileProfile": "OTHER" });
+    if (r.ok) throw new Error("expected the overridden provider keys to be refused");
+    expect(r.issues.map((i) => i.key)).toEqual(["oci:region", "oci:auth", "oci:configFileProfile"]);
+    expect(r.issues[0].message).toMatch(/^is not read: this stack's oci providers are explicit and take tundra:tenant\.region .*remove oci:region/);
+    expect(r.issues[1].message).toContain("tundra:oci.auth");
+    expect(r.issues[2].message).toContain("tundra:oci.configFileProfile");
+    // A key of the default AWS provider (the bulk copy may use it) stays allowed in a tenant stack.
+    expect(parseStackConfig({ ...readStackConfig(stackConfigPath("prod")), "aws:region": "us-east-1" }).ok).toBe(true);
+  });
+});
