@@ -7,8 +7,9 @@
 //     --s3-region us-west-2 --oci-auth api_key --dry-run
 import { parseArgs } from "util";
 import type { SingleBar } from "cli-progress";
+import { credentialHint, largestFirst, progressBar, progressPayload } from "./sync-output";
 import { LocalDirectoryStore, SyncError, TRANSFER_DEFAULTS, plan, sync, type ObjectStore, type SyncEvent, type SyncOptions } from "../components/transfer";
-import { formatBytes } from "../components/transfer/format";
+import { formatBytes, formatMBps } from "../components/transfer/format";
 import { estimateCopyTime, formatHours } from "../components/transfer/copy-time";
 import { ociAuthFromFlags } from "../components/oci-auth";
 import { OciStore } from "../components/transfer/oci-store";
@@ -138,10 +139,10 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`  copy:       ${s.copyObjects} objects, ${formatBytes(s.copyBytes)}\n`);
     process.stdout.write(`  skip:       ${s.skipObjects} objects, ${formatBytes(s.skipBytes)} (already verified at the destination)\n`);
     process.stdout.write(`  extraneous: ${s.extraneousObjects} objects, ${formatBytes(s.extraneousBytes)} (${options.deleteExtraneous ? "would be deleted" : "kept; --delete-extraneous deletes them"})\n`);
-    for (const c of p.copy.slice(0, 20)) process.stdout.write(`    copy ${c.source.key} (${formatBytes(c.source.size)}, ${c.reason})\n`);
+    for (const c of largestFirst(p.copy, 20)) process.stdout.write(`    copy ${c.source.key} (${formatBytes(c.source.size)}, ${c.reason})\n`);
     if (p.copy.length > 20) process.stdout.write(`    ... and ${p.copy.length - 20} more\n`);
     const time = estimateCopyTime(s.copyBytes, { runnerMBps: positive("runner-mbps", values["runner-mbps"]), windowHours: positive("window-hours", values["window-hours"]) });
-    process.stdout.write(`  copy time:  about ${formatHours(time.hours)} at ${time.runnerMBps} MB/s on one runner (window ${time.windowHours} h)\n`);
+    process.stdout.write(`  copy time:  about ${formatHours(time.hours)} at ${formatMBps(time.runnerMBps)} on one runner (window ${time.windowHours} h)\n`);
     if (time.warning) process.stdout.write(`  WARNING: ${time.warning}\n`);
     if (values.json) process.stdout.write(`${JSON.stringify({ dryRun: true, ...s, copyTime: time })}\n`);
     return 0;
@@ -163,18 +164,14 @@ async function main(argv: string[]): Promise<number> {
         const s = e.plan;
         process.stderr.write(`${s.source} -> ${s.destination}: copy ${s.copyObjects} objects (${formatBytes(s.copyBytes)}), skip ${s.skipObjects}, extraneous ${s.extraneousObjects}\n`);
         if (showBar) {
-          const { SingleBar: Bar, Presets } = require("cli-progress") as typeof import("cli-progress");
-          bar = new Bar({
-            format: "{bar} {percentage}% | {done}/{total} | {objects} objects | {rate}/s | ETA {eta_formatted}",
-            hideCursor: true, stream: process.stderr, etaBuffer: 50,
-          }, Presets.shades_classic);
-          bar.start(Math.max(1, s.copyBytes), 0, { done: formatBytes(0), total: formatBytes(s.copyBytes), objects: `0/${s.copyObjects}`, rate: formatBytes(0) });
+          bar = progressBar(process.stderr);
+          bar.start(Math.max(1, s.copyBytes), 0, progressPayload({ bytesDone: 0, bytesTotal: s.copyBytes, objectsDone: 0, objectsTotal: s.copyObjects, bytesPerSecond: 0 }));
         }
         break;
       }
       case "progress": {
         const p = e.progress;
-        if (bar) bar.update(p.bytesDone, { done: formatBytes(p.bytesDone), total: formatBytes(p.bytesTotal), objects: `${p.objectsDone}/${p.objectsTotal}`, rate: formatBytes(p.bytesPerSecond) });
+        if (bar) bar.update(p.bytesDone, progressPayload(p));
         else process.stderr.write(`  ${p.objectsDone}/${p.objectsTotal} objects, ${formatBytes(p.bytesDone)}/${formatBytes(p.bytesTotal)}, ${formatBytes(p.bytesPerSecond)}/s${p.etaSeconds !== undefined ? `, ETA ${Math.round(p.etaSeconds)} s` : ""}\n`);
         break;
       }
@@ -231,7 +228,7 @@ if (require.main === module) {
         process.stderr.write(`${(err as Error).message}\n\n${USAGE}\n`);
         process.exit(2);
       }
-      process.stderr.write(`sync failed: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.stderr.write(`sync failed: ${credentialHint(err) ?? (err instanceof Error ? err.message : String(err))}\n`);
       process.exit(1);
     },
   );

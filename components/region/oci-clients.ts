@@ -99,9 +99,7 @@ export function regionClientFactory(auth: common.AuthenticationDetailsProvider, 
 }
 
 /** True when an SDK error is a 404 (the resource is gone or never existed). */
-export function isNotFound(err: unknown): boolean {
-  return (err as { statusCode?: number })?.statusCode === 404;
-}
+export { isSdkNotFound as isNotFound } from "../oci/sdk-warnings";
 
 /** The service's own words for an SDK error: status, code and message. */
 export function describeOciError(err: unknown): string {

@@ -8,6 +8,7 @@ import { authenticationProvider, ociAuthFromStack, STACK_OCI_KEY } from "../oci-
 import type { ConfigReader, Props } from "../dynamic/operations";
 import type { StateVersions } from "../dynamic/state-version";
 import { withTimeout } from "../dynamic/timeout";
+import { isSdkNotFound, sdkErrorsHandledHere } from "../oci/sdk-warnings";
 import { UNKNOWN } from "../dynamic/unknown";
 import { ClientOptions, describeOciError, endpointOverrides, regionClientFactory } from "./oci-clients";
 import { describeDiscovery, discoverProgress } from "./relocation-discovery";
@@ -213,7 +214,7 @@ export async function read(id: string, props: Props, settings: Settings): Promis
   if (props.complete !== true || !instanceId) return { id, props };
   const clients = (await engineDeps(settings)).clients(props.target.region);
   try {
-    const { instance } = await clients.compute.getInstance({ instanceId });
+    const { instance } = await sdkErrorsHandledHere(() => clients.compute.getInstance({ instanceId }), isSdkNotFound);
     if (instance.lifecycleState === "TERMINATED" || instance.lifecycleState === "TERMINATING") return { id: "", props: {} };
     return { id, props };
   } catch (err) {

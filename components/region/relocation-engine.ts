@@ -10,6 +10,7 @@
 import * as crypto from "crypto";
 import type * as core from "oci-core";
 import { describeOciError, isNotFound, RegionClients } from "./oci-clients";
+import { sdkErrorsHandledHere } from "../oci/sdk-warnings";
 import { carriedSettings } from "./relocation-carry";
 import { exportObjectName, RELOCATION_TAG, RelocationSpec, retryToken, RUN_TAG, STEP_NAMES, StepName } from "./spec";
 import type { Clock } from "../common/clock";
@@ -99,7 +100,7 @@ function waitSettings(spec: RelocationSpec): WaitSettings {
 
 async function ignoreNotFound(action: () => Promise<unknown>): Promise<void> {
   try {
-    await action();
+    await sdkErrorsHandledHere(action, isNotFound);
   } catch (err) {
     if (!isNotFound(err)) throw err;
   }
@@ -208,7 +209,7 @@ class Relocation {
 
   private async workRequestStatus(region: string, workRequestId: string): Promise<string> {
     try {
-      const { workRequest } = await this.deps.clients(region).workRequests.getWorkRequest({ workRequestId });
+      const { workRequest } = await sdkErrorsHandledHere(() => this.deps.clients(region).workRequests.getWorkRequest({ workRequestId }), isNotFound);
       return workRequest.status;
     } catch (err) {
       if (isNotFound(err)) return "GONE";
@@ -396,7 +397,7 @@ class Relocation {
   private async sourceInstance(): Promise<core.models.Instance> {
     const instanceId = this.spec.source.instanceId;
     try {
-      return (await this.source.compute.getInstance({ instanceId })).instance;
+      return (await sdkErrorsHandledHere(() => this.source.compute.getInstance({ instanceId }), isNotFound)).instance;
     } catch (err) {
       if (isNotFound(err)) {
         throw new Error(`source instance ${instanceId} is gone: its defined tags, agent settings, instance options and metadata cannot be carried over to the launch`);
@@ -420,7 +421,7 @@ class Relocation {
     const compute = this.target.compute;
     let workRequestId: string | undefined;
     try {
-      const current = (await compute.getInstance({ instanceId })).instance;
+      const current = (await sdkErrorsHandledHere(() => compute.getInstance({ instanceId }), isNotFound)).instance;
       if (current.lifecycleState === "TERMINATED") return;
       workRequestId = (await compute.terminateInstance({ instanceId, preserveBootVolume: false })).opcWorkRequestId;
     } catch (err) {

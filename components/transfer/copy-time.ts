@@ -1,6 +1,7 @@
 // How long the first full copy of a tenant takes on one runner, and whether it fits the copy
 // window. Beyond the window the bulk copy belongs on a managed engine (`tundra:dataSync.bulk`,
 // docs/scale.md) and this engine keeps the verification and the final delta.
+import { formatMBps } from "./format";
 
 /**
  * The engine's S3 -> OCI rate on one runner as measured by `npm run bench:sync` (best of 3, 303 MB,
@@ -35,7 +36,7 @@ export function estimateCopyTime(bytes: number, options: { runnerMBps?: number; 
   const estimate: CopyTimeEstimate = { bytes, runnerMBps, hours: Math.round(hours * 100) / 100, windowHours, exceedsWindow: hours > windowHours };
   if (estimate.exceedsWindow) {
     estimate.warning =
-      `the first full copy takes about ${formatHours(hours)} at ${runnerMBps} MB/s on one runner, over the ${windowHours} h window: ` +
+      `the first full copy takes about ${formatHours(hours)} at ${formatMBps(runnerMBps)} on one runner, over the ${windowHours} h window: ` +
       `run the bulk copy on AWS DataSync (tundra:dataSync.bulk, docs/scale.md) and keep this engine for the verification and the final delta`;
   }
   return estimate;

@@ -7,5 +7,11 @@ export function formatBytes(bytes: number): string {
     value /= 1024;
     unit += 1;
   }
-  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
+  // Rates are fractional: whole bytes below 1 KiB ("412 B", not "412.3456 B").
+  return `${unit === 0 ? Math.round(value) : value.toFixed(1)} ${units[unit]}`;
+}
+
+/** A rate in MB/s for people, to one decimal ("0.4 MB/s", not "0.41234"; "206.5 MB/s"). */
+export function formatMBps(mbps: number): string {
+  return `${Number(mbps.toFixed(1))} MB/s`;
 }

@@ -15,6 +15,7 @@ import type * as ociObjectStorage from "oci-objectstorage";
 import { header, headersAfterBody, sendObjectRequest, type ObjectRequest } from "./oci-http";
 import { KeyCachingRequestSigner } from "./oci-signer";
 import { normalisePrefix } from "../common/prefix";
+import { isSdkNotFound, sdkErrorsHandledHere } from "../oci/sdk-warnings";
 import {
   checkedListing, isPlainMd5Hex, joinKey, md5Base64ToHex, md5HexToBase64, SOURCE_METADATA, TransientStoreError,
   type ByteRange, type CompleteResult, type ListedEntry, type ListedPart, type MultipartApi, type ObjectHead, type ObjectInfo, type ObjectStore, type OpenUpload, type PutOptions, type PutResult, type StoreProblem, type UploadedPart,
@@ -196,7 +197,7 @@ export class OciStore implements ObjectStore {
   async head(key: string): Promise<ObjectHead | undefined> {
     const { client, namespaceName, bucketName } = await this.base();
     try {
-      const r = await client.headObject({ namespaceName, bucketName, objectName: this.fullName(key) });
+      const r = await sdkErrorsHandledHere(() => client.headObject({ namespaceName, bucketName, objectName: this.fullName(key) }), isSdkNotFound);
       return {
         key,
         size: r.contentLength,
@@ -256,7 +257,7 @@ export class OciStore implements ObjectStore {
   async delete(key: string): Promise<void> {
     const { client, namespaceName, bucketName } = await this.base();
     try {
-      await client.deleteObject({ namespaceName, bucketName, objectName: this.fullName(key) });
+      await sdkErrorsHandledHere(() => client.deleteObject({ namespaceName, bucketName, objectName: this.fullName(key) }), isSdkNotFound);
     } catch (err) {
       if ((err as { statusCode?: number }).statusCode !== 404) throw err;
     }
@@ -309,7 +310,7 @@ class OciMultipart implements MultipartApi {
   async abort(key: string, uploadId: string): Promise<void> {
     const { client, namespaceName, bucketName } = await this.store.base();
     try {
-      await client.abortMultipartUpload({ namespaceName, bucketName, objectName: this.store.fullName(key), uploadId });
+      await sdkErrorsHandledHere(() => client.abortMultipartUpload({ namespaceName, bucketName, objectName: this.store.fullName(key), uploadId }), isSdkNotFound);
     } catch (err) {
       if ((err as { statusCode?: number }).statusCode !== 404) throw err;
     }

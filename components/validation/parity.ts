@@ -24,19 +24,52 @@ export interface ParityOptions {
 interface Answer {
   status: number;
   digest: string;
+  /** The answer as compared (JSON: keys sorted, one value per line), for showing where it differs. */
+  text: string;
   ms: number;
   error?: string;
 }
 
 /** JSON bodies compare by value (key order does not matter); anything else byte for byte. */
-function canonicalDigest(body: string): string {
-  let canonical = body;
+function canonical(body: string): string {
   try {
-    canonical = JSON.stringify(sortKeys(JSON.parse(body)));
+    return JSON.stringify(sortKeys(JSON.parse(body)), null, 2);
   } catch {
-    // not JSON: compare the raw bytes
+    return body; // not JSON: compare the raw bytes
   }
-  return createHash("sha256").update(canonical).digest("hex").slice(0, 16);
+}
+
+function digestOf(text: string): string {
+  return createHash("sha256").update(text).digest("hex").slice(0, 16);
+}
+
+const DIFF_CONTEXT_LINES = 2;
+const DIFF_SHOWN_LINES = 3;
+const DIFF_LINE_CHARS = 120;
+
+/**
+ * Where two answers part: the first differing line (1-based), a few lines of context before it,
+ * and a few lines of each side from there, each cut at DIFF_LINE_CHARS. An operator sees which
+ * value differs without fetching both answers again.
+ */
+export function firstDifference(aws: string, oci: string): string[] {
+  const a = aws.split("\n");
+  const b = oci.split("\n");
+  let at = 0;
+  while (at < a.length && at < b.length && a[at] === b[at]) at += 1;
+  const cut = (line: string) => (line.length > DIFF_LINE_CHARS ? `${line.slice(0, DIFF_LINE_CHARS)}...` : line);
+  const from = Math.max(0, at - DIFF_CONTEXT_LINES);
+  const lines = [`first difference at line ${at + 1}:`];
+  for (let i = from; i < at; i++) lines.push(`      ${cut(a[i])}`);
+  const side = (name: string, text: string[]) => {
+    const shown = text.slice(at, at + DIFF_SHOWN_LINES);
+    if (shown.length === 0) lines.push(`  ${name} | (answer ends)`);
+    for (const line of shown) lines.push(`  ${name} | ${cut(line)}`);
+    if (text.length > at + DIFF_SHOWN_LINES) lines.push(`  ${name} | ... ${text.length - at - DIFF_SHOWN_LINES} more lines`);
+  };
+  side("aws", a);
+  side("oci", b);
+  return lines;
 }
 
 function sortKeys(value: unknown): unknown {
@@ -56,9 +89,10 @@ async function ask(baseUrl: string, query: ParityQuery, opts: ParityOptions): Pr
       headers: { ...(opts.hostHeader ? { host: opts.hostHeader } : {}), ...(query.body ? { "content-type": "application/json" } : {}) },
       timeoutMs: opts.timeoutMs,
     });
-    return { status: response.status, digest: canonicalDigest(response.body), ms: performance.now() - started };
+    const text = canonical(response.body);
+    return { status: response.status, digest: digestOf(text), text, ms: performance.now() - started };
   } catch (err) {
-    return { status: 0, digest: "", ms: performance.now() - started, error: (err as Error).message };
+    return { status: 0, digest: "", text: "", ms: performance.now() - started, error: (err as Error).message };
   }
 }
 
@@ -72,6 +106,7 @@ export async function checkQueryParity(opts: ParityOptions): Promise<CheckResult
       details.push(`${query.name}: no comparable answer (${figures})`);
     } else if (aws.status !== oci.status || aws.digest !== oci.digest) {
       details.push(`${query.name}: answers differ (aws ${aws.status} ${aws.digest}, oci ${oci.status} ${oci.digest}; ${figures})`);
+      if (aws.digest !== oci.digest) details.push(...firstDifference(aws.text, oci.text).map((line) => `  ${line}`));
     } else {
       matched += 1;
     }

@@ -8,6 +8,7 @@ import { createPlanMocks, isDynamicType, type PlanMocksOptions } from "./mocks";
 import { recordRegistrations, type Registration, type ResourceLifecycleOptions } from "./registrations";
 import { withSecretPlaceholders, type StackConfigWithSecrets } from "./secrets";
 import runStack from "../../stacks/index";
+import { missingStackMessage } from "../../stacks/config/stack-files";
 
 export const PROJECT = "tundra-replatform";
 export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
@@ -42,7 +43,7 @@ export function stackConfigPath(stack: string, root = PROJECT_ROOT): string {
  * a placeholder of a shape the schema accepts (scripts/plan/secrets.ts).
  */
 export function readStackFile(file: string): StackConfigWithSecrets {
-  if (!fs.existsSync(file)) throw new Error(`no stack config file ${file}`);
+  if (!fs.existsSync(file)) throw new Error(missingStackMessage(path.basename(file).replace(/^Pulumi\.|\.ya?ml$/g, ""), path.dirname(file)));
   const doc = (parseYaml(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
   return withSecretPlaceholders(doc.config ?? {});
 }

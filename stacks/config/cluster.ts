@@ -9,7 +9,10 @@ export const UHP_MAX_VPUS = 120;
 
 export const dataVolumeSchema = z.strictObject({
   sizeInGbs: integer(50, 32768),
-  vpusPerGb: integer(0, 120).superRefine((vpus, ctx) => {
+  vpusPerGb: integer(0, UHP_MAX_VPUS).superRefine((vpus, ctx) => {
+    // zod runs this check even after the range check failed: a value out of range (121) already
+    // has its message, so it gets no second one.
+    if (!Number.isInteger(vpus) || vpus < 0 || vpus > UHP_MAX_VPUS) return;
     if (vpus < UHP_MIN_VPUS || vpus % 10 !== 0) {
       const level = vpus === 20 ? ": 20 is Higher Performance" : vpus === 10 ? ": 10 is Balanced" : "";
       ctx.addIssue({

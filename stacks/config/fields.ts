@@ -51,7 +51,12 @@ export const ociRegion = z
   .string({ error: (iss) => `must be an OCI region identifier such as us-ashburn-1 (got ${JSON.stringify(iss.input)})` })
   .superRefine((value, ctx) => {
     const found = lookupRegion(value);
-    if ("error" in found) ctx.addIssue({ code: "custom", message: found.error });
+    if (!("error" in found)) return;
+    // Region identifiers are lower case with no spaces: say which one was meant.
+    const normalised = value.trim().toLowerCase().replace(/\s+/g, "-");
+    const meant = normalised !== value && !("error" in lookupRegion(normalised)) ? normalised : undefined;
+    const how = value.trim() !== value || /\s/.test(value) ? "has spaces" : "is not in lower case";
+    ctx.addIssue({ code: "custom", message: meant ? `"${value}" ${how}: use ${meant}` : found.error });
   });
 
 /** Freeform tag map: OCI allows keys up to 100 and values up to 256 characters. */

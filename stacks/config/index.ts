@@ -25,6 +25,8 @@ import { validationSchema } from "./validation";
 import { endpointsSchema } from "./endpoints";
 import { CONFIG_RULES } from "./rules";
 import { findCredentials, isCredentialKey, redact, stringLeaves, type CredentialFinding } from "./credentials";
+import { nearestName } from "../../components/common/nearest-name";
+import { overriddenProviderKeyIssues } from "./provider-keys";
 
 export const CONFIG_NAMESPACE = "tundra";
 
@@ -75,16 +77,59 @@ export function keyOf(section: string, path: ReadonlyArray<PropertyKey>): string
   return withPath(`${CONFIG_NAMESPACE}:${section}`, path);
 }
 
-export function zodIssues(section: string, error: z.ZodError): ConfigIssue[] {
-  return error.issues.flatMap((issue): ConfigIssue[] => {
-    if (issue.code === "unrecognized_keys") {
-      return issue.keys.map((k) => ({
+/**
+ * One issue per zod issue, named by its full key. With the section's `schema` and `value`, an
+ * unknown key names the known key nearest it (`nodeCout`: did you mean `nodeCount`?), and that
+ * key, absent from the value, is then not also reported as missing: one typo, one message.
+ */
+export function zodIssues(section: string, error: z.ZodError, schema?: z.ZodType, value?: unknown): ConfigIssue[] {
+  const misspelt: string[] = [];
+  const unknown = error.issues.flatMap((issue): ConfigIssue[] => {
+    if (issue.code !== "unrecognized_keys") return [];
+    const known = schema ? objectKeysAt(schema, issue.path) : [];
+    const present = valueAt(value, issue.path);
+    return issue.keys.map((k) => {
+      const near = nearestName(k, known.filter((name) => present === null || typeof present !== "object" || !(name in present)));
+      if (near !== undefined) misspelt.push(keyOf(section, [...issue.path, near]));
+      return {
         key: keyOf(section, [...issue.path, k]),
-        message: `unknown key (see docs/foundation.md for the keys of ${keyOf(section, issue.path)})`,
-      }));
-    }
-    return [{ key: keyOf(section, issue.path), message: issue.message }];
+        message: near !== undefined
+          ? `unknown key: did you mean ${keyOf(section, [...issue.path, near])}?`
+          : `unknown key (see docs/foundation.md for the keys of ${keyOf(section, issue.path)})`,
+      };
+    });
   });
+  const others = error.issues
+    .filter((issue) => issue.code !== "unrecognized_keys")
+    .map((issue) => ({ key: keyOf(section, issue.path), message: issue.message }))
+    .filter((issue) => !misspelt.some((key) => issue.key === key || issue.key.startsWith(`${key}.`) || issue.key.startsWith(`${key}[`)));
+  return [...unknown, ...others];
+}
+
+/** The keys an object schema declares at `path` (through defaults, optionals, arrays, records). */
+function objectKeysAt(schema: z.ZodType, path: ReadonlyArray<PropertyKey>): string[] {
+  let current: z.ZodType | undefined = unwrapped(schema);
+  for (const segment of path) {
+    if (current instanceof z.ZodObject) current = (current.shape as Record<string, z.ZodType>)[String(segment)];
+    else if (current instanceof z.ZodArray) current = current.element as z.ZodType;
+    else if (current instanceof z.ZodRecord) current = current.valueType as z.ZodType;
+    else return [];
+    current = current && unwrapped(current);
+  }
+  return current instanceof z.ZodObject ? Object.keys(current.shape) : [];
+}
+
+function unwrapped(schema: z.ZodType): z.ZodType {
+  let s = schema;
+  for (;;) {
+    if (s instanceof z.ZodDefault || s instanceof z.ZodOptional || s instanceof z.ZodNullable) s = s.unwrap() as z.ZodType;
+    else if (s instanceof z.ZodPipe) s = (s.in instanceof z.ZodTransform ? s.out : s.in) as z.ZodType;
+    else return s;
+  }
+}
+
+function valueAt(value: unknown, path: ReadonlyArray<PropertyKey>): unknown {
+  return path.reduce<unknown>((v, segment) => (v !== null && typeof v === "object" ? (v as Record<PropertyKey, unknown>)[segment] : undefined), value);
 }
 
 /** Validates a whole tenant config. Pure: no Pulumi, no I/O. */
@@ -93,14 +138,23 @@ export function parseTenantConfig(raw: RawConfig): ParseResult {
   const parsed: Record<string, unknown> = {};
   const partial: Record<string, unknown> = {};
 
+  const misspeltSections = new Set<string>();
   for (const name of Object.keys(raw)) {
     if (!(name in SECTIONS)) {
-      issues.push({ key: `${CONFIG_NAMESPACE}:${name}`, message: `unknown config key (known: ${Object.keys(SECTIONS).map((s) => `${CONFIG_NAMESPACE}:${s}`).join(", ")})` });
+      const near = nearestName(name, Object.keys(SECTIONS).filter((s) => !(s in raw)));
+      if (near !== undefined) misspeltSections.add(near);
+      issues.push({
+        key: `${CONFIG_NAMESPACE}:${name}`,
+        message: near !== undefined
+          ? `unknown config key: did you mean ${CONFIG_NAMESPACE}:${near}?`
+          : `unknown config key (known: ${Object.keys(SECTIONS).map((s) => `${CONFIG_NAMESPACE}:${s}`).join(", ")})`,
+      });
     }
   }
   const credentials = findCredentials(raw);
   issues.push(...credentialIssues(credentials));
 
+  const sectionIssues: ConfigIssue[] = [];
   for (const name of Object.keys(SECTIONS) as SectionName[]) {
     const schema: z.ZodType = SECTIONS[name];
     const value = raw[name];
@@ -108,14 +162,17 @@ export function parseTenantConfig(raw: RawConfig): ParseResult {
     if (result.success) {
       parsed[name] = partial[name] = result.data;
     } else if (value === undefined) {
-      issues.push({ key: keyOf(name, []), message: `is required: add a ${keyOf(name, [])} object to the stack's Pulumi.<stack>.yaml` });
+      if (!misspeltSections.has(name)) sectionIssues.push({ key: keyOf(name, []), message: `is required: add a ${keyOf(name, [])} object to the stack's Pulumi.<stack>.yaml` });
     } else {
-      issues.push(...zodIssues(name, result.error));
+      sectionIssues.push(...zodIssues(name, result.error, schema, value));
       partial[name] = validFields(schema, value);
     }
   }
 
-  for (const rule of CONFIG_RULES) issues.push(...rule(partial as PartialConfig));
+  // A rule's message about a key replaces the field's own (nodeCount 0 in prod: "at least 3 in
+  // prod", not "at least 1" now and "at least 3" on the next try).
+  const ruleIssues = CONFIG_RULES.flatMap((rule) => rule(partial as PartialConfig, raw));
+  issues.push(...sectionIssues.filter((i) => !ruleIssues.some((r) => r.key === i.key)), ...ruleIssues);
 
   if (issues.length > 0) return { ok: false, issues: withoutValues(dedupe(issues), credentials) };
   return { ok: true, config: parsed as TenantConfig };
@@ -190,6 +247,7 @@ export function parseStackConfigWith<T>(
       foreignFindings.push(...findings);
       return findings.map((f) => ({ key: withPath(key, f.path), message: f.reason }));
     });
+  foreign.push(...overriddenProviderKeyIssues(all));
   const result = parse(rawConfigFromPulumi(all));
   if (foreign.length === 0 && result.ok) return result;
   const secrets: CredentialFinding[] = [...secretKeys].filter((key) => key in all).map((key) => ({ path: [], value: parseConfigValue(all[key]), reason: "" }));

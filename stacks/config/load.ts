@@ -5,9 +5,17 @@ import { formatIssues, parseStackConfig, parseStackConfigWith, rawConfigFromPulu
 import { parseAwsSideConfig, type AwsSideConfig } from "./aws-side";
 import { roleSchema, type StackRole } from "./role";
 import { secretConfigKeys } from "./secrets";
+import { missingStackMessage } from "./stack-files";
+
+/** A stack with no `tundra:` key at all has no config file: say which stacks do. */
+function requireStackConfig(all: Record<string, string>): void {
+  if (Object.keys(all).some((key) => key.startsWith("tundra:"))) return;
+  throw new pulumi.RunError(`stack ${pulumi.getStack()} has no tundra: config: ${missingStackMessage(pulumi.getStack(), process.cwd())}`);
+}
 
 export function loadTenantConfig(): TenantConfig {
   const all = pulumi.runtime.allConfig();
+  requireStackConfig(all);
   const result = parseStackConfig(all, secretConfigKeys(all));
   if (!result.ok) throw new pulumi.RunError(formatIssues(result.issues));
   return result.config;
@@ -15,6 +23,7 @@ export function loadTenantConfig(): TenantConfig {
 
 export function loadAwsSideConfig(): AwsSideConfig {
   const all = pulumi.runtime.allConfig();
+  requireStackConfig(all);
   const result = parseStackConfigWith(all, parseAwsSideConfig, secretConfigKeys(all));
   if (!result.ok) throw new pulumi.RunError(formatIssues(result.issues));
   return result.config;

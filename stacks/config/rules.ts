@@ -1,6 +1,6 @@
 // Rules that relate several keys (or a key and a table). Each returns issues naming the key
 // to change; a rule runs only when the sections it reads parsed cleanly.
-import type { ConfigIssue, PartialConfig } from "./index";
+import type { ConfigIssue, PartialConfig, RawConfig } from "./index";
 import { FLEX_SHAPES } from "../../components/oci/shapes";
 import { OCI_REGIONS, isAvailabilityDomainOf } from "../../components/oci/regions";
 import { cidrContains, cidrsOverlap, parseCidr, type Cidr } from "./cidr";
@@ -11,15 +11,24 @@ import { uniqueRelocationNames } from "./relocations";
 import { UHP_MIN_VPUS } from "./cluster";
 import { oneS3Endpoint } from "./endpoints";
 
-/** Fields are present only when they parsed on their own; a rule skips what is missing. */
-export type ConfigRule = (cfg: PartialConfig) => ConfigIssue[];
+/**
+ * Fields are present only when they parsed on their own; a rule skips what is missing. `raw` is
+ * the config as written, for a rule whose message should replace the field's own (its issue
+ * replaces the section's issues for the same key).
+ */
+export type ConfigRule = (cfg: PartialConfig, raw?: RawConfig) => ConfigIssue[];
 
 export const PROD_MIN_NODES = 3;
 
-const prodNodeCount: ConfigRule = ({ tenant, cluster }) =>
-  tenant?.env === "prod" && cluster?.nodeCount !== undefined && cluster.nodeCount < PROD_MIN_NODES
-    ? [{ key: "tundra:cluster.nodeCount", message: `must be at least ${PROD_MIN_NODES} in prod (got ${cluster.nodeCount})` }]
+/** Also for a count below the field's own minimum (0): the prod minimum is the one to give. */
+const prodNodeCount: ConfigRule = ({ tenant, cluster }, raw) => {
+  const rawCluster = raw?.cluster;
+  const written = rawCluster !== null && typeof rawCluster === "object" ? (rawCluster as Record<string, unknown>).nodeCount : undefined;
+  const nodeCount = cluster?.nodeCount ?? (typeof written === "number" ? written : typeof written === "string" && written.trim() !== "" ? Number(written) : undefined);
+  return tenant?.env === "prod" && nodeCount !== undefined && Number.isInteger(nodeCount) && nodeCount < PROD_MIN_NODES
+    ? [{ key: "tundra:cluster.nodeCount", message: `must be at least ${PROD_MIN_NODES} in prod (got ${nodeCount})` }]
     : [];
+};
 
 const shapeLimits: ConfigRule = ({ cluster }) => {
   const { ocpus, memoryInGbs, shape } = cluster ?? {};

@@ -1,5 +1,5 @@
 // The AWS-side stack (`tundra:role: aws-side`) under the plan mocks, from the sample stack file
-// Pulumi.prod-aws.yaml: every other resource is a dependency of the guard (so `pulumi destroy`
+// Pulumi.acme-prod-awsside.yaml: every other resource is a dependency of the guard (so `pulumi destroy`
 // must delete the guard first), and the sync runner's policy is read-only and scoped to the
 // tenant's prefix. Config errors name their keys.
 import * as path from "path";
@@ -15,7 +15,7 @@ import { inputsContaining, ofType, runPlanCli } from "../support/scripts";
 
 const ROOT = path.resolve(__dirname, "../..");
 const GUARD = "acme-decommission-guard";
-const config = readStackConfig(path.join(ROOT, "Pulumi.prod-aws.yaml"));
+const config = readStackConfig(path.join(ROOT, "Pulumi.acme-prod-awsside.yaml"));
 
 let plan: Plan & PlanDetails;
 
@@ -26,7 +26,7 @@ function one(type: string): PlannedResource {
 }
 
 beforeAll(async () => {
-  plan = await planProgram("prod-aws", config, tenantStackProgram);
+  plan = await planProgram("acme-prod-awsside", config, tenantStackProgram);
 });
 
 describe("the aws-side stack", () => {
@@ -137,6 +137,15 @@ describe("aws-side config", () => {
     expect(result.ok && result.config).toMatchObject({ minDaysOnOci: 7, syncRunner: { maxSessionHours: 1 }, route53: { awsSetIdentifier: "aws", ociSetIdentifier: "oci" } });
   });
 
+  it("refuses aws:region and aws:defaultTags, which its explicit AWS provider never reads, naming the tundra: key that wins", () => {
+    const result = parse({ "tundra:awsSide": awsSide, "aws:region": "eu-west-1", "aws:defaultTags": { tags: { a: "b" } } });
+    expect(result.ok ? [] : result.issues).toEqual([
+      { key: "aws:region", message: "is not read: this stack's aws providers are explicit and take tundra:awsSide.region; set that and remove aws:region (pulumi config rm aws:region)" },
+      { key: "aws:defaultTags", message: "is not read: this stack's aws providers are explicit and take tundra:awsSide.tags; set that and remove aws:defaultTags (pulumi config rm aws:defaultTags)" },
+    ]);
+    expect(parse({ "tundra:awsSide": awsSide, "aws:profile": "acme" }).ok).toBe(true);
+  });
+
   it("names every bad key at once", () => {
     const result = parse({
       "tundra:awsSide": {
@@ -182,12 +191,12 @@ describe("aws-side config", () => {
   });
 });
 
-describe("npm run plan -- --stack prod-aws", () => {
+describe("npm run plan -- --stack acme-prod-awsside", () => {
   it("prints the aws-side tree", () => {
-    const r = runPlanCli(["--stack", "prod-aws"]);
+    const r = runPlanCli(["--stack", "acme-prod-awsside"]);
     expect(r.stderr).not.toMatch(/plan failed/);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain("stack prod-aws: 7 resources");
+    expect(r.stdout).toContain("stack acme-prod-awsside: 7 resources");
     expect(r.stdout).toContain(`pulumi-nodejs:dynamic/decommission:DecommissionGuard ${GUARD}`);
   });
 });

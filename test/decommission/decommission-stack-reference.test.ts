@@ -5,7 +5,7 @@ import * as path from "path";
 import { beforeAll, expect, it } from "vitest";
 import { planProgram, readStackConfig, tenantStackProgram, type Plan } from "../../scripts/plan/run";
 
-const config = readStackConfig(path.resolve(__dirname, "../..", "Pulumi.prod-aws.yaml"));
+const config = readStackConfig(path.resolve(__dirname, "../..", "Pulumi.acme-prod-awsside.yaml"));
 const ociStackOutputs = {
   tenant: "acme",
   cutover: { transition: "oci 100%, no traffic change", ociPercent: 100, awsWeight: 0, ociWeight: 100, status: "complete", ociFullSince: "2026-11-10T08:00:00.000Z", awsDecommissioned: true },
@@ -14,7 +14,7 @@ let plan: Plan;
 let referenced: string | undefined;
 
 beforeAll(async () => {
-  plan = await planProgram("prod-aws", config, tenantStackProgram, {
+  plan = await planProgram("acme-prod-awsside", config, tenantStackProgram, {
     outputs: {
       "pulumi:pulumi:StackReference": (args) => {
         referenced = args.inputs.name as string;

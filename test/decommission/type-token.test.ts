@@ -8,7 +8,7 @@ import { registrationOf } from "../../scripts/plan/registrations";
 import { PROJECT_ROOT, planProgram, readStackConfig, tenantStackProgram } from "../../scripts/plan/run";
 
 it("registers pulumi-nodejs:dynamic/decommission:DecommissionGuard, aliased from pulumi-nodejs:dynamic:Resource", async () => {
-  const { registrations } = await planProgram("prod-aws", readStackConfig(path.join(PROJECT_ROOT, "Pulumi.prod-aws.yaml")), tenantStackProgram);
+  const { registrations } = await planProgram("acme-prod-awsside", readStackConfig(path.join(PROJECT_ROOT, "Pulumi.acme-prod-awsside.yaml")), tenantStackProgram);
   const guard = registrationOf(registrations.values(), "acme-decommission-guard", "pulumi-nodejs:dynamic/decommission:DecommissionGuard");
   expect(guard.aliasTypes).toEqual(["pulumi-nodejs:dynamic:Resource"]);
 }, 120_000);

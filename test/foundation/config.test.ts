@@ -273,3 +273,67 @@ describe("every problem at once", () => {
     if (!r.ok) expect(formatIssues(r.issues)).toBe("Invalid stack config (1 problem):\n  tundra:cluster.nodeCount: must be at least 3 in prod (got 2)");
   });
 });
+
+describe("one mistake, one message that says the fix", () => {
+  function issuesOf(raw: RawConfig) {
+    const r = parseTenantConfig(raw);
+    if (r.ok) throw new Error("expected the config to be rejected");
+    return r.issues;
+  }
+
+  it("an unknown key names the nearest known key, and that key is not also reported missing", () => {
+    const { nodeCount, ...cluster } = prod().cluster as Section;
+    const issues = issuesOf({ ...prod(), cluster: { ...cluster, nodeCout: nodeCount } });
+    expect(issues).toEqual([{ key: "tundra:cluster.nodeCout", message: "unknown key: did you mean tundra:cluster.nodeCount?" }]);
+  });
+
+  it("an unknown section names the nearest section, which is then not reported missing", () => {
+    const { cluster, ...rest } = prod();
+    expect(issuesOf({ ...rest, clustr: cluster })).toEqual([{ key: "tundra:clustr", message: "unknown config key: did you mean tundra:cluster?" }]);
+  });
+
+  it("a key far from every known one gets no guess", () => {
+    expect(issueFor(withSection(prod(), "cluster", { colour: "blue" }), "tundra:cluster.colour")).toMatch(/^unknown key \(see docs/);
+  });
+
+  it.each([["US-Ashburn-1", "is not in lower case"], [" us-ashburn-1", "has spaces"], ["us ashburn 1", "has spaces"]])(
+    "a region written %j says which identifier to use",
+    (region, how) => {
+      expect(issueFor(withSection(prod(), "tenant", { region }), "tundra:tenant.region")).toBe(`${JSON.stringify(region)} ${how}: use us-ashburn-1`);
+    },
+  );
+
+  it("vpusPerGb out of range gets one message", () => {
+    const cluster = prod().cluster as Section;
+    const issues = issuesOf(withSection(prod(), "cluster", { dataVolume: { ...(cluster.dataVolume as Section), vpusPerGb: 121 } }));
+    expect(issues).toEqual([{ key: "tundra:cluster.dataVolume.vpusPerGb", message: "must be at most 120 (got 121)" }]);
+  });
+
+  it.each([0, "0", 1])("nodeCount %j in prod gives the prod minimum at once", (nodeCount) => {
+    const issues = issuesOf(withSection(prod(), "cluster", { nodeCount }));
+    expect(issues).toEqual([{ key: "tundra:cluster.nodeCount", message: "must be at least 3 in prod (got " + Number(nodeCount) + ")" }]);
+  });
+
+  it("nodeCount 0 in staging gives the field's own minimum", () => {
+    expect(issueFor(withSection(staging(), "cluster", { nodeCount: 0 }), "tundra:cluster.nodeCount")).toBe("must be at least 1 (got 0)");
+  });
+});
+
+describe("a stack name without a config file", () => {
+  it("lists the stacks that exist", () => {
+    expect(() => readStackConfig(stackConfigPath("foo"))).toThrow(/^no Pulumi\.foo\.yaml in .*; stacks here: .*prod, .*staging/);
+  });
+});
+
+describe("provider keys the program overrides", () => {
+  it("oci:region, oci:auth and oci:configFileProfile are refused, naming the tundra: key that wins", () => {
+    const r = parseStackConfig({ ...readStackConfig(stackConfigPath("prod")), "oci:region": "us-phoenix-1", "oci:auth": "SecurityToken", "oci:configFileProfile": "OTHER" });
+    if (r.ok) throw new Error("expected the overridden provider keys to be refused");
+    expect(r.issues.map((i) => i.key)).toEqual(["oci:region", "oci:auth", "oci:configFileProfile"]);
+    expect(r.issues[0].message).toMatch(/^is not read: this stack's oci providers are explicit and take tundra:tenant\.region .*remove oci:region/);
+    expect(r.issues[1].message).toContain("tundra:oci.auth");
+    expect(r.issues[2].message).toContain("tundra:oci.configFileProfile");
+    // A key of the default AWS provider (the bulk copy may use it) stays allowed in a tenant stack.
+    expect(parseStackConfig({ ...readStackConfig(stackConfigPath("prod")), "aws:region": "us-east-1" }).ok).toBe(true);
+  });
+});

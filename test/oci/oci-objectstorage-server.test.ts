@@ -4,6 +4,7 @@ import * as common from "oci-common";
 import * as os from "oci-objectstorage";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OciStore } from "../../components/transfer/oci-store";
+import { withSdkErrorsHandled } from "../../components/oci/sdk-warnings";
 import { multipartChecksum } from "../../components/transfer/store";
 import { makeOciTestAuth } from "../support/oci-signature";
 import { OciObjectStorageServer } from "../support/oci-objectstorage-server";
@@ -32,18 +33,19 @@ describe("OCI Object Storage test server with the real SDK client", () => {
   beforeAll(async () => {
     server = new OciObjectStorageServer({ buckets: ["data"], publicKeys: new Map([[auth.keyId, auth.publicKey]]) });
     const endpoint = await server.start();
-    store = new OciStore({ bucket: "data", prefix: "tenant-a", endpoint, auth: { kind: "provider", provider: auth.provider }, listPageSize: 3 });
-    rawClient = new os.ObjectStorageClient({ authenticationDetailsProvider: auth.provider }, {
+    // The tests assert every refusal they cause: the SDK's own error lines would only be noise.
+    store = withSdkErrorsHandled(new OciStore({ bucket: "data", prefix: "tenant-a", endpoint, auth: { kind: "provider", provider: auth.provider }, listPageSize: 3 }));
+    rawClient = withSdkErrorsHandled(new os.ObjectStorageClient({ authenticationDetailsProvider: auth.provider }, {
       retryConfiguration: { terminationStrategy: new common.MaxAttemptsTerminationStrategy(1) },
       circuitBreaker: new common.CircuitBreaker({ disableClientCircuitBreaker: true }),
-    });
+    }));
     rawClient.endpoint = endpoint;
   });
   afterAll(() => server.close());
 
   it("answers the namespace, and refuses a caller whose key it does not know", async () => {
     expect(await store.namespace()).toBe("testns");
-    const other = new OciStore({ bucket: "data", endpoint: server.endpoint, auth: { kind: "provider", provider: stranger.provider } });
+    const other = withSdkErrorsHandled(new OciStore({ bucket: "data", endpoint: server.endpoint, auth: { kind: "provider", provider: stranger.provider } }));
     await expect(other.namespace()).rejects.toMatchObject({ statusCode: 401, serviceCode: "NotAuthenticated" });
   });
 

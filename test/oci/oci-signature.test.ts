@@ -5,6 +5,7 @@ import * as common from "oci-common";
 import * as os from "oci-objectstorage";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeOciTestAuth, verifyOciRequest } from "../support/oci-signature";
+import { withSdkErrorsHandled } from "../../components/oci/sdk-warnings";
 
 // A minimal server that only authenticates: the real SDK client must pass, a stranger must not.
 describe("OCI request signature verification against the real oci-objectstorage client", () => {
@@ -47,7 +48,7 @@ describe("OCI request signature verification against the real oci-objectstorage 
       { retryConfiguration: { terminationStrategy: new common.MaxAttemptsTerminationStrategy(1) }, circuitBreaker: new common.CircuitBreaker({ disableClientCircuitBreaker: true }) },
     );
     c.endpoint = endpoint;
-    return c;
+    return withSdkErrorsHandled(c); // the tests assert the refusals they cause
   }
 
   it("accepts signed GET, JSON POST (body hash) and streamed PUT (body excluded)", async () => {

@@ -52,7 +52,7 @@ describe("secret config values reach the engine only as secrets", () => {
   const dir = useTempDir("tundra-secrets");
 
   it("a secret external id (tundra:awsSide.syncRunner.externalId) is never in clear", () => {
-    const config = stackConfig("prod-aws");
+    const config = stackConfig("acme-prod-awsside");
     const awsSide = structuredClone(config["tundra:awsSide"]);
     config["tundra:awsSide"].syncRunner.externalId = { secure: CIPHERTEXT };
     const file = path.join(dir(), "Pulumi.ext.yaml");
@@ -128,7 +128,7 @@ describe("offline plan of a stack with secure: values (never decrypted)", () => 
   });
 
   it("plans an encrypted field (--path) of an aws-side stack, the values it flows into shown as [secret]", () => {
-    const config = stackConfig("prod-aws");
+    const config = stackConfig("acme-prod-awsside");
     config["tundra:awsSide"].syncRunner.externalId = { secure: CIPHERTEXT };
     const r = runPlanCli(["--stack", "secure-aws", "--json", "--config", writeStack("secure-aws", config)]);
     expect(r.code).toBe(0);

@@ -218,6 +218,6 @@ describe("plan CLI", () => {
   it("names a missing stack file", () => {
     const r = runPlanCli(["--stack", "no-such-stack"]);
     expect(r.code).not.toBe(0);
-    expect(r.stderr).toMatch(/no stack config file .*Pulumi.no-such-stack.yaml/);
+    expect(r.stderr).toMatch(/no Pulumi.no-such-stack.yaml in .*; stacks here: .*prod.*staging/);
   });
 });

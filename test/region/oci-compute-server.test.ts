@@ -3,6 +3,7 @@
 import * as core from "oci-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeRegionClients, RegionClients } from "../../components/region/oci-clients";
+import { quietRegionClients as quiet } from "../support/quiet-oci-clients";
 import { OciComputeServer, startOciComputeServer } from "../support/oci-compute-server";
 import { makeOciTestAuth } from "../support/oci-signature";
 
@@ -20,12 +21,12 @@ describe("OCI compute test server with the real SDK clients", () => {
     // controlled clock stays within OCI's 5-minute skew of it.
     now = Date.now();
     server = await startOciComputeServer({ region: "us-ashburn-1", keys: new Map([[auth.keyId, auth.publicKey]]), buckets: ["b"], now: () => now, durationsMs: { CreateImage: 1000 } });
-    clients = makeRegionClients("us-ashburn-1", auth.provider, { "us-ashburn-1": { iaas: server.endpoint, objectstorage: server.endpoint } });
+    clients = quiet(makeRegionClients("us-ashburn-1", auth.provider, { "us-ashburn-1": { iaas: server.endpoint, objectstorage: server.endpoint } }));
   });
   afterAll(() => server?.close());
 
   it("rejects a request signed with an unknown key with 401 NotAuthenticated", async () => {
-    const other = makeRegionClients("us-ashburn-1", stranger.provider, { "us-ashburn-1": { iaas: server.endpoint } });
+    const other = quiet(makeRegionClients("us-ashburn-1", stranger.provider, { "us-ashburn-1": { iaas: server.endpoint } }));
     const err = await other.compute.getInstance({ instanceId: "ocid1.instance.oc1.iad.x" }).catch((e) => e);
     expect(err.statusCode).toBe(401);
     expect(err.serviceCode).toBe("NotAuthenticated");

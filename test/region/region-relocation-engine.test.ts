@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { endpointOverrides, regionClientFactory } from "../../components/region/oci-clients";
+import { quietRegionClients } from "../support/quiet-oci-clients";
 import { emptyProgress, relocate, RelocationStepError } from "../../components/region/relocation-engine";
 import { describeDiscovery, discoverProgress } from "../../components/region/relocation-discovery";
 import { exportObjectName, parseRelocationSpec, RelocationSpec } from "../../components/region/spec";
@@ -31,7 +32,8 @@ describe("relocation engine against the OCI compute test servers (real SDK clien
       "us-ashburn-1": { iaas: source.endpoint, objectstorage: source.endpoint },
       "sa-bogota-1": { iaas: target.endpoint, objectstorage: target.endpoint },
     };
-    return { clients: regionClientFactory(auth.provider, endpoints, { requestTimeoutMs: 2_000 }), clock: systemClock, log: (l: string) => log.push(l) };
+    const clients = regionClientFactory(auth.provider, endpoints, { requestTimeoutMs: 2_000 });
+    return { clients: (region: string) => quietRegionClients(clients(region)), clock: systemClock, log: (l: string) => log.push(l) };
   }
 
   function spec(name: string, overrides: Record<string, unknown> = {}): RelocationSpec {

@@ -10,13 +10,13 @@ import { runScript } from "../support/scripts";
 import { useTempDir } from "../support/temp-dir";
 
 const ROOT = path.resolve(__dirname, "../..");
-const STACKS = ["prod", "prod-aws", "staging"];
+const STACKS = ["acme-prod-awsside", "prod", "staging"];
 const cli = (args: string[]) => runScript("scripts/changed-stacks.ts", args);
 
 describe("stacksTouchedBy", () => {
   it("a stack file touches its own stack only", () => {
     expect(stacksTouchedBy(["Pulumi.staging.yaml"], STACKS)).toEqual(["staging"]);
-    expect(stacksTouchedBy(["Pulumi.prod-aws.yaml", "Pulumi.prod.yaml"], STACKS)).toEqual(["prod", "prod-aws"]);
+    expect(stacksTouchedBy(["Pulumi.acme-prod-awsside.yaml", "Pulumi.prod.yaml"], STACKS)).toEqual(["acme-prod-awsside", "prod"]);
   });
 
   it.each(["components/oci/bucket.ts", "stacks/tenant.ts", "package.json", "package-lock.json", "Pulumi.yaml", "tsconfig.json", "scripts/validate.ts", "policy/rules.ts"])(
@@ -37,8 +37,8 @@ describe("stacksTouchedBy", () => {
 describe("projectStacks", () => {
   it("lists this project's stacks with their env; prod stacks deploy in the production environment", () => {
     expect(projectStacks(ROOT)).toEqual([
+      { stack: "acme-prod-awsside", env: "prod", environment: "production" },
       { stack: "prod", env: "prod", environment: "production" },
-      { stack: "prod-aws", env: "prod", environment: "production" },
       { stack: "staging", env: "staging", environment: "staging" },
     ]);
   });

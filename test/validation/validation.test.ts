@@ -4,7 +4,7 @@ import type { AddressInfo } from "net";
 import * as path from "path";
 import { promisify } from "util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { checkQueryParity } from "../../components/validation/parity";
+import { checkQueryParity, firstDifference } from "../../components/validation/parity";
 import { parseValidationSpec } from "../../components/validation/spec";
 
 const execFileAsync = promisify(execFile);
@@ -74,6 +74,27 @@ describe("query parity between the AWS and the OCI cluster", () => {
     expect(result.summary).toBe("0 of 2 queries answer the same on AWS and OCI");
     expect(result.details[0]).toMatch(/^revenue: no comparable answer \(aws 200 in \d+ ms, oci 503 in \d+ ms\)$/);
     expect(result.details[1]).toMatch(/^users: answers differ/);
+    // The differing value itself, not only the two hashes.
+    expect(result.details.slice(2)).toEqual([
+      "  first difference at line 2:",
+      "        {",
+      '    aws |   "rows": 42',
+      "    aws | }",
+      '    oci |   "rows": 41',
+      "    oci | }",
+    ]);
+  });
+
+  it("a long answer shows a few lines around the first difference, each cut short", () => {
+    const aws = Array.from({ length: 50 }, (_, i) => `row ${i} ${"x".repeat(200)}`).join("\n");
+    const oci = aws.replace("row 30 ", "row 30 changed ");
+    const lines = firstDifference(aws, oci);
+    expect(lines[0]).toBe("first difference at line 31:");
+    expect(lines.slice(1, 3).map((l) => l.trim().slice(0, 6))).toEqual(["row 28", "row 29"]);
+    expect(lines.filter((l) => l.startsWith("  aws | row"))).toHaveLength(3);
+    expect(lines).toContain("  oci | ... 17 more lines");
+    expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(140);
+    expect(firstDifference("a\nb", "a")).toEqual(["first difference at line 2:", "      a", "  aws | b", "  oci | (answer ends)"]);
   });
 
   it("fails when the OCI side does not answer at all", async () => {
