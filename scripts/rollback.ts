@@ -13,7 +13,11 @@ import { AWS_ONLY, readLive, setLiveWeights } from "../components/cutover/engine
 import { makeRoute53Client, PairAddress } from "../components/cutover/records";
 import { formatWeights, sameWeights } from "../components/cutover/weights";
 
-const USAGE = "usage: rollback --zone <hosted zone id> --name <record name> [--type A|AAAA|CNAME] [--aws-set aws] [--oci-set oci]";
+const USAGE = [
+  "usage: npm run rollback -- --zone <hosted zone id> --name <record name> [--type A|AAAA|CNAME] [--aws-set aws] [--oci-set oci]",
+  "",
+  "Sends a tenant's traffic back to AWS: sets the Route 53 weighted records of <name> to AWS 100%, OCI 0%.",
+].join("\n");
 
 export async function rollback(argv: string[], print: (line: string) => void): Promise<number> {
   const { values } = parseArgs({
