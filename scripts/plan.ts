@@ -81,7 +81,7 @@ async function diff(base: string, onlyStack: string | undefined, full: boolean):
     });
   }
   const header = `offline plan diff against ${base} (Pulumi mocks, no cloud: replacement inferred from provider ForceNew data, scripts/plan/force-new.ts)\n`;
-  await write(process.stdout, header + pairs.map(({ stack, before, after }) => formatStackDiff(stack, diffPlans(before, after), { full, mockValues: after.mockValues })).join(""));
+  await write(process.stdout, header + pairs.map(({ stack, before, after }) => formatStackDiff(stack, diffPlans(before, after), { full, mockValues: [...before.mockValues, ...after.mockValues] })).join(""));
   return 0;
 }
 

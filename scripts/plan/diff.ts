@@ -28,9 +28,26 @@ export interface ResourceChange {
   changes: InputChange[];
 }
 
-/** Every leaf that differs; arrays of different lengths (and values of different kinds) compare whole. */
+/** A string holding a JSON object or array (a spec in an env var, a policy document), parsed; else undefined. */
+function embeddedJson(value: unknown): object | undefined {
+  if (typeof value !== "string" || !/^\s*[[{]/.test(value)) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(value);
+    return parsed !== null && typeof parsed === "object" ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Every leaf that differs; arrays of different lengths (and values of different kinds) compare
+ * whole. JSON held in a string is compared inside (`triggers[0](json).parity.ociUrl`), so a
+ * changed field of an embedded document is one line, not two escaped copies of it.
+ */
 function inputChanges(before: unknown, after: unknown, path: string, out: InputChange[]): InputChange[] {
   if (isDeepStrictEqual(before, after)) return out;
+  const [jsonBefore, jsonAfter] = [embeddedJson(before), embeddedJson(after)];
+  if (jsonBefore && jsonAfter) return inputChanges(jsonBefore, jsonAfter, `${path}(json)`, out);
   const isObject = (v: unknown) => v !== null && typeof v === "object" && !Array.isArray(v);
   if (isObject(before) && isObject(after)) {
     const b = before as Record<string, unknown>;

@@ -68,6 +68,23 @@ describe("diffPlans", () => {
     expect(diffPlans(staging, head).map((c) => [c.kind, c.name, c.reason])).toEqual([["changed", "acme-cutover", "provider decides: its diff may replace it"]]);
   });
 
+  it("compares JSON held in a string field by field (the validation spec), and replaces the command on a changed trigger", () => {
+    const head = edited((rs) => {
+      const run = one(rs, "acme-validation-run");
+      const env = run.inputs.environment as Record<string, string>;
+      const spec = JSON.parse(env.TUNDRA_VALIDATION_SPEC);
+      spec.tenant = "acme2";
+      env.TUNDRA_VALIDATION_SPEC = JSON.stringify(spec);
+      run.inputs.triggers = [JSON.stringify(spec), ...(run.inputs.triggers as unknown[]).slice(1)];
+    });
+    const [change] = diffPlans(staging, head);
+    expect(change).toMatchObject({ kind: "replaced", name: "acme-validation-run", reason: "triggers is ForceNew in the provider" });
+    expect(change.changes).toEqual([
+      { path: "environment.TUNDRA_VALIDATION_SPEC(json).tenant", before: "acme", after: "acme2" },
+      { path: "triggers[0](json).tenant", before: "acme", after: "acme2" },
+    ]);
+  });
+
   it("replaces a resource whose parent changed (its URN changes)", () => {
     const head = edited((rs) => {
       one(rs, "hydration-agent-upload").parent = null;
