@@ -6,7 +6,7 @@
 import { isDeepStrictEqual } from "util";
 import type { Plan, PlannedResource } from "./run";
 import { stageOf, stageOrder } from "./order";
-import { forceNewFor, replacementKnown } from "./force-new";
+import { customizeDiffFor, forceNewFor, replacementKnown } from "./force-new";
 import { LARGE_VALUE_CHARS, largeValueSummary, showValue, type ShowOptions } from "./values";
 
 export interface InputChange {
@@ -70,8 +70,10 @@ function classify(before: PlannedResource, after: PlannedResource): ResourceChan
   if (changes.length === 0 && !parentChanged) return undefined;
   const base = { type: after.type, name: after.name, stage: stageOf(after.type), changes };
   if (parentChanged) return { ...base, kind: "replaced", reason: `parent ${before.parent ?? "(stack)"} -> ${after.parent ?? "(stack)"} changes the URN (replaced unless an alias maps it)` };
-  const forced = [...new Set(changes.flatMap((c) => forceNewFor(after.type, c.path) ?? []))];
+  const custom = customizeDiffFor(after.type, changes.map((c) => c.path));
+  const forced = [...new Set([...changes.flatMap((c) => forceNewFor(after.type, c.path) ?? []), ...custom.forced])];
   if (forced.length > 0) return { ...base, kind: "replaced", reason: `${forced.join(", ")} ${forced.length === 1 ? "is" : "are"} ForceNew in the provider` };
+  if (custom.undecided.length > 0) return { ...base, kind: "changed", reason: `provider decides: ${custom.undecided.join(", ")} may replace it` };
   const inputsChanged = changes.some((c) => !c.path.startsWith("(options)"));
   if (inputsChanged && !replacementKnown(after.type)) return { ...base, kind: "changed", reason: "provider decides: its diff may replace it" };
   return { ...base, kind: "changed" };

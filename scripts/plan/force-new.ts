@@ -40,6 +40,19 @@ const TERRAFORM_FORCE_NEW: Record<string, string[]> = {
 };
 
 /**
+ * Replacements the provider decides in its CustomizeDiff rather than the schema, same file and
+ * commit: load_balancer_load_balancer_resource.go, forceNewReservedIps and
+ * forceNewIpv6SubnetCidr. A change of `path` replaces unless `unlessAlsoChanged` changes too;
+ * when both change the provider compares the addresses, which is not inferred here.
+ */
+export const CUSTOMIZE_DIFF_FORCE_NEW: Record<string, { path: string; unlessAlsoChanged: string }[]> = {
+  "oci:LoadBalancer/loadBalancer:LoadBalancer": [
+    { path: "reservedIps", unlessAlsoChanged: "ipMode" },
+    { path: "ipv6subnetCidr", unlessAlsoChanged: "ipMode" },
+  ],
+};
+
+/**
  * Not from terraform-provider-oci: `command:local:Command` replaces on a change of `triggers`
  * (Pulumi Command docs, "Command" resource, input `triggers`: "Trigger a resource replacement on
  * changes to any of these values").
@@ -55,7 +68,23 @@ export const FORCE_NEW: ReadonlyMap<string, readonly string[]> = new Map([
 
 /** The ForceNew attribute a changed input path falls under (`shapeConfig.ocpus` under `shapeConfig`), if any. */
 export function forceNewFor(type: string, path: string): string | undefined {
-  return FORCE_NEW.get(type)?.find((p) => path === p || path.startsWith(`${p}.`) || path.startsWith(`${p}[`));
+  return FORCE_NEW.get(type)?.find((p) => under(path, p));
+}
+
+const under = (path: string, attribute: string) => path === attribute || path.startsWith(`${attribute}.`) || path.startsWith(`${attribute}[`);
+
+/**
+ * What the CustomizeDiff rules say about a set of changed paths: the attributes that force a
+ * replacement, and those whose outcome only the provider can tell (both sides of a rule changed).
+ */
+export function customizeDiffFor(type: string, paths: readonly string[]): { forced: string[]; undecided: string[] } {
+  const forced: string[] = [];
+  const undecided: string[] = [];
+  for (const rule of CUSTOMIZE_DIFF_FORCE_NEW[type] ?? []) {
+    if (!paths.some((p) => under(p, rule.path))) continue;
+    (paths.some((p) => under(p, rule.unlessAlsoChanged)) ? undecided : forced).push(rule.path);
+  }
+  return { forced, undecided };
 }
 
 /** Whether the provider's diff is known offline for this type (a static list), or only the provider decides. */

@@ -31,7 +31,7 @@ const KEY_INPUTS: Record<string, string[]> = {
 function summary(r: PlannedResource, options: ShowOptions): string {
   const keys = KEY_INPUTS[r.type] ?? Object.keys(r.inputs).filter((k) => typeof r.inputs[k] !== "object").slice(0, 3);
   return keys
-    .filter((k) => r.inputs[k] !== undefined && !(LISTED_ONE_PER_LINE[r.type] ?? []).includes(k))
+    .filter((k) => r.inputs[k] !== undefined && ![LISTED_ONE_PER_LINE, LARGE_INPUTS, POLICY_DOCUMENTS].some((own) => (own[r.type] ?? []).includes(k)))
     .map((k) => `${k}=${showValue(r.inputs[k], options)}`)
     .join(" ");
 }
@@ -44,9 +44,23 @@ const LISTED_ONE_PER_LINE: Record<string, string[]> = {
 /** Inputs that are large by nature: always listed, summarised as size and hash unless --full. */
 const LARGE_INPUTS: Record<string, string[]> = {
   "oci:Core/instance:Instance": ["metadata"],
+};
+
+/** AWS IAM policy documents (JSON in a string): each statement in full, one per line. */
+const POLICY_DOCUMENTS: Record<string, string[]> = {
   "aws:iam/role:Role": ["assumeRolePolicy"],
   "aws:iam/policy:Policy": ["policy"],
 };
+
+function policyStatementLines(document: unknown, key: string, show: ShowOptions): string[] {
+  try {
+    const statements = (JSON.parse(String(document)) as { Statement?: unknown }).Statement;
+    if (Array.isArray(statements)) return statements.map((st, i) => `      ${key}.Statement[${i}]: ${JSON.stringify(st)}`);
+  } catch {
+    // not JSON (a value only known after apply): shown as it is
+  }
+  return [`      ${key}: ${showValue(document, show)}`];
+}
 
 /**
  * The stack as `pulumi up` creates it (scripts/plan/order.ts), stage by stage; each resource
@@ -66,6 +80,7 @@ export function formatPlanTree(plan: Plan, options: Pick<ShowOptions, "full"> = 
     const flags = Object.keys(r.options ?? {}).map((o) => `[${o}]`).join(" ");
     lines.push(`  ${r.type} ${r.name}${flags ? ` ${flags}` : ""}  ${summary(r, show)}`.trimEnd());
     for (const key of LARGE_INPUTS[r.type] ?? []) if (r.inputs[key] !== undefined) lines.push(`      ${key}: ${showValue(r.inputs[key], show)}`);
+    for (const key of POLICY_DOCUMENTS[r.type] ?? []) if (r.inputs[key] !== undefined) lines.push(...policyStatementLines(r.inputs[key], key, show));
     for (const key of LISTED_ONE_PER_LINE[r.type] ?? []) {
       const list = r.inputs[key];
       if (Array.isArray(list)) list.forEach((item, i) => lines.push(`      ${key}[${i}]: ${typeof item === "string" ? item : showValue(item, show)}`));

@@ -61,6 +61,17 @@ describe("diffPlans", () => {
     ]);
   });
 
+  it("replaces the load balancer on new reserved IPs, unless its ipMode changes too (then the provider compares the addresses)", () => {
+    const reserved = edited((rs) => {
+      one(rs, "acme-cluster-lb").inputs.reservedIps = [{ id: "ocid1.publicip.oc1..a" }];
+    });
+    expect(diffPlans(staging, reserved).map((c) => [c.kind, c.reason])).toEqual([["replaced", "reservedIps is ForceNew in the provider"]]);
+    const withMode = edited((rs) => {
+      Object.assign(one(rs, "acme-cluster-lb").inputs, { reservedIps: [{ id: "ocid1.publicip.oc1..a" }], ipMode: "IPV6" });
+    });
+    expect(diffPlans(staging, withMode).map((c) => [c.kind, c.reason])).toEqual([["changed", "provider decides: reservedIps may replace it"]]);
+  });
+
   it("says a dynamic resource's own provider decides whether its change replaces it", () => {
     const head = edited((rs) => {
       one(rs, "acme-cutover").inputs.bake = "30m";

@@ -223,6 +223,16 @@ describe("plan CLI", () => {
       statements.forEach((s, i) => expect(out).toContain(`\n      statements[${i}]: ${s}\n`));
     });
 
+    it("shows each AWS IAM policy statement in full, one per line (prod-aws)", () => {
+      const aws = runPlanCli(["--stack", "prod-aws"]);
+      expect(aws.code, aws.stderr).toBe(0);
+      const awsPlan = planJson("prod-aws");
+      const document = JSON.parse(ofType(awsPlan, "aws:iam/policy:Policy")[0].inputs.policy as string) as { Statement: unknown[] };
+      expect(document.Statement.length).toBeGreaterThan(0);
+      document.Statement.forEach((st, i) => expect(aws.stdout).toContain(`\n      policy.Statement[${i}]: ${JSON.stringify(st)}\n`));
+      expect(aws.stdout).not.toContain("policy=");
+    });
+
     it("shows node user data as size, SHA-256 and the head of its decoded text; --full shows it whole", () => {
       const userData = (ofType(plans.staging, T.instance)[0].inputs.metadata as Record<string, string>).user_data;
       const digest = createHash("sha256").update(userData).digest("hex").slice(0, 12);
