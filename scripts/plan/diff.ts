@@ -103,12 +103,33 @@ function changeLine(c: InputChange, options: ShowOptions): string {
   return `${c.path}: ${side(c.before)} -> ${side(c.after)}`;
 }
 
+/**
+ * A content-addressed upload (the agent bundle: inputs `sha256`, `size`, and an object name that
+ * embeds the hash) whose content changed reads as one line, `content: <size sha256> -> <size
+ * sha256>`; the inputs that only follow the hash are folded into it.
+ */
+function foldContentHash(changes: readonly InputChange[]): { lines: string[]; rest: InputChange[] } {
+  const hash = changes.find((c) => c.path === "sha256" && typeof c.before === "string" && typeof c.after === "string");
+  if (!hash) return { lines: [], rest: [...changes] };
+  const [oldHash, newHash] = [hash.before as string, hash.after as string];
+  const size = changes.find((c) => c.path === "size");
+  const follows = (c: InputChange) =>
+    c === hash || c === size || (typeof c.before === "string" && typeof c.after === "string" && c.before.includes(oldHash) && c.before.replaceAll(oldHash, newHash) === c.after);
+  const sized = (bytes: unknown, sha: string) => `<${bytes === undefined ? "" : `${bytes} bytes `}sha256:${sha.slice(0, 12)}>`;
+  return {
+    lines: [`content: ${sized(size?.before, oldHash)} -> ${sized(size?.after, newHash)}`],
+    rest: changes.filter((c) => !follows(c)),
+  };
+}
+
 export function formatStackDiff(stack: string, changes: readonly ResourceChange[], options: ShowOptions = {}): string {
   const count = (kind: ChangeKind) => changes.filter((c) => c.kind === kind).length;
   const lines = [`stack ${stack}: ${count("added")} added, ${count("removed")} removed, ${count("replaced")} replaced, ${count("changed")} changed`];
   for (const c of changes) {
     lines.push(`  ${MARK[c.kind].padEnd(2)} [${c.stage}] ${c.type} ${c.name}  ${c.kind}${c.reason ? ` (${c.reason})` : ""}`);
-    for (const input of c.changes) lines.push(`       ${changeLine(input, options)}`);
+    const { lines: folded, rest } = options.full ? { lines: [], rest: c.changes } : foldContentHash(c.changes);
+    for (const line of folded) lines.push(`       ${line}`);
+    for (const input of rest) lines.push(`       ${changeLine(input, options)}`);
   }
   return `${lines.join("\n")}\n`;
 }

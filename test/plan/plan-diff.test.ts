@@ -154,6 +154,22 @@ describe("formatStackDiff", () => {
     expect(formatStackDiff("staging", diffPlans(staging, head), { full: true })).toContain(after);
   });
 
+  it("shows a new agent bundle as one line with its old and new size and hashes (the object name follows the hash)", () => {
+    const upload = one(staging.resources, "hydration-agent-upload");
+    const oldHash = upload.inputs.sha256 as string;
+    const newHash = "ab".repeat(32);
+    const head = edited((rs) => {
+      const u = one(rs, "hydration-agent-upload");
+      Object.assign(u.inputs, { sha256: newHash, size: 1_500_000, objectName: (u.inputs.objectName as string).replace(oldHash, newHash) });
+    });
+    const text = formatStackDiff("staging", diffPlans(staging, head));
+    expect(text).toContain(
+      `  ~  [hydration] pulumi-nodejs:dynamic/hydration:AgentBundleUpload hydration-agent-upload  changed (provider decides: its diff may replace it)\n` +
+        `       content: <${upload.inputs.size} bytes sha256:${oldHash.slice(0, 12)}> -> <1500000 bytes sha256:${newHash.slice(0, 12)}>\n`,
+    );
+    expect(text.split("\n").filter((l) => l.startsWith("       "))).toHaveLength(1);
+  });
+
   it("counts each kind and marks each resource", () => {
     const head = edited((rs) => {
       one(rs, "acme-cluster-lb").inputs.isPrivate = false;
