@@ -17,16 +17,19 @@ export function stacksIn(dir: string): string[] {
 export function planJsonIn(root: string, stack: string): Plan {
   const r = spawnSync(process.execPath, ["--import", "tsx", "scripts/plan.ts", "--stack", stack, "--json"], { cwd: root, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
   if (r.status !== 0) throw new Error(`plan of stack ${stack} in ${root} exited ${r.status}:\n${r.stderr}`);
-  const doc = JSON.parse(r.stdout) as Plan;
-  // Plans saved before the edges were recorded have no dependsOn: read them as none.
-  return { ...doc, mockValues: doc.mockValues ?? [], resources: doc.resources.map((res) => ({ ...res, dependsOn: res.dependsOn ?? [] })) };
+  return withDefaults(JSON.parse(r.stdout) as Plan);
+}
+
+/** Plans made before the edges and mock values were recorded (an older base) have neither: read them as none. */
+function withDefaults(doc: Plan): Plan {
+  return { ...doc, mockValues: doc.mockValues ?? [], resources: doc.resources.map((r) => ({ ...r, dependsOn: r.dependsOn ?? [] })) };
 }
 
 /** A saved `plan --json` document. */
 export function readSavedPlan(file: string): Plan {
   const doc = JSON.parse(fs.readFileSync(file, "utf8")) as Plan;
   if (typeof doc?.stack !== "string" || !Array.isArray(doc.resources)) throw new Error(`${file} is not a plan --json document (no "stack" and "resources")`);
-  return { ...doc, mockValues: doc.mockValues ?? [], resources: doc.resources.map((r) => ({ ...r, dependsOn: r.dependsOn ?? [] })) };
+  return withDefaults(doc);
 }
 
 /**

@@ -1,7 +1,7 @@
 // How the human forms (tree, diff) show an input value: large strings (the agent bundle, user
 // data, metadata documents) as size plus SHA-256 and, for text, a short head; `full` shows them
 // whole. Values the plan mocks made up are marked.
-import { createHash } from "crypto";
+import { digest } from "./mocks";
 
 /** Strings longer than this are summarised unless `full`. */
 export const LARGE_VALUE_CHARS = 200;
@@ -12,8 +12,6 @@ export interface ShowOptions {
   /** Values the mocks made up (Plan.mockValues): a string equal to or containing one is marked. */
   mockValues?: readonly string[];
 }
-
-export const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 
 /** Base64 that decodes to printable text (cloud-init user data): its head is shown decoded. */
 function decodedText(value: string): string | undefined {
@@ -28,7 +26,7 @@ export function largeValueSummary(value: string): string {
   const text = decoded ?? value;
   const printable = /^[\t\n\r\x20-\x7e\u00a0-\uffff]*$/.test(text);
   const head = printable ? ` ${JSON.stringify(text.slice(0, HEAD_CHARS))}…` : "";
-  return `<${value.length} chars sha256:${sha256(value).slice(0, 12)}${decoded !== undefined ? " base64 of" : ""}${head}>`;
+  return `<${value.length} chars sha256:${digest(value, 12)}${decoded !== undefined ? " base64 of" : ""}${head}>`;
 }
 
 export function isMockValue(value: string, mockValues: readonly string[] = []): boolean {

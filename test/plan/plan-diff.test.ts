@@ -6,7 +6,7 @@ import * as path from "path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Plan, PlannedResource } from "../../scripts/plan/run";
 import { diffPlans, formatStackDiff, type ResourceChange } from "../../scripts/plan/diff";
-import { sha256 } from "../../scripts/plan/values";
+import { digest } from "../../scripts/plan/mocks";
 import { useTempDir } from "../support/temp-dir";
 import { T, planJson, runPlanCli } from "../support/scripts";
 
@@ -147,8 +147,8 @@ describe("formatStackDiff", () => {
     const text = formatStackDiff("staging", diffPlans(staging, head));
     const lines = text.split("\n").filter((l) => l.includes("metadata.user_data"));
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toContain(`<${before.length} chars sha256:${sha256(before).slice(0, 12)} base64 of "#cloud-config`);
-    expect(lines[0]).toContain(`-> <${after.length} chars sha256:${sha256(after).slice(0, 12)} base64 of "#cloud-config`);
+    expect(lines[0]).toContain(`<${before.length} chars sha256:${digest(before, 12)} base64 of "#cloud-config`);
+    expect(lines[0]).toContain(`-> <${after.length} chars sha256:${digest(after, 12)} base64 of "#cloud-config`);
     expect(text).not.toContain(before.slice(0, 300));
     // --full: whole values.
     expect(formatStackDiff("staging", diffPlans(staging, head), { full: true })).toContain(after);

@@ -1,7 +1,6 @@
 // The offline plan CLI on both sample stacks: the invariants the issue asks for, checked on
 // what the real program declares under the mocks, plus the CLI contract (one JSON document,
 // deterministic, non-zero exit with the report on bad config or a failed preflight).
-import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -9,6 +8,7 @@ import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import type { Plan } from "../../scripts/plan/run";
 import { AGENT_PLUGINS } from "../../components/oci/cluster";
 import { useTempDir } from "../support/temp-dir";
+import { digest } from "../../scripts/plan/mocks";
 import { T, inputsContaining, ofType, planJson, runPlanCli } from "../support/scripts";
 
 const ROOT = path.resolve(__dirname, "../..");
@@ -235,8 +235,8 @@ describe("plan CLI", () => {
 
     it("shows node user data as size, SHA-256 and the head of its decoded text; --full shows it whole", () => {
       const userData = (ofType(plans.staging, T.instance)[0].inputs.metadata as Record<string, string>).user_data;
-      const digest = createHash("sha256").update(userData).digest("hex").slice(0, 12);
-      expect(out).toContain(`      metadata: {"user_data":<${userData.length} chars sha256:${digest} base64 of "#cloud-config\\n`);
+      const hash = digest(userData, 12);
+      expect(out).toContain(`      metadata: {"user_data":<${userData.length} chars sha256:${hash} base64 of "#cloud-config\\n`);
       expect(out).not.toContain(userData.slice(0, 200));
       const full = runPlanCli(["--stack", "staging", "--full"]);
       expect(full.stdout).toContain(`      metadata: {"user_data":"${userData}"}`);
