@@ -18,7 +18,9 @@ const USAGE = `usage: npm run new-tenant -- --tenant <id> --env <dev|staging|pro
   [--data-gb 1000] [--vpus 60] [--vcn-cidr 10.0.0.0/16] [--node-subnet <cidr>] [--lb-subnet <cidr>]
   [--lb-min-mbps 10] [--lb-max-mbps 1000] [--public-lb] [--nat] [--kms-key <ocid>]
   [--operator-group <name>] [--dir <project dir>]
-Writes <dir>/Pulumi.<tenant>-<env>.yaml; refuses to overwrite.`;
+
+Creates the stack config of a new tenant from these flags, checked by the program's own config
+schema. Writes <dir>/Pulumi.<tenant>-<env>.yaml; refuses to overwrite.`;
 
 const OPTIONS = {
   tenant: { type: "string" }, env: { type: "string" }, compartment: { type: "string" }, tenancy: { type: "string" },

@@ -14,7 +14,11 @@ import { makeRoute53Client, PairAddress } from "../components/cutover/records";
 import { formatWeights, sameWeights } from "../components/cutover/weights";
 import { runCli } from "./cli";
 
-const USAGE = "usage: rollback --zone <hosted zone id> --name <record name> [--type A|AAAA|CNAME] [--aws-set aws] [--oci-set oci]";
+const USAGE = [
+  "usage: npm run rollback -- --zone <hosted zone id> --name <record name> [--type A|AAAA|CNAME] [--aws-set aws] [--oci-set oci]",
+  "",
+  "Sends a tenant's traffic back to AWS: sets the Route 53 weighted records of <name> to AWS 100%, OCI 0%.",
+].join("\n");
 
 export async function rollback(argv: string[], print: (line: string) => void): Promise<number> {
   const { values } = parseArgs({

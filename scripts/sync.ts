@@ -19,6 +19,9 @@ const MiB = 1024 * 1024;
 
 const USAGE = `Usage: npm run sync -- --from <location> --to <location> [options]
 
+Copies a tenant's data from one store to another (S3 -> OCI Object Storage, or any pair of the
+locations below): only what is missing or different, safe to interrupt and to run again.
+
 Locations:  s3://bucket/prefix   oci://namespace/bucket/prefix   /local/directory
 Options:
   --dry-run                    list both sides and print the plan (counts, bytes); write nothing

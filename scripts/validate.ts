@@ -6,7 +6,17 @@ import { runValidation } from "../components/validation/run";
 import { formatReport } from "../components/validation/report";
 import { parseValidationSpec, SPEC_ENV } from "../components/validation/spec";
 
+const USAGE = `usage: ${SPEC_ENV}='{"tenant":...}' npm run validate
+
+Pre-cutover validation: runs the checks of the spec in ${SPEC_ENV} (components/validation)
+and prints a report. Exit 0 when every check passed, 1 when one failed (the
+cutover must not run), 2 on a bad spec. \`pulumi up\` runs it before the cutover.`;
+
 async function main(): Promise<number> {
+  if (process.argv.slice(2).includes("--help")) {
+    console.log(USAGE);
+    return 0;
+  }
   const text = process.env[SPEC_ENV];
   if (!text) {
     console.error(`${SPEC_ENV} is not set: it must hold the validation spec as JSON`);

@@ -59,6 +59,11 @@ export interface PlanMocks extends pulumi.runtime.Mocks {
    * with `knownAfterApply` instead of leaving it `undefined`.
    */
   dynamicOutputs: Map<string, string[]>;
+  /**
+   * Every value these mocks made up (resource ids, IPs, ARNs, the Object Storage namespace, AD
+   * names and ids): the plan marks inputs built from them, since the cloud will answer otherwise.
+   */
+  madeUp: Set<string>;
 }
 
 export function createPlanMocks(options: PlanMocksOptions): PlanMocks {
@@ -71,6 +76,17 @@ export function createPlanMocks(options: PlanMocksOptions): PlanMocks {
   const availableOcpus = options.availableOcpus ?? (envOcpus !== undefined ? Number(envOcpus) : DEFAULT_AVAILABLE_OCPUS);
   if (!Number.isFinite(availableOcpus)) throw new Error(`${AVAILABLE_OCPUS_ENV} must be a number (got "${envOcpus}")`);
   const records: ResourceRecord[] = [];
+  const madeUp = new Set<string>();
+  /** Records every string leaf of a made-up answer, except the known-after-apply placeholders. */
+  const made = <T>(value: T): T => {
+    const walk = (v: unknown): void => {
+      if (typeof v === "string" && !v.startsWith("(known after apply")) madeUp.add(v);
+      else if (Array.isArray(v)) v.forEach(walk);
+      else if (v !== null && typeof v === "object") Object.values(v).forEach(walk);
+    };
+    walk(value);
+    return value;
+  };
 
   // Region of each explicit OCI provider, so an invoke made through a provider for another
   // region (the DR region) is answered for that region.
@@ -79,7 +95,7 @@ export function createPlanMocks(options: PlanMocksOptions): PlanMocks {
     "oci:Identity/getAvailabilityDomains:getAvailabilityDomains": (inputs, providerRegion) => ({
       compartmentId: inputs.compartmentId,
       availabilityDomains: (providerRegion ? availabilityDomainNames(providerRegion) : regional(availabilityDomainNames)())
-        .map((name) => ({ name, id: `ocid1.availabilitydomain.oc1..${digest(name)}`, compartmentId: inputs.compartmentId })),
+        .map((name) => ({ ...made({ name, id: `ocid1.availabilitydomain.oc1..${digest(name)}` }), compartmentId: inputs.compartmentId })),
     }),
     "oci:Limits/getResourceAvailability:getResourceAvailability": (inputs) => ({
       ...inputs,
@@ -90,7 +106,7 @@ export function createPlanMocks(options: PlanMocksOptions): PlanMocks {
       fractionalUsage: 0,
     }),
     "oci:Core/getInstances:getInstances": (inputs) => ({ ...inputs, instances: [] }),
-    "oci:ObjectStorage/getNamespace:getNamespace": (inputs) => ({ namespace: `mockns${digest(String(inputs.compartmentId), 8)}` }),
+    "oci:ObjectStorage/getNamespace:getNamespace": (inputs) => made({ namespace: `mockns${digest(String(inputs.compartmentId), 8)}` }),
     // Offline, nothing exists yet (no volume to resize) and the tenancy counts as subscribed to
     // every region: the DR preflight (stacks/dr-preflight.ts) only checks against real answers.
     "oci:Core/getVolumes:getVolumes": (inputs) => ({ ...inputs, volumes: [] }),
@@ -131,12 +147,13 @@ export function createPlanMocks(options: PlanMocksOptions): PlanMocks {
   return {
     records,
     dynamicOutputs,
+    madeUp,
     newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, any> } {
       records.push({ type: args.type, name: args.name, custom: args.custom ?? false, inputs: args.inputs });
       const providerRegion = args.type === "pulumi:providers:oci" ? OCI_REGIONS.get(String(args.inputs.region)) : undefined;
       if (providerRegion) providerRegions.set(args.name, providerRegion);
-      const id = args.custom ? `mock-${digest(`${args.type}::${args.name}`)}` : undefined;
-      return { id, state: { ...args.inputs, ...placeholders(args), ...outputs[args.type]?.(args) } };
+      const id = args.custom ? made(`mock-${digest(`${args.type}::${args.name}`)}`) : undefined;
+      return { id, state: { ...args.inputs, ...placeholders(args), ...made(outputs[args.type]?.(args) ?? {}) } };
     },
     call(args: pulumi.runtime.MockCallArgs): Record<string, any> {
       const answer = calls[args.token];

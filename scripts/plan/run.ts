@@ -18,6 +18,11 @@ export interface PlannedResource {
   name: string;
   /** Name of the parent resource; null for resources at the stack's top level. */
   parent: string | null;
+  /**
+   * Names of the resources the engine is told this one waits for (explicit dependsOn, components
+   * expanded to their children, and property dependencies), sorted; the parent is not repeated.
+   */
+  dependsOn: string[];
   /** protect / retainOnDelete / deleteBeforeReplace when set: what destroy and a replacement do. */
   options: ResourceLifecycleOptions;
   inputs: Record<string, unknown>;
@@ -26,6 +31,8 @@ export interface PlannedResource {
 export interface Plan {
   stack: string;
   resources: PlannedResource[];
+  /** Values only the plan mocks made up (ids, IPs, the namespace, AD names), sorted: the cloud answers otherwise. */
+  mockValues: string[];
 }
 
 export type Program = () => Promise<Record<string, unknown>>;
@@ -146,15 +153,26 @@ export async function planProgram(
   }
 
   const optionsByName = new Map([...registrations.values()].map((r) => [`${r.type}::${r.name}`, r.options]));
+  const edgesByName = new Map([...registrations.values()].map((r) => [`${r.type}::${r.name}`, r]));
+  const nameOfUrn = (urn: string) => registrations.get(urn)?.name ?? urn.split("::").pop()!;
+  const dependencyNames = (key: string): string[] => {
+    const r = edgesByName.get(key);
+    if (!r) return [];
+    const parent = r.parent ? nameOfUrn(r.parent) : null;
+    return [...new Set(r.dependencies.map(nameOfUrn))].filter((n) => n !== parent).sort();
+  };
   const resources = mocks.records
     .filter((r) => r.type !== pulumi.runtime.rootPulumiStackTypeName)
     .map((r): PlannedResource => {
       const { [DYNAMIC_PROVIDER_INPUT]: _provider, ...inputs } = r.inputs;
       const key = `${r.type}::${r.name}`;
-      return { type: r.type, name: r.name, parent: parents.get(key) ?? null, options: sortKeys(optionsByName.get(key) ?? {}) as ResourceLifecycleOptions, inputs: sortKeys(inputs) as Record<string, unknown> };
+      return { type: r.type, name: r.name, parent: parents.get(key) ?? null, dependsOn: dependencyNames(key), options: sortKeys(optionsByName.get(key) ?? {}) as ResourceLifecycleOptions, inputs: sortKeys(inputs) as Record<string, unknown> };
     })
     .sort((a, b) => (a.name === b.name ? a.type.localeCompare(b.type) : a.name < b.name ? -1 : 1));
-  return { stack, resources, outputs, dependsOn, registrations };
+  // Only those that reached an input: the rest would never be shown.
+  const inputText = JSON.stringify(resources.map((r) => r.inputs));
+  const mockValues = [...mocks.madeUp].filter((v) => inputText.includes(JSON.stringify(v).slice(1, -1))).sort();
+  return { stack, resources, mockValues, outputs, dependsOn, registrations };
 }
 
 /** The cluster region from `tundra:tenant` (undefined when absent: the program reports it). */

@@ -8,6 +8,7 @@ import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import type { Plan } from "../../scripts/plan/run";
 import { AGENT_PLUGINS } from "../../components/oci/cluster";
 import { useTempDir } from "../support/temp-dir";
+import { digest } from "../../scripts/plan/mocks";
 import { T, inputsContaining, ofType, planJson, runPlanCli } from "../support/scripts";
 
 const ROOT = path.resolve(__dirname, "../..");
@@ -179,19 +180,78 @@ describe("plan CLI", () => {
     expect(first.code).toBe(0);
     expect(first.stdout).toBe(second.stdout);
     const doc = JSON.parse(first.stdout);
-    expect(Object.keys(doc)).toEqual(["stack", "resources", "policy"]);
+    expect(Object.keys(doc)).toEqual(["stack", "resources", "mockValues", "policy"]);
     expect(doc.stack).toBe("prod");
-    for (const r of doc.resources) expect(Object.keys(r)).toEqual(["type", "name", "parent", "options", "inputs"]);
+    for (const r of doc.resources) expect(Object.keys(r)).toEqual(["type", "name", "parent", "dependsOn", "options", "inputs"]);
     expect(doc).toEqual(plans.prod);
     expect(doc.policy).toEqual({ violations: [] });
   });
 
-  it("prints a tree by default", () => {
-    const r = runPlanCli(["--stack", "staging"]);
-    expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^stack staging: \d+ resources\n/);
-    expect(r.stdout).toMatch(/├─ tundra:oci:TundraCluster acme-cluster\n│  ├─ oci:LoadBalancer\/backend:Backend acme-cluster-backend-0/);
+  it("keeps the dependency edges in --json: dependsOn by name, and the parent", () => {
+    const byName = (name: string) => plans.staging.resources.find((r) => r.name === name)!;
+    expect(byName("acme-cutover").dependsOn).toEqual(["acme-cluster-lb", "acme-data-sync", "acme-validation-run", "hydration"]);
+    expect(byName("hydration").dependsOn).toContain("acme-data-sync");
+    expect(byName("acme-validation-run")).toMatchObject({ parent: "acme-validation", dependsOn: expect.arrayContaining(["acme-data-sync"]) });
   });
+
+  describe("the human form of the staging plan", () => {
+    let out = "";
+    beforeAll(() => {
+      const r = runPlanCli(["--stack", "staging"]);
+      expect(r.code, r.stderr).toBe(0);
+      out = r.stdout;
+    });
+    const lineOf = (name: string) => out.split("\n").findIndex((l) => new RegExp(`^  \\S+ ${name}( |$)`).test(l));
+
+    it("prints the stack as the migration runs: network, bucket, identity, cluster, then data sync, hydration, validation, cutover", () => {
+      expect(out).toMatch(/^stack staging: \d+ resources, in the order `pulumi up` creates them\n/);
+      const stages = out.split("\n").filter((l) => /^\[.+\]$/.test(l));
+      expect(stages).toEqual(["[setup]", "[network]", "[bucket]", "[identity]", "[cluster]", "[data sync]", "[hydration]", "[validation]", "[cutover]"]);
+      const order = ["acme-network-vcn", "acme-data-bucket", "acme-identity-nodes-policy", "acme-cluster-node-0", "acme-data-sync", "hydration", "acme-validation-run", "acme-cutover"].map(lineOf);
+      expect(order.every((line) => line > 0)).toBe(true);
+      expect([...order].sort((a, b) => a - b)).toEqual(order);
+    });
+
+    it("gives each resource its parent and dependencies", () => {
+      const cutover = out.split("\n")[lineOf("acme-cutover") + 1];
+      expect(cutover).toBe("      after acme-cluster-lb, acme-data-sync, acme-validation-run, hydration");
+      expect(out.split("\n")[lineOf("acme-validation-run") + 1]).toBe("      in acme-validation; after acme-cluster-lb, acme-data-sync");
+    });
+
+    it("shows every policy statement in full, one per line", () => {
+      const statements = ofType(plans.staging, T.policy)[0].inputs.statements as string[];
+      statements.forEach((s, i) => expect(out).toContain(`\n      statements[${i}]: ${s}\n`));
+    });
+
+    it("shows each AWS IAM policy statement in full, one per line (prod-aws)", () => {
+      const aws = runPlanCli(["--stack", "prod-aws"]);
+      expect(aws.code, aws.stderr).toBe(0);
+      const awsPlan = planJson("prod-aws");
+      const document = JSON.parse(ofType(awsPlan, "aws:iam/policy:Policy")[0].inputs.policy as string) as { Statement: unknown[] };
+      expect(document.Statement.length).toBeGreaterThan(0);
+      document.Statement.forEach((st, i) => expect(aws.stdout).toContain(`\n      policy.Statement[${i}]: ${JSON.stringify(st)}\n`));
+      expect(aws.stdout).not.toContain("policy=");
+    });
+
+    it("shows node user data as size, SHA-256 and the head of its decoded text; --full shows it whole", () => {
+      const userData = (ofType(plans.staging, T.instance)[0].inputs.metadata as Record<string, string>).user_data;
+      const hash = digest(userData, 12);
+      expect(out).toContain(`      metadata: {"user_data":<${userData.length} chars sha256:${hash} base64 of "#cloud-config\\n`);
+      expect(out).not.toContain(userData.slice(0, 200));
+      const full = runPlanCli(["--stack", "staging", "--full"]);
+      expect(full.stdout).toContain(`      metadata: {"user_data":"${userData}"}`);
+    });
+
+    it("marks values only the mocks made up: backend IPs, the Object Storage namespace, resource ids", () => {
+      expect(out).toMatch(/acme-cluster-backend-0 {2}ipAddress="10\.255\.\d+\.\d+" \(mock\) port=8080/);
+      expect(out).toMatch(/"namespace":"mockns[0-9a-f]{8}" \(mock\)/);
+      expect(out).toMatch(/vcnId="mock-[0-9a-f]{24}" \(mock\)/);
+      // Values from the config are not marked.
+      expect(out).toMatch(/acme-network-nodes {2}cidrBlock="10\.40\.1\.0\/24" prohibitPublicIpOnVnic=true\n/);
+      expect(plans.staging.mockValues).toEqual(expect.arrayContaining([expect.stringMatching(/^mockns/)]));
+    });
+  });
+
 
   it("exits non-zero with the validation report on an invalid config, printing no plan", () => {
     const config = stackConfig("prod");
