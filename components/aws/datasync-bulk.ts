@@ -15,7 +15,8 @@
 import * as aws from "@pulumi/aws";
 import * as oci from "@pulumi/oci";
 import * as pulumi from "@pulumi/pulumi";
-import { DataSyncBulkExecution, DataSyncOciLocation } from "../bulk/resources";
+import { DataSyncBulkExecution } from "../bulk/execution/bulk-execution";
+import { DataSyncOciLocation } from "../bulk/location/oci-location-resource";
 import { dataSyncSecretReadPolicy, dataSyncSourceReadPolicy, dataSyncTrustPolicy, ociBulkWriterStatements } from "./datasync-bulk-policies";
 import { partitionOf, type SourceReadScope } from "./policies";
 

@@ -2,9 +2,9 @@
 // stand-in with the real SDK client: check, create, the partial state of a failed run, the next
 // `pulumi up` resuming it, and a new generation running the task again.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import * as executionOps from "../../components/bulk/execution-operations";
-import * as locationOps from "../../components/bulk/location-operations";
-import { PartialBulkCopyError, type BulkExecutionOutputs } from "../../components/bulk/execution-operations";
+import * as executionOps from "../../components/bulk/execution/operations";
+import * as locationOps from "../../components/bulk/location/operations";
+import { PartialBulkCopyError, type BulkExecutionOutputs } from "../../components/bulk/execution/operations";
 import { startDataSyncServer, type DataSyncServer } from "../support/datasync-server";
 
 describe("bulk copy dynamic resources (operations)", () => {

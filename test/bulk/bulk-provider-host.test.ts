@@ -13,7 +13,7 @@ describe("DataSyncBulkExecution in the provider host", () => {
 
   beforeAll(async () => {
     server = await startDataSyncServer();
-    provider = await serializeProvider("components/bulk/provider.ts", "bulkExecutionProvider");
+    provider = await serializeProvider("components/bulk/execution/provider.ts", "bulkExecutionProvider");
     host = await startProviderHost({
       env: { TUNDRA_DATASYNC_ENDPOINT: server.endpoint, AWS_ACCESS_KEY_ID: "AKIDTEST", AWS_SECRET_ACCESS_KEY: "test", AWS_EC2_METADATA_DISABLED: "true" },
       deadlineMs: 60_000,
@@ -44,7 +44,7 @@ describe("DataSyncBulkExecution in the provider host", () => {
   }, 120_000);
 
   it("both bulk providers refuse a state with a schemaVersion they do not know, in diff, refresh and destroy", async () => {
-    const locationProvider = await serializeProvider("components/bulk/provider.ts", "ociLocationProvider");
+    const locationProvider = await serializeProvider("components/bulk/location/provider.ts", "ociLocationProvider");
     const taskArn = server.addTask("versions", { bytes: 1e6, files: 1, instant: true });
     const execution = { awsRegion: "us-east-1", taskArn, generation: "g1", pollSeconds: 5, timeoutSeconds: 60 };
     const location = {
@@ -70,9 +70,9 @@ describe("DataSyncBulkExecution in the provider host", () => {
   }, 60_000);
 
   it("serializes only the operations module path of each: no absolute path, schema or SDK", async () => {
-    const location = await serializeProvider("components/bulk/provider.ts", "ociLocationProvider");
-    expect(provider).toContain('"components/bulk/execution-operations"');
-    expect(location).toContain('"components/bulk/location-operations"');
+    const location = await serializeProvider("components/bulk/location/provider.ts", "ociLocationProvider");
+    expect(provider).toContain('"components/bulk/execution/operations"');
+    expect(location).toContain('"components/bulk/location/operations"');
     for (const text of [provider, location]) {
       expect(text).not.toContain(path.resolve(__dirname, "..", ".."));
       expect(text).not.toMatch(/zod|client-datasync|globalThis/);

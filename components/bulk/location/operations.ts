@@ -4,13 +4,14 @@
 // deletes it on destroy.
 import { DeleteLocationCommand, DescribeLocationObjectStorageCommand } from "@aws-sdk/client-datasync";
 import type * as pulumi from "@pulumi/pulumi";
-import type { Operations, Props } from "../dynamic/operations";
-import { plainJson } from "../dynamic/outputs";
-import { bulkSettingsFrom, dataSyncClient, type BulkSettings } from "./client";
-import { createOciLocation } from "./oci-location";
-import { ociLocationInputsSchema, checkResourceInputs, resourceInputs, type OciLocationInputs } from "./spec";
+import type { Operations, Props } from "../../dynamic/operations";
+import { plainJson } from "../../dynamic/outputs";
+import { bulkSettingsFrom, dataSyncClient, type BulkSettings } from "../client";
+import { createOciLocation } from "../oci-location";
+import { checkResourceInputs, resourceInputs } from "../inputs";
+import { inputsSchema, type OciLocationInputs } from "./spec";
 
-const INPUTS = Object.keys(ociLocationInputsSchema.shape) as Array<keyof OciLocationInputs>;
+const INPUTS = Object.keys(inputsSchema.shape) as Array<keyof OciLocationInputs>;
 
 const operations: Operations<BulkSettings> = {
   resourceName: "DataSyncOciLocation",
@@ -18,7 +19,7 @@ const operations: Operations<BulkSettings> = {
   settingsFrom: bulkSettingsFrom,
 
   async check(_olds, news) {
-    return checkResourceInputs(ociLocationInputsSchema, news);
+    return checkResourceInputs(inputsSchema, news);
   },
 
   async diff(_id, olds, news): Promise<pulumi.dynamic.DiffResult> {
@@ -27,7 +28,7 @@ const operations: Operations<BulkSettings> = {
   },
 
   async create(inputs, settings) {
-    const args = ociLocationInputsSchema.parse(resourceInputs(inputs));
+    const args = inputsSchema.parse(resourceInputs(inputs));
     const client = dataSyncClient(args.awsRegion, settings);
     try {
       const locationArn = await createOciLocation(client, { ...args, region: args.ociRegion });

@@ -4,11 +4,12 @@
 // again; a failed or timed-out run is recorded as partial state carrying the execution ARN, so
 // the next `pulumi up` follows or resumes that execution instead of starting from nothing.
 import type * as pulumi from "@pulumi/pulumi";
-import type { Operations, Props } from "../dynamic/operations";
-import { plainJson } from "../dynamic/outputs";
-import { bulkSettingsFrom, dataSyncClient, type BulkSettings } from "./client";
-import { BulkCopyError, runBulkCopy, type BulkCopyProgress } from "./datasync-execution";
-import { bulkExecutionInputsSchema, checkResourceInputs, resourceInputs, type BulkExecutionInputs } from "./spec";
+import type { Operations, Props } from "../../dynamic/operations";
+import { plainJson } from "../../dynamic/outputs";
+import { bulkSettingsFrom, dataSyncClient, type BulkSettings } from "../client";
+import { BulkCopyError, runBulkCopy, type BulkCopyProgress } from "../datasync-execution";
+import { checkResourceInputs, resourceInputs } from "../inputs";
+import { inputsSchema, type BulkExecutionInputs } from "./spec";
 
 export interface BulkExecutionOutputs extends BulkExecutionInputs {
   executionArn: string;
@@ -77,7 +78,7 @@ const operations: Operations<BulkSettings> = {
   settingsFrom: bulkSettingsFrom,
 
   async check(_olds, news) {
-    return checkResourceInputs(bulkExecutionInputsSchema, news);
+    return checkResourceInputs(inputsSchema, news);
   },
 
   async diff(_id, olds, news): Promise<pulumi.dynamic.DiffResult> {
@@ -89,7 +90,7 @@ const operations: Operations<BulkSettings> = {
   },
 
   async create(inputs, settings) {
-    return runExecution(bulkExecutionInputsSchema.parse(resourceInputs(inputs)), settings);
+    return runExecution(inputsSchema.parse(resourceInputs(inputs)), settings);
   },
 
   async read(id, props) {
@@ -97,7 +98,7 @@ const operations: Operations<BulkSettings> = {
   },
 
   async update(_id, olds, news, settings) {
-    const { outs } = await runExecution(bulkExecutionInputsSchema.parse(resourceInputs(news)), settings, olds as Partial<BulkExecutionOutputs>);
+    const { outs } = await runExecution(inputsSchema.parse(resourceInputs(news)), settings, olds as Partial<BulkExecutionOutputs>);
     return { outs };
   },
 
