@@ -65,6 +65,8 @@ export function syncData(foundation: Foundation): SyncedData | undefined {
     generation: section.generation,
     concurrency: section.concurrency,
     partConcurrency: section.partConcurrency,
+    multipartThresholdMiB: section.multipartThresholdMiB,
+    partSizeMiB: section.partSizeMiB,
     extraneous: section.extraneous,
     purgeOnDelete: section.purgeOnDelete,
     previewPendingWork: section.previewPendingWork,

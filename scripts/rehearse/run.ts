@@ -83,7 +83,7 @@ export interface RehearsalReport {
   runs: RunReport[];
   dataSet: { objects: number; bytes: number };
   /** op: what this rehearsal's last `up` did to the DataSync ("same": nothing copied; the figures are the stored state's). */
-  sync: null | { op: string; objects: number; bytes: number; copiedObjects: number; copiedBytes: number; skippedObjects: number; verified: boolean; throughputMBps: number; seconds: number; manifestDigest: string; complete: boolean; attempts: { copiedObjects: number; complete: boolean }[] };
+  sync: null | { op: string; objects: number; multipartObjects: number; bytes: number; copiedObjects: number; copiedBytes: number; skippedObjects: number; verified: boolean; throughputMBps: number; seconds: number; manifestDigest: string; complete: boolean; attempts: { copiedObjects: number; complete: boolean }[] };
   hydration: null | { generation: string; complete: boolean; nodes: { name: string; seconds: number | null; live: string | null; status: unknown }[] };
   validation: null | { passed: boolean; report: string };
   cutover: null | { status: string; walked: boolean; finalOciPercent: number; rolledBack: boolean; steps: StepReport[]; history: unknown[]; error?: string };
@@ -579,7 +579,7 @@ export async function rehearse(opts: RehearsalOptions): Promise<RehearsalReport>
       runs,
       dataSet: { objects: dataSet.objects, bytes: dataSet.bytes },
       sync: syncOut
-        ? { op: syncOp ?? "none", objects: syncOut.objectCount, bytes: syncOut.totalBytes, copiedObjects: syncOp === "same" ? 0 : syncOut.copiedObjects, copiedBytes: syncOp === "same" ? 0 : syncOut.copiedBytes, skippedObjects: syncOut.skippedObjects, verified: syncOut.complete === true && syncOut.failedObjects === 0, throughputMBps: syncOut.throughputMBps, seconds: syncOut.durationSeconds, manifestDigest: syncOut.manifestDigest, complete: syncOut.complete, attempts: syncAttempts }
+        ? { op: syncOp ?? "none", objects: syncOut.objectCount, multipartObjects: oci.multipartObjectNames("tundra-acme-staging").filter((n) => n.startsWith("data/")).length, bytes: syncOut.totalBytes, copiedObjects: syncOp === "same" ? 0 : syncOut.copiedObjects, copiedBytes: syncOp === "same" ? 0 : syncOut.copiedBytes, skippedObjects: syncOut.skippedObjects, verified: syncOut.complete === true && syncOut.failedObjects === 0, throughputMBps: syncOut.throughputMBps, seconds: syncOut.durationSeconds, manifestDigest: syncOut.manifestDigest, complete: syncOut.complete, attempts: syncAttempts }
         : null,
       hydration: hydOut || nodes.size > 0
         ? {

@@ -51,6 +51,9 @@ export function rehearsalStackYaml(opts: { endpoints: StackEndpoints; zoneId: st
       source: { bucket: SOURCE_BUCKET, prefix: SOURCE_PREFIX, region: "us-east-1", endpoint: opts.endpoints.s3 },
       generation: opts.generation,
       concurrency: 8,
+      // S3's smallest part: the data set's larger tables go up in parts, as a tenant's big ones do.
+      multipartThresholdMiB: 5,
+      partSizeMiB: 5,
     },
     "tundra:hydration": { timeoutSeconds: 120, pollSeconds: 1, concurrency: 8 },
     "tundra:validation": {

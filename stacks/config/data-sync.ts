@@ -45,6 +45,9 @@ export const dataSyncSchema = z
     destinationPrefix: keyPrefixSchema.default("data/"),
     concurrency: numeric(resource.concurrency.unwrap()).optional(),
     partConcurrency: numeric(resource.partConcurrency.unwrap()).optional(),
+    /** Objects above this many MiB go up in parts (default 200; 5 is S3's smallest part). */
+    multipartThresholdMiB: numeric(resource.multipartThresholdMiB.unwrap()).optional(),
+    partSizeMiB: numeric(resource.partSizeMiB.unwrap()).optional(),
     extraneous: resource.extraneous,
     purgeOnDelete: boolean.optional(),
     previewPendingWork: boolean.optional(),

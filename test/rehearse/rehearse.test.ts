@@ -62,9 +62,10 @@ describe("npm run rehearse", { timeout: 240_000 }, () => {
   const reportDir = path.join(base, "report");
 
   it("migrates the tenant: sync verified, every node on DataSync's digest, validation passed, cutover to 100% with no failed query", async () => {
-    const report = reportOf(await rehearse(["--keep", "--work-dir", keptDir, "--report-dir", reportDir]));
+    // 24 MiB over 6 objects: the two largest (> 5 MiB, the stack's multipart threshold) go up in parts.
+    const report = reportOf(await rehearse(["--keep", "--work-dir", keptDir, "--report-dir", reportDir, "--size-mib", "24"]));
     expect(report.outcome).toBe("completed");
-    expect(report.sync).toMatchObject({ objects: 6, copiedObjects: 6, skippedObjects: 0, verified: true, complete: true });
+    expect(report.sync).toMatchObject({ objects: 6, copiedObjects: 6, skippedObjects: 0, verified: true, complete: true, multipartObjects: 2 });
     expect(report.sync!.bytes).toBe(report.dataSet.bytes);
     // The digest DataSync output is the generation Hydration loaded, and every node serves it.
     expect(report.hydration!.generation).toBe(report.sync!.manifestDigest);

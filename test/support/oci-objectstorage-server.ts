@@ -127,6 +127,11 @@ export class OciObjectStorageServer {
     return [...(this.buckets.get(bucket)?.keys() ?? [])].sort(compareNames);
   }
 
+  /** The objects of `bucket` that were committed from a multipart upload. */
+  multipartObjectNames(bucket: string): string[] {
+    return [...(this.buckets.get(bucket)?.values() ?? [])].filter((o) => o.multipartMd5 !== undefined).map((o) => o.name).sort(compareNames);
+  }
+
   /** The object index as JSON: with the data directory, what a restarted server needs (`restoreIndex`). */
   indexSnapshot(): string {
     return JSON.stringify([...this.buckets].map(([bucket, objects]) => [bucket, [...objects]]));
