@@ -223,10 +223,10 @@ describe("plan CLI", () => {
       statements.forEach((s, i) => expect(out).toContain(`\n      statements[${i}]: ${s}\n`));
     });
 
-    it("shows each AWS IAM policy statement in full, one per line (prod-aws)", () => {
-      const aws = runPlanCli(["--stack", "prod-aws"]);
+    it("shows each AWS IAM policy statement in full, one per line (acme-prod-awsside)", () => {
+      const aws = runPlanCli(["--stack", "acme-prod-awsside"]);
       expect(aws.code, aws.stderr).toBe(0);
-      const awsPlan = planJson("prod-aws");
+      const awsPlan = planJson("acme-prod-awsside");
       const document = JSON.parse(ofType(awsPlan, "aws:iam/policy:Policy")[0].inputs.policy as string) as { Statement: unknown[] };
       expect(document.Statement.length).toBeGreaterThan(0);
       document.Statement.forEach((st, i) => expect(aws.stdout).toContain(`\n      policy.Statement[${i}]: ${JSON.stringify(st)}\n`));
