@@ -133,6 +133,12 @@ function pidAlive(pid: number): boolean {
   }
 }
 
+/** Resolves once `ready()` holds, or after `ms` (the caller then goes on and the report shows why). */
+async function until(ready: () => boolean, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!ready() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+}
+
 /** A tenant data set: `files` objects of mixed sizes adding up to about `sizeMiB`, deterministic content. */
 export function writeDataSet(dir: string, files: number, sizeMiB: number): { objects: number; bytes: number } {
   const total = sizeMiB * 1024 * 1024;
@@ -392,6 +398,9 @@ export async function rehearse(opts: RehearsalOptions): Promise<RehearsalReport>
               fs.writeFileSync(path.join(dirs.source, "table-00", "late-write.parquet"), crypto.randomBytes(4096));
             }
             if (e.stage === "cutover") {
+              // Nodes run all along on real OCI; here a re-run (--again) restarts them, and each
+              // fetches its agent first: traffic waits until every node's stand-in serves.
+              await until(() => nodes.size >= startedNodes.size, 30_000);
               lastWeights = ociPercentNow(route53, zoneId);
               load.start();
               loadRunning = true;

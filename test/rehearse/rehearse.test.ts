@@ -99,7 +99,8 @@ describe("npm run rehearse", { timeout: 240_000 }, () => {
     const report = reportOf(await rehearse(["--again", "--work-dir", keptDir, "--report-dir", reportDir]));
     expect(report.outcome).toBe("completed");
     expect(Object.values(report.runs[0].ops).every((op) => op === "same")).toBe(true);
-    expect(Object.keys(report.runs[0].ops)).toHaveLength(4);
+    // DataSync, AgentBundleUpload, Hydration, the validation command, Cutover.
+    expect(Object.keys(report.runs[0].ops)).toHaveLength(5);
     expect(report.sync).toMatchObject({ op: "same", copiedObjects: 0, verified: true });
     expect(report.cutover).toMatchObject({ walked: false, finalOciPercent: 100 });
     expect(report.cutover!.steps.map((s) => s.ociWeight)).toEqual([100]);
