@@ -12,6 +12,7 @@ import { diffPlans, formatStackDiff } from "./plan/diff";
 import { planJsonIn, readSavedPlan, stacksIn, withTreeOf } from "./plan/base";
 import { checkPlanResources, formatViolations } from "../policy/rules";
 import { policyContextFromStackConfig } from "../policy/context";
+import { runCli, writeFully } from "./cli";
 
 const USAGE = `usage: npm run plan -- --stack <name> [--json] [--full] [--config <Pulumi.<name>.yaml>]
        npm run plan -- --diff <git ref | saved plan.json> [--stack <name>] [--full]
@@ -41,7 +42,7 @@ async function main(): Promise<number> {
     },
   });
   if (values.help) {
-    await write(process.stdout, USAGE);
+    await writeFully(process.stdout, USAGE);
     return 0;
   }
   if (values.diff !== undefined) return diff(values.diff, values.stack, values.full);
@@ -58,7 +59,7 @@ async function main(): Promise<number> {
   // they are part of the one document, so stdout stays parseable and stderr stays quiet.
   const violations = checkPlanResources(plan.resources, policyContextFromStackConfig(config));
   const verdict = `policy (policy/rules.ts): ${violations.length === 0 ? "no violations" : `${violations.length} violation(s)\n${formatViolations(violations)}`}\n`;
-  await write(process.stdout, values.json ? `${JSON.stringify({ ...plan, policy: { violations } }, null, 2)}\n` : `${formatPlanTree(plan, { full: values.full })}${verdict}`);
+  await writeFully(process.stdout, values.json ? `${JSON.stringify({ ...plan, policy: { violations } }, null, 2)}\n` : `${formatPlanTree(plan, { full: values.full })}${verdict}`);
   return 0;
 }
 
@@ -81,21 +82,8 @@ async function diff(base: string, onlyStack: string | undefined, full: boolean):
     });
   }
   const header = `offline plan diff against ${base} (Pulumi mocks, no cloud: replacement inferred from provider ForceNew data, scripts/plan/force-new.ts)\n`;
-  await write(process.stdout, header + pairs.map(({ stack, before, after }) => formatStackDiff(stack, diffPlans(before, after), { full, mockValues: [...before.mockValues, ...after.mockValues] })).join(""));
+  await writeFully(process.stdout, header + pairs.map(({ stack, before, after }) => formatStackDiff(stack, diffPlans(before, after), { full, mockValues: [...before.mockValues, ...after.mockValues] })).join(""));
   return 0;
 }
 
-/**
- * Resolves once the text is handed to the OS. process.exit() right after a write to a pipe
- * drops what the pipe had not taken yet (64 KiB on Linux): `plan --json | tee` was truncated.
- */
-function write(stream: NodeJS.WriteStream, text: string): Promise<void> {
-  return new Promise((resolve, reject) => stream.write(text, (err) => (err ? reject(err) : resolve())));
-}
-
-main()
-  .catch(async (err: Error) => {
-    await write(process.stderr, `plan failed for this stack:\n${err.message}\n`);
-    return 1;
-  })
-  .then((code) => process.exit(code));
+runCli(main, (err) => ({ message: `plan failed for this stack:\n${(err as Error).message}` }));

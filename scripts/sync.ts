@@ -14,6 +14,7 @@ import { estimateCopyTime, formatHours } from "../components/transfer/copy-time"
 import { ociAuthFromFlags } from "../components/oci-auth";
 import { OciStore } from "../components/transfer/oci-store";
 import { S3Store } from "../components/transfer/s3-store";
+import { runCli } from "./cli";
 
 const MiB = 1024 * 1024;
 
@@ -224,15 +225,11 @@ if (require.main === module) {
     if (typeof args[0] === "string" && /^(Request cannot be retried|All retry attempts have exhausted)/.test(args[0])) return;
     warn(...args);
   };
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (err: unknown) => {
-      if (err instanceof UsageError || (err as { code?: string })?.code?.startsWith("ERR_PARSE_ARGS")) {
-        process.stderr.write(`${(err as Error).message}\n\n${USAGE}\n`);
-        process.exit(2);
-      }
-      process.stderr.write(`sync failed: ${credentialHint(err) ?? (err instanceof Error ? err.message : String(err))}\n`);
-      process.exit(1);
-    },
+  runCli(
+    () => main(process.argv.slice(2)),
+    (err) =>
+      err instanceof UsageError || (err as { code?: string })?.code?.startsWith("ERR_PARSE_ARGS")
+        ? { message: `${(err as Error).message}\n\n${USAGE}`, code: 2 }
+        : { message: `sync failed: ${credentialHint(err) ?? (err instanceof Error ? err.message : String(err))}` },
   );
 }

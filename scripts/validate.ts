@@ -5,6 +5,7 @@ import { parseJson } from "../components/common/json";
 import { runValidation } from "../components/validation/run";
 import { formatReport } from "../components/validation/report";
 import { parseValidationSpec, SPEC_ENV } from "../components/validation/spec";
+import { runCli } from "./cli";
 
 const USAGE = `usage: ${SPEC_ENV}='{"tenant":...}' npm run validate
 
@@ -42,10 +43,4 @@ async function main(): Promise<number> {
   return failed ? 1 : 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err) => {
-    console.error(`validation crashed: ${err?.stack ?? err}`);
-    process.exit(1);
-  },
-);
+runCli(main, (err) => ({ message: `validation crashed: ${(err as Error)?.stack ?? err}` }));
