@@ -19,7 +19,7 @@ describe("AgentBundleUpload through the provider host, against the OCI test serv
   let fx: HydrationFixture;
   let host: ProviderHost;
   let provider: string;
-  const inputs = (extra: Record<string, unknown> = {}) => ({ namespace: fx.namespace, bucket: BUCKET, region: REGION, objectName: OBJECT, sha256: bundle.sha256, size, ...extra });
+  const inputs = (extra: Record<string, unknown> = {}) => ({ namespace: fx.namespace, bucket: BUCKET, region: REGION, objectName: OBJECT, sha256: bundle.sha256, size, endpoint: fx.server.endpoint, ...extra });
 
   /** The object as the server holds it: its bytes, or undefined when it is not there. */
   async function stored(): Promise<Buffer | undefined> {
@@ -39,7 +39,7 @@ describe("AgentBundleUpload through the provider host, against the OCI test serv
       serializeProvider("components/hydration/agent-upload/provider.ts", "agentBundleUploadProvider"),
       startProviderHost({
         // The stack's tundra:oci section wins over the environment (which here would need IMDS).
-        env: { OCI_CLI_AUTH: "instance_principal", OCI_CLI_CONFIG_FILE: fx.ociConfigFile, TUNDRA_OCI_ENDPOINTS: JSON.stringify({ [REGION]: { objectstorage: fx.server.endpoint } }) },
+        env: { OCI_CLI_AUTH: "instance_principal", OCI_CLI_CONFIG_FILE: fx.ociConfigFile },
         config: { "tundra:oci": JSON.stringify({ auth: "ApiKey", configFileProfile: "DEFAULT" }) },
         deadlineMs: 120_000,
       }),

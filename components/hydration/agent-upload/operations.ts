@@ -11,17 +11,15 @@ import { checkAgainst } from "../../dynamic/check";
 import type { ConfigReader, Props } from "../../dynamic/operations";
 import type { StateVersions } from "../../dynamic/state-version";
 import { withTimeout } from "../../dynamic/timeout";
-import { ociAuthFromStack, STACK_OCI_KEY } from "../../oci-auth";
-import { endpointOverrides } from "../../region/oci-clients";
-import { OciStore } from "../../transfer/oci-store";
+import { ociAuthFromStack } from "../../oci-auth";
+import { OciStore, type OciAuth } from "../../transfer/oci-store";
 import { DEFAULT_RETRY, withRetry } from "../../transfer/retry";
 import { buildAgentBundle } from "../agent/bundle";
 import { inputsSchema, type AgentBundleUploadInputs, type AgentBundleUploadOutputs } from "./spec";
 
-/** What `configure` read: the stack's `tundra:oci` section and the host's environment (OCI CLI variables, TUNDRA_OCI_ENDPOINTS). */
+/** What `configure` read: the credentials of `pulumi up`, as for the Hydration (components/oci-auth.ts), never inputs or state. */
 export interface Settings {
-  stackOci?: string;
-  env: NodeJS.ProcessEnv;
+  oci: OciAuth;
 }
 
 export const resourceName = "AgentBundleUpload";
@@ -30,8 +28,7 @@ export const resourceName = "AgentBundleUpload";
 export const stateVersions: StateVersions = { current: 1, migrations: {} };
 
 export function settingsFrom(config: ConfigReader, env: NodeJS.ProcessEnv): Settings {
-  // Authentication is resolved when OCI is called: the one precedence of components/oci-auth.ts.
-  return { stackOci: config(STACK_OCI_KEY), env };
+  return { oci: ociAuthFromStack(config, env) };
 }
 
 /** The whole upload (1.45 MB, retried) may take this long before `pulumi up` fails with what it waited for. */
@@ -57,8 +54,9 @@ function storeFor(inputs: AgentBundleUploadInputs, settings: Settings): OciStore
     bucket: inputs.bucket,
     namespace: inputs.namespace,
     region: inputs.region,
-    endpoint: inputs.endpoint ?? endpointOverrides(settings.env)[inputs.region]?.objectstorage,
-    auth: ociAuthFromStack((key) => (key === STACK_OCI_KEY ? settings.stackOci : undefined), settings.env),
+    // The endpoint is an input (tundra:endpoints.ociObjectStorage), as for the Hydration and the DataSync.
+    ...(inputs.endpoint !== undefined ? { endpoint: inputs.endpoint } : {}),
+    auth: settings.oci,
   });
 }
 
