@@ -1,34 +1,25 @@
-import * as crypto from "crypto";
-import * as fsp from "fs/promises";
-import * as os from "os";
 import * as path from "path";
-import { Readable } from "stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LocalDirectoryStore, manifestDigest, sync, type ObjectInfo } from "../../components/transfer";
 import { OciStore } from "../../components/transfer/oci-store";
-import { S3Store } from "../../components/transfer/s3-store";
 import { writeCorpus } from "../support/corpus";
-import { makeOciTestAuth } from "../support/oci-signature";
 import { OciObjectStorageServer } from "../support/oci-objectstorage-server";
 import {
-  destroy, partialState, ProviderCallError, refresh, serializeProvider, startProviderHost, UNKNOWN, up,
+  destroy, partialState, ProviderCallError, refresh, UNKNOWN, up,
   type ProviderHost, type ResourceState,
 } from "../support/provider-host";
-import { writeOciConfigFile } from "../support/store-helpers";
-import { startS3rver, type S3rverHandle } from "../support/s3rver";
+import { startDataSyncRig, type DataSyncRig } from "../support/datasync-rig";
 
 // The DataSync dynamic provider, serialized as `new DataSync(...)` does and run in the real
 // dynamic-provider host, against s3rver (source) and the OCI test server (destination).
 // Credentials reach the host only through its environment (AWS chain, OCI config file).
 describe("DataSync dynamic resource through the provider host", () => {
-  const auth = makeOciTestAuth();
-  let tmp: string;
-  let s3: S3rverHandle;
+  let rig: DataSyncRig;
   let oci: OciObjectStorageServer;
   let host: ProviderHost;
   let provider: string;
-  let source: S3Store;
   let dest: OciStore;
+  let putSource: DataSyncRig["putSource"];
   let inputs: Record<string, unknown>;
   let state: ResourceState;
 
@@ -38,32 +29,14 @@ describe("DataSync dynamic resource through the provider host", () => {
     return out;
   }
 
-  async function putSource(key: string, body: string): Promise<void> {
-    const data = Buffer.from(body);
-    await source.put(key, Readable.from([data]), { size: data.length, md5: crypto.createHash("md5").update(data).digest("hex") });
-  }
-
   beforeAll(async () => {
-    tmp = await fsp.mkdtemp(path.join(os.tmpdir(), "datasync-"));
-    await writeCorpus(path.join(tmp, "corpus"), { small: 20, large: [6 * 1024 * 1024 + 5] });
-    s3 = await startS3rver({ buckets: ["src"] });
-    oci = new OciObjectStorageServer({ buckets: ["tenant"], publicKeys: new Map([[auth.keyId, auth.publicKey]]) });
-    await oci.start();
-    source = new S3Store({ ...s3.clientOptions, bucket: "src", prefix: "t1" });
-    dest = new OciStore({ bucket: "tenant", namespace: "testns", prefix: "data", endpoint: oci.endpoint, auth: { kind: "provider", provider: auth.provider } });
-    await sync(new LocalDirectoryStore(path.join(tmp, "corpus")), source);
-
-    // An OCI CLI config file with the test identity: the provider's real config-file auth path.
-    const configFile = await writeOciConfigFile(tmp, auth);
-
-    provider = await serializeProvider("components/datasync/provider.ts", "dataSyncProvider");
-    host = await startProviderHost({
-      env: { AWS_ACCESS_KEY_ID: "S3RVER", AWS_SECRET_ACCESS_KEY: "S3RVER", OCI_CLI_CONFIG_FILE: configFile },
-      config: { "tundra:oci": JSON.stringify({ auth: "ApiKey", configFileProfile: "DEFAULT" }) },
+    rig = await startDataSyncRig("datasync-", async ({ tmp, source: src }) => {
+      await writeCorpus(path.join(tmp, "corpus"), { small: 20, large: [6 * 1024 * 1024 + 5] });
+      await sync(new LocalDirectoryStore(path.join(tmp, "corpus")), src);
     });
+    ({ oci, host, provider, dest, putSource } = rig);
     inputs = {
-      source: { bucket: "src", prefix: "t1", region: "us-east-1", endpoint: s3.endpoint, forcePathStyle: true },
-      destination: { namespace: "testns", bucket: "tenant", prefix: "data", endpoint: oci.endpoint },
+      ...rig.endpoints,
       generation: "2026-11-23",
       multipartThresholdMiB: 5,
       partSizeMiB: 5,
@@ -71,10 +44,7 @@ describe("DataSync dynamic resource through the provider host", () => {
     };
   });
   afterAll(async () => {
-    await host?.stop();
-    await s3?.close();
-    await oci?.close();
-    await fsp.rm(tmp, { recursive: true, force: true });
+    await rig?.close();
   });
 
   it("preview of a create shows the pending work; create copies everything and outputs the digest of the destination", async () => {
