@@ -27,6 +27,15 @@ export function cutOver(f: Foundation, earlier: { sync?: Staged<pulumi.Resource>
       status: cutover.status,
       ociFullSince: cutover.ociFullSince,
       awsDecommissioned: section.awsDecommissioned,
+      // The weighted pair (SetIdentifiers defaulted as the Cutover does), for the AWS-side stack's
+      // DecommissionGuard, which reads it through its StackReference.
+      route53: {
+        zoneId: section.zoneId,
+        recordName: section.recordName,
+        recordType: section.recordType,
+        awsSetIdentifier: section.aws.setIdentifier ?? "aws",
+        ociSetIdentifier: section.oci.setIdentifier ?? "oci",
+      },
     },
   };
 }

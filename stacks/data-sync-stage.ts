@@ -5,6 +5,7 @@
 import type { Resource } from "@pulumi/pulumi";
 import { DataSyncBulkCopy } from "../components/aws/datasync-bulk";
 import { DataSync } from "../components/datasync/data-sync";
+import { normalisePrefix } from "../components/common/prefix";
 import { freeformTags } from "../components/oci/tags";
 import type { Foundation, SyncedData } from "./foundation";
 
@@ -82,6 +83,11 @@ export function syncData(foundation: Foundation): SyncedData | undefined {
       totalBytes: sync.totalBytes,
       complete: sync.complete,
       drift: sync.drift,
+      // What the AWS-side stack's DecommissionGuard reads through its StackReference: where the
+      // data went (it compares the AWS source with it) and where it came from (it must be the
+      // AWS-side stack's own source).
+      destination: { namespace: foundation.namespace, bucket: foundation.bucket.bucketName, prefix: normalisePrefix(section.destinationPrefix), region: foundation.config.tenant.region },
+      source: { bucket: section.source.bucket, prefix: normalisePrefix(section.source.prefix), region: section.source.region },
     },
   };
 }
