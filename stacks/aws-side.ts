@@ -27,17 +27,22 @@ export function awsSideProgram(config: AwsSideConfig): Record<string, unknown> {
     tags,
   }, { provider });
 
-  // The OCI tenant stack's cutover outputs: when OCI took all traffic, and whether AWS is marked decommissioned.
+  // What the OCI tenant stack knows: its dataSync output (where the data went, where from) and its
+  // cutover output (the Route53 pair, when OCI took all traffic, whether AWS is marked
+  // decommissioned). This stack is deployed first, so they may not exist yet: the guard is then
+  // created all the same and names what is missing (components/decommission/oci-stack-facts.ts).
   const ociStack = new pulumi.StackReference(`${config.tenant}-oci-stack`, { name: config.ociStack });
-  const facts = ociStack.getOutput("cutover").apply(ociStackFacts);
+  const facts = pulumi
+    .all([ociStack.getOutput("dataSync"), ociStack.getOutput("cutover")])
+    .apply(([dataSync, cutover]) => ociStackFacts({ dataSync, cutover }));
 
   const guard = scope.guard(`${config.tenant}-decommission-guard`, {
     tenant: config.tenant,
-    route53: config.route53,
+    route53: facts.route53,
     source: { bucket: config.source.bucket, prefix: sourcePrefix, region: config.region },
-    destination: { namespace: config.destination.namespace, bucket: config.destination.bucket, prefix: normalisePrefix(config.destination.prefix), region: config.destination.region },
+    destination: facts.destination,
     minDaysOnOci: config.minDaysOnOci,
-    ociStack: { name: config.ociStack, ociFullSince: facts.ociFullSince, awsDecommissioned: facts.awsDecommissioned, note: facts.note },
+    ociStack: facts.ociStack.apply((known) => ({ name: config.ociStack, ...known })),
   });
 
   return {

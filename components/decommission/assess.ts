@@ -22,7 +22,22 @@ export interface DecommissionFacts {
   };
   /** Why the comparison did not run or did not finish (shown with the data blocker). */
   dataError?: string;
+  /** This stack's AWS source and where the OCI stack's DataSync copied from: they must be one place. */
+  sources?: { aws: SourcePlace; synced: SourcePlace };
+  /** The OCI stack's outputs the guard needs that it does not export (yet), or exports unusably. */
+  ociStackGaps?: { stack: string; missing: string[]; invalid: { output: string; reason: string }[] };
 }
+
+/** An S3 prefix, as both stacks name it (prefixes normalized: no leading "/", a trailing "/"). */
+export interface SourcePlace {
+  bucket: string;
+  prefix: string;
+  region: string;
+}
+
+const placeOf = (p: SourcePlace) => `s3://${p.bucket}/${p.prefix} (${p.region})`;
+/** The config section of the OCI stack that exports an output (dataSync.source -> tundra:dataSync). */
+const sectionOf = (output: string) => `tundra:${output.split(/[.\s]/)[0]}`;
 
 export interface DecommissionPolicy {
   /** Days OCI must have carried 100% of the traffic before AWS may go. */
@@ -81,6 +96,26 @@ export function assessDecommission(facts: DecommissionFacts, policy: Decommissio
   } else if (facts.dataPending.objects > 0) {
     const examples = facts.dataPending.examples.slice(0, 5).join(", ");
     blockers.push(`data: ${facts.dataPending.objects} objects (${facts.dataPending.bytes} bytes) in AWS are missing or different in OCI, e.g. ${examples}; run the sync first`);
+  }
+
+  if (facts.sources) {
+    const { aws, synced } = facts.sources;
+    if (aws.bucket !== synced.bucket || aws.prefix !== synced.prefix || aws.region !== synced.region) {
+      blockers.push(`source: the OCI stack's DataSync copied from ${placeOf(synced)}, but this stack's source is ${placeOf(aws)}, so the data comparison would check the wrong data; make them the same place`);
+    }
+  }
+
+  const gaps = facts.ociStackGaps;
+  if (gaps) {
+    // One blocker per config section of the OCI stack, naming each output it lacks.
+    const bySection = new Map<string, string[]>();
+    for (const output of gaps.missing) bySection.set(sectionOf(output), [...(bySection.get(sectionOf(output)) ?? []), output]);
+    for (const [section, outputs] of bySection) {
+      blockers.push(`oci stack: the OCI stack ${gaps.stack} exports no ${outputs.join(", no ")} (as of this stack's last \`pulumi up\`): run \`pulumi up\` there with ${section} first`);
+    }
+    for (const { output, reason } of gaps.invalid) {
+      blockers.push(`oci stack: the OCI stack ${gaps.stack} exports ${output} in a form the guard cannot use (${reason}); fix ${sectionOf(output)} there and run \`pulumi up\``);
+    }
   }
 
   return { safe: blockers.length === 0, blockers };

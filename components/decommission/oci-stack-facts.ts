@@ -1,5 +1,12 @@
-// What the OCI tenant stack tells the guard, read from its `cutover` stack output (through a
-// pulumi.StackReference in the AWS-side program). Pure: no Pulumi, so every rule is tested alone.
+// What the OCI tenant stack tells the guard, read from its stack outputs (through a
+// pulumi.StackReference in the AWS-side program): `dataSync` (where the data went, where it came
+// from) and `cutover` (the Route53 pair, when OCI took all traffic, whether AWS is marked
+// decommissioned). Pure: no Pulumi, so every rule is tested alone.
+//
+// The AWS-side stack is deployed before the OCI stack syncs or cuts over (its sync-runner role is a
+// prerequisite of the sync), so any of these may be absent: an absent output is named in `missing`,
+// a present one the guard's own schema (spec.ts) refuses is named in `invalid` with the reason,
+// and in both cases the fact is null, never guessed or half taken.
 //
 // "OCI at 100% since" is taken from an explicit `ociFullSince` field when the OCI stack exports
 // one, else derived from the cutover history: the start of the unbroken run of events, at the
@@ -7,15 +14,21 @@
 // the last 60 events, so when the run fills the whole history its true start is earlier than the
 // oldest event kept: the date found is then later than the real one, which can only make the
 // guard wait longer, never shorter.
+import type { z } from "zod";
 import type { HistoryEvent } from "../cutover/types";
+import { destinationSchema, OCI_STACK_OUTPUTS, ociStackSchema, route53Schema, syncedSourceSchema, type CheckedGuardInputs, type GuardInputs } from "./spec";
 
+/** The guard's inputs that come from the OCI stack (all but its name, which this stack's config gives). */
 export interface OciStackFacts {
-  /** ISO time OCI started carrying all traffic; "" when the OCI stack gives no such record. */
-  ociFullSince: string;
-  /** The OCI stack's cutover is marked awsDecommissioned (deleting it never routes back to AWS). */
-  awsDecommissioned: boolean;
-  /** What the OCI stack's outputs lacked, for the reader of the preview ("" when nothing). */
-  note: string;
+  route53: GuardInputs["route53"];
+  destination: GuardInputs["destination"];
+  ociStack: Omit<CheckedGuardInputs["ociStack"], "name">;
+}
+
+/** The OCI stack's outputs the guard reads (as a StackReference gives them: undefined when not exported). */
+export interface OciStackOutputs {
+  dataSync?: unknown;
+  cutover?: unknown;
 }
 
 function isEvent(value: unknown): value is HistoryEvent {
@@ -35,25 +48,41 @@ export function ociFullSinceFromHistory(history: readonly unknown[]): string | u
   return since;
 }
 
-/** Facts from the OCI stack's `cutover` output (undefined when the stack exports none). */
-export function ociStackFacts(cutover: unknown): OciStackFacts {
-  if (!cutover || typeof cutover !== "object") {
-    return { ociFullSince: "", awsDecommissioned: false, note: "the OCI stack exports no cutover output" };
-  }
-  const c = cutover as { ociFullSince?: unknown; history?: unknown; awsDecommissioned?: unknown };
+function field(output: unknown, name: string): unknown {
+  return output && typeof output === "object" ? (output as Record<string, unknown>)[name] : undefined;
+}
+
+/** One line per refused field: `zoneId: must be ... (got "x")`. */
+function reasonOf(error: z.ZodError): string {
+  return error.issues.map((i) => `${i.path.length > 0 ? `${i.path.join(".")}: ` : ""}${i.message}`).join("; ");
+}
+
+/** The guard's inputs from the OCI stack's `dataSync` and `cutover` outputs (each undefined when it exports none). */
+export function ociStackFacts(outputs: OciStackOutputs): OciStackFacts {
   const missing: string[] = [];
-  let ociFullSince = "";
-  if (typeof c.ociFullSince === "string") {
-    ociFullSince = c.ociFullSince;
-  } else if (Array.isArray(c.history)) {
-    ociFullSince = ociFullSinceFromHistory(c.history) ?? "";
-  } else {
-    missing.push("cutover.ociFullSince or cutover.history");
-  }
-  if (typeof c.awsDecommissioned !== "boolean") missing.push("cutover.awsDecommissioned");
-  return {
-    ociFullSince,
-    awsDecommissioned: c.awsDecommissioned === true,
-    note: missing.length > 0 ? `the OCI stack exports no ${missing.join(" and no ")}` : "",
+  const invalid: { output: string; reason: string }[] = [];
+  /** A fact as the guard's own schema for it reads it; null (named in missing or invalid) otherwise. */
+  const fact = <S extends z.ZodType>(output: string, value: unknown, schema: S): z.output<S> | null => {
+    if (value === undefined || value === null) {
+      missing.push(output);
+      return null;
+    }
+    const parsed = schema.safeParse(value);
+    if (parsed.success) return parsed.data;
+    invalid.push({ output, reason: reasonOf(parsed.error) });
+    return null;
   };
+
+  const destination = fact(OCI_STACK_OUTPUTS.destination, field(outputs.dataSync, "destination"), destinationSchema);
+  const source = fact(OCI_STACK_OUTPUTS.source, field(outputs.dataSync, "source"), syncedSourceSchema);
+  const route53 = fact(OCI_STACK_OUTPUTS.route53, field(outputs.cutover, "route53"), route53Schema);
+  // An explicit ociFullSince wins; stacks that export only the history have it derived.
+  const history = field(outputs.cutover, "history");
+  const exportedSince = field(outputs.cutover, "ociFullSince");
+  const ociFullSince =
+    exportedSince === undefined && Array.isArray(history)
+      ? ociFullSinceFromHistory(history) ?? ""
+      : fact("cutover.ociFullSince", exportedSince, ociStackSchema.shape.ociFullSince) ?? "";
+  const awsDecommissioned = fact("cutover.awsDecommissioned", field(outputs.cutover, "awsDecommissioned"), ociStackSchema.shape.awsDecommissioned) ?? false;
+  return { route53, destination, ociStack: { ociFullSince, awsDecommissioned, source, missing, invalid } };
 }

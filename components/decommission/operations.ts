@@ -4,10 +4,12 @@
 // Facts come from the engines, never from a second implementation: the live Route53 weights from
 // the cutover engine (PairRecords.readGroup + liveWeights), the final data comparison from the
 // transfer engine's planner (what a sync would still copy), and the OCI stack's facts from the
-// inputs (the program reads them through a StackReference). assessDecommission decides.
+// inputs (the program reads them through a StackReference, which gives the Route53 pair and the
+// destination too; until the OCI stack exports them they are null and named as missing).
+// assessDecommission decides.
 import type * as pulumi from "@pulumi/pulumi";
 import { assessDecommission, type Assessment, type DecommissionFacts } from "./assess";
-import { INPUT_KEYS, inputsSchema, type CheckedGuardInputs } from "./spec";
+import { INPUT_KEYS, inputsSchema, OCI_STACK_OUTPUTS, type CheckedGuardInputs } from "./spec";
 import type { DataSyncSettings } from "../datasync/stores";
 import type { DestinationSpec, SourceSpec } from "../datasync/spec";
 import { checkAgainst } from "../dynamic/check";
@@ -21,8 +23,23 @@ import { settingsFrom as dataSyncSettingsFrom } from "../datasync/operations";
 
 export const resourceName = "DecommissionGuard";
 
-/** Version 1 is the only one: every guard state ever written carries `schemaVersion: 1`. */
-export const stateVersions: StateVersions = { current: 1, migrations: {} };
+/**
+ * Version 1 took route53 and destination from the aws-side config and kept a free-text
+ * `ociStack.note`; version 2 reads them from the OCI stack (null until it exports them) and names
+ * what the OCI stack lacks in `ociStack.missing` / `ociStack.invalid`, with `ociStack.source`.
+ */
+export const stateVersions: StateVersions = { current: 2, migrations: { 1: fromVersion1 } };
+
+/**
+ * A version-1 state as version 2: route53 and destination stay as recorded; the outputs the note
+ * named become `missing`; dataSync.source was never read then, so it is missing until the next
+ * `pulumi up` of this stack reads it (a destroy refuses until then, the safe direction).
+ */
+export function fromVersion1(state: Props): Props {
+  const { note, ...ociStack } = (state.ociStack ?? {}) as Props;
+  const noted = typeof note === "string" && note ? note.replace(/^the OCI stack exports no /, "").split(" and no ").map((o) => (o === "cutover output" ? "cutover" : o)) : [];
+  return { ...state, ociStack: { ...ociStack, source: null, missing: [...noted, "dataSync.source"], invalid: [] } };
+}
 
 /** Provider settings (stack config or environment): never inputs, so nothing here lands in the state. */
 export interface GuardSettings {
@@ -77,6 +94,7 @@ function firstLine(err: unknown): string {
 type Gathered<K extends keyof DecommissionFacts> = Pick<DecommissionFacts, K> & { timedOut?: true };
 
 async function readTraffic(inputs: CheckedGuardInputs, settings: GuardSettings, ms: number): Promise<Gathered<"liveWeights" | "liveWeightsError" | "otherRecords">> {
+  if (!inputs.route53) return { liveWeightsError: `no Route53 pair to read: the OCI stack gives no usable ${OCI_STACK_OUTPUTS.route53}` };
   const { PairRecords, liveWeights, makeRoute53Client } = require("../cutover/records") as typeof import("../cutover/records");
   const { systemClock } = require("../common/clock") as typeof import("../common/clock");
   const records = new PairRecords(makeRoute53Client(settings.route53Endpoint), systemClock, inputs.route53);
@@ -92,13 +110,15 @@ async function readTraffic(inputs: CheckedGuardInputs, settings: GuardSettings, 
 }
 
 async function compareData(inputs: CheckedGuardInputs, settings: GuardSettings, ms: number): Promise<Gathered<"dataPending" | "dataError">> {
+  const destination = inputs.destination;
+  if (!destination) return { dataError: `no OCI bucket to compare with: the OCI stack gives no usable ${OCI_STACK_OUTPUTS.destination}` };
   const stores = require("../datasync/stores") as typeof import("../datasync/stores");
   const { plan } = require("../transfer/sync") as typeof import("../transfer/sync");
   // The DataSync provider's own store construction, so both read the same places the same way.
   const controller = new AbortController();
   try {
     const p = await withTimeout(
-      plan(stores.sourceStore(inputs.source satisfies SourceSpec), stores.destinationStore(inputs.destination satisfies DestinationSpec, settings.data), { signal: controller.signal, retry: { attempts: 3 } }),
+      plan(stores.sourceStore(inputs.source satisfies SourceSpec), stores.destinationStore(destination satisfies DestinationSpec, settings.data), { signal: controller.signal, retry: { attempts: 3 } }),
       ms,
       "comparing the AWS source with the OCI bucket",
       () => controller.abort(new Error("timeout")),
@@ -121,6 +141,7 @@ export type GuardAssessment = Assessment & { unassessed: string[] };
 
 /** Gathers every fact (Route53 and data concurrently) and assesses. */
 export async function assess(inputs: CheckedGuardInputs, settings: GuardSettings, limits: Limits, now = new Date()): Promise<GuardAssessment> {
+  const { ociStack } = inputs;
   const [{ timedOut: trafficTimedOut, ...traffic }, { timedOut: dataTimedOut, ...data }] = await Promise.all([
     readTraffic(inputs, settings, limits.route53Ms),
     compareData(inputs, settings, limits.dataMs),
@@ -130,10 +151,10 @@ export async function assess(inputs: CheckedGuardInputs, settings: GuardSettings
     ...data,
     ...(inputs.ociStack.ociFullSince ? { ociFullSince: inputs.ociStack.ociFullSince } : {}),
     ociStackAcknowledged: inputs.ociStack.awsDecommissioned,
+    ...(inputs.ociStack.source ? { sources: { aws: inputs.source, synced: inputs.ociStack.source } } : {}),
+    ...(ociStack.missing.length + ociStack.invalid.length > 0 ? { ociStackGaps: { stack: ociStack.name, missing: ociStack.missing, invalid: ociStack.invalid } } : {}),
   };
   const result = assessDecommission(facts, { minDaysOnOci: inputs.minDaysOnOci }, now);
-  // Say why the OCI stack's facts are missing, next to the blockers they cause.
-  if (!result.safe && inputs.ociStack.note) result.blockers.push(`oci stack: ${inputs.ociStack.note} (${inputs.ociStack.name})`);
   const unassessed = [...(trafficTimedOut ? ["traffic"] : []), ...(dataTimedOut ? ["data"] : [])];
   return { ...result, unassessed };
 }
@@ -166,7 +187,8 @@ function inputsOf(props: Props): Props {
 }
 
 export function resourceId(inputs: CheckedGuardInputs): string {
-  return `decommission-guard/${inputs.tenant}/${inputs.route53.recordName}`;
+  // Fixed at create: before the OCI stack exports its Route53 pair, the tenant alone.
+  return `decommission-guard/${inputs.tenant}${inputs.route53 ? `/${inputs.route53.recordName}` : ""}`;
 }
 
 export async function check(_olds: Props, news: Props, settings: GuardSettings): Promise<pulumi.dynamic.CheckResult> {
@@ -241,7 +263,7 @@ export function refusal(inputs: CheckedGuardInputs, a: Assessment): Error {
   return new Error(
     [
       `DecommissionGuard: refusing to delete, so \`pulumi destroy\` deletes nothing else in this stack either.`,
-      `Tenant ${inputs.tenant} (${inputs.route53.recordName}) is not ready to leave AWS:`,
+      `Tenant ${inputs.tenant} (${inputs.route53?.recordName ?? "Route53 pair not known yet"}) is not ready to leave AWS:`,
       ...a.blockers.map((b) => `  - ${b}`),
       "Fix each blocker, then run `pulumi up` on this stack (to record the OCI stack's facts) and `pulumi destroy` again. See docs/decommission.md.",
     ].join("\n"),

@@ -87,6 +87,19 @@ export const minDaysOnOciSchema = z
   .refine((d) => d >= 0 && d <= 365, { error: (iss) => `must be a number of days from 0 to 365 (got ${got(iss.input)})` })
   .default(DEFAULT_MIN_DAYS_ON_OCI);
 
+/** What the OCI stack's DataSync copied from (its `dataSync.source` output): must be this stack's source. */
+export const syncedSourceSchema = z.strictObject({ bucket: s3BucketName, prefix, region: awsRegion }, { error: requiredObject });
+
+/**
+ * The OCI stack outputs the guard reads, by the input they feed (see oci-stack-facts.ts). An input
+ * whose output the OCI stack does not export yet (the AWS-side stack is deployed first), or exports
+ * in a form the guard cannot use, is null, and `ociStack.missing` / `ociStack.invalid` say which.
+ */
+export const OCI_STACK_OUTPUTS = { route53: "cutover.route53", destination: "dataSync.destination", source: "dataSync.source" } as const;
+
+/** An output of the OCI stack, as it exports it (e.g. cutover.route53). */
+const outputName = text(nonEmpty, "an output of the OCI stack, e.g. cutover.route53");
+
 /** What the OCI tenant stack says (see oci-stack-facts.ts). */
 export const ociStackSchema = z.strictObject(
   {
@@ -100,20 +113,41 @@ export const ociStackSchema = z.strictObject(
       })
       .default(""),
     awsDecommissioned: yesNo.default(false),
-    /** What the OCI stack's outputs lacked ("" when nothing); anything else reads as nothing. */
-    note: z.string().default("").catch(""),
+    /** Where its DataSync copied from; null when it exports no usable dataSync.source (named in missing or invalid). */
+    source: syncedSourceSchema.nullable(),
+    /** Outputs the guard needs that the OCI stack does not export (yet): each is a blocker. */
+    missing: z.array(outputName, { error: "must be a list of OCI stack outputs" }).default([]),
+    /** Outputs it exports that the guard cannot use, with why: each is a blocker, never taken. */
+    invalid: z.array(z.strictObject({ output: outputName, reason: text(nonEmpty, "why the output cannot be used") }), { error: "must be a list of { output, reason }" }).default([]),
   },
   { error: requiredObject },
 );
 
-export const inputsSchema = z.object({
-  tenant: text(nonEmpty, "the tenant id"),
-  route53: route53Schema,
-  source: sourceSchema,
-  destination: destinationSchema,
-  minDaysOnOci: minDaysOnOciSchema,
-  ociStack: ociStackSchema,
-});
+export const inputsSchema = z
+  .object({
+    tenant: text(nonEmpty, "the tenant id"),
+    /** From the OCI stack's cutover.route53; null until it exports one. */
+    route53: route53Schema.nullable(),
+    source: sourceSchema,
+    /** From the OCI stack's dataSync.destination; null until it exports one. */
+    destination: destinationSchema.nullable(),
+    minDaysOnOci: minDaysOnOciSchema,
+    ociStack: ociStackSchema,
+  })
+  .superRefine((inputs, ctx) => {
+    // A fact is absent only for a stated reason, so the guard's blockers can name the output.
+    const named = new Set([...inputs.ociStack.missing, ...inputs.ociStack.invalid.map((i) => i.output)]);
+    const facts: [PropertyKey[], unknown, string][] = [
+      [["route53"], inputs.route53, OCI_STACK_OUTPUTS.route53],
+      [["destination"], inputs.destination, OCI_STACK_OUTPUTS.destination],
+      [["ociStack", "source"], inputs.ociStack.source, OCI_STACK_OUTPUTS.source],
+    ];
+    for (const [path, value, output] of facts) {
+      if (value === null && !named.has(output)) {
+        ctx.addIssue({ code: "custom", path, message: `is null, but neither ociStack.missing nor ociStack.invalid names ${output}: say why the OCI stack's ${output} is absent` });
+      }
+    }
+  });
 
 /** The inputs as a user writes them (each may be a pulumi.Input on the resource class). */
 export type GuardInputs = z.input<typeof inputsSchema>;

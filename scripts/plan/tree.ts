@@ -26,6 +26,9 @@ const KEY_INPUTS: Record<string, string[]> = {
   "pulumi-nodejs:dynamic/datasync:DataSync": ["source", "destination", "generation"],
   "pulumi-nodejs:dynamic/hydration:Hydration": ["nodes", "bucket", "prefix", "generation"],
   "pulumi-nodejs:dynamic/hydration:AgentBundleUpload": ["bucket", "objectName", "sha256", "size"],
+  // The source from this stack's config; the rest from the OCI stack's outputs (null, and named in
+  // ociStack.missing, until that stack exports them).
+  "pulumi-nodejs:dynamic/decommission:DecommissionGuard": ["source", "route53", "destination", "ociStack"],
 };
 
 function summary(r: PlannedResource, options: ShowOptions): string {

@@ -1,11 +1,12 @@
 // `tundra:awsSide`: the AWS-side stack of a tenant (`tundra:role: aws-side`). It holds what the
 // migration owns on AWS (the sync runner's read-only role) behind the decommission guard, and
-// names the facts the guard checks: the Route53 pair, the data source and destination, and the
-// OCI tenant stack whose cutover outputs say when OCI took all traffic. The guard's inputs are
-// derived from its schema (components/decommission/spec.ts); this stack adds what only it needs.
+// names the data source (needed before the OCI stack syncs: the runner's role reads it) and the
+// OCI tenant stack, whose outputs give the guard the rest: the Route53 pair, the destination,
+// what it synced from, when OCI took all traffic. The guard's inputs are derived from its schema
+// (components/decommission/spec.ts); this stack adds what only it needs.
 import { z } from "zod";
-import { awsRegion, DEFAULT_MIN_DAYS_ON_OCI, destinationSchema, route53Schema, s3BucketName } from "../../components/decommission/spec";
-import { integer, ociRegion, tagMap, text } from "./fields";
+import { awsRegion, DEFAULT_MIN_DAYS_ON_OCI, OCI_STACK_OUTPUTS, s3BucketName } from "../../components/decommission/spec";
+import { integer, tagMap, text } from "./fields";
 import { tenantSchema } from "./tenant";
 import { findCredentials } from "./credentials";
 import { credentialIssues, dedupe, keyOf, withoutValues, zodIssues, type ConfigIssue, type ParseResultOf, type RawConfig } from "./index";
@@ -21,7 +22,7 @@ export const awsSideSchema = z.strictObject({
   env: tenantSchema.shape.env,
   /** AWS region of the source bucket; this stack's AWS provider uses it. */
   region: awsRegion,
-  /** The OCI tenant stack whose cutover outputs the guard reads: <stack>, <project>/<stack> or <org>/<project>/<stack>. */
+  /** The OCI tenant stack whose dataSync and cutover outputs the guard reads: <stack>, <project>/<stack> or <org>/<project>/<stack>. */
   ociStack: text(/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+){0,2}$/, "a stack name: <stack>, <project>/<stack> or <org>/<project>/<stack>"),
   /** The tenant's data on AWS (the sync source). */
   source: z.strictObject({
@@ -36,10 +37,6 @@ export const awsSideSchema = z.strictObject({
     externalId: text(/^[\w+=,.@:\/-]{2,1224}$/, "2-1224 characters of letters, digits and +=,.@:/-").optional(),
     maxSessionHours: integer(1, 12).default(1),
   }),
-  /** The tenant's weighted Route53 pair (as in the OCI stack's tundra:cutover). */
-  route53: route53Schema,
-  /** Where the data went in OCI (the sync destination); its region is required here, for the reader. */
-  destination: destinationSchema.pick({ namespace: true, bucket: true }).extend({ prefix, region: ociRegion }),
   /** Days OCI must have carried 100% of the traffic before AWS may go. */
   minDaysOnOci: integer(0, 365).default(DEFAULT_MIN_DAYS_ON_OCI),
   /** Extra tags on every AWS resource of the stack. */
@@ -47,6 +44,25 @@ export const awsSideSchema = z.strictObject({
 });
 
 export type AwsSideConfig = z.output<typeof awsSideSchema>;
+
+/** Keys this section had before the guard read them from the OCI stack, and the output that gives them now. */
+const READ_FROM_OCI_STACK = { route53: OCI_STACK_OUTPUTS.route53, destination: OCI_STACK_OUTPUTS.destination } as const;
+
+/** One issue per key that is now read from the OCI stack; the section without them. */
+function withoutKeysReadFromOciStack(section: unknown): { issues: ConfigIssue[]; rest: unknown } {
+  if (!section || typeof section !== "object" || Array.isArray(section)) return { issues: [], rest: section };
+  const rest: Record<string, unknown> = { ...(section as Record<string, unknown>) };
+  const issues: ConfigIssue[] = [];
+  for (const [key, output] of Object.entries(READ_FROM_OCI_STACK)) {
+    if (!(key in rest)) continue;
+    delete rest[key];
+    issues.push({
+      key: keyOf("awsSide", [key]),
+      message: `is no longer set here: the guard reads it from the OCI stack's ${output} output (the stack named in tundra:awsSide.ociStack); remove it from this stack's config`,
+    });
+  }
+  return { issues, rest };
+}
 
 /** The sections an aws-side stack may have. */
 const AWS_SIDE_SECTIONS = ["role", "awsSide"];
@@ -61,7 +77,9 @@ export function parseAwsSideConfig(raw: RawConfig): ParseResultOf<AwsSideConfig>
   }
   const credentials = findCredentials(raw);
   issues.push(...credentialIssues(credentials));
-  const result = awsSideSchema.safeParse(raw.awsSide);
+  const readFromOciStack = withoutKeysReadFromOciStack(raw.awsSide);
+  issues.push(...readFromOciStack.issues);
+  const result = awsSideSchema.safeParse(readFromOciStack.rest);
   if (raw.awsSide === undefined) {
     issues.push({ key: keyOf("awsSide", []), message: "is required in an aws-side stack: add a tundra:awsSide object (see docs/decommission.md)" });
   } else if (!result.success) {

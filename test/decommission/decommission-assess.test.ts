@@ -84,4 +84,37 @@ describe("assessDecommission", () => {
       "traffic: the name is still a plain (non-weighted) record, so traffic never moved to the weighted pair",
     ]);
   });
+
+  it("blocks when the OCI stack's DataSync copied from another place than this stack's source (the comparison would check the wrong data)", () => {
+    const aws = { bucket: "tundra-analytics-prod", prefix: "tenants/acme/", region: "us-east-1" };
+    expect(assessDecommission({ ...safeFacts, sources: { aws, synced: { ...aws } } }, policy, now)).toEqual({ safe: true, blockers: [] });
+    for (const synced of [{ ...aws, bucket: "other" }, { ...aws, prefix: "tenants/acme-old/" }, { ...aws, region: "us-west-2" }]) {
+      expect(assessDecommission({ ...safeFacts, sources: { aws, synced } }, policy, now).blockers).toEqual([
+        `source: the OCI stack's DataSync copied from s3://${synced.bucket}/${synced.prefix} (${synced.region}), but this stack's source is s3://tundra-analytics-prod/tenants/acme/ (us-east-1), so the data comparison would check the wrong data; make them the same place`,
+      ]);
+    }
+  });
+
+  it("blocks on each OCI stack output it lacks (one line per section of that stack, with the fix) or cannot use", () => {
+    const result = assessDecommission(
+      {
+        ...safeFacts,
+        ociStackGaps: {
+          stack: "acme-org/tundra-replatform/prod",
+          missing: ["dataSync.destination", "dataSync.source", "cutover.route53"],
+          invalid: [{ output: "cutover.awsDecommissioned", reason: "must be true or false" }],
+        },
+      },
+      policy,
+      now,
+    );
+    expect(result).toEqual({
+      safe: false,
+      blockers: [
+        "oci stack: the OCI stack acme-org/tundra-replatform/prod exports no dataSync.destination, no dataSync.source (as of this stack's last `pulumi up`): run `pulumi up` there with tundra:dataSync first",
+        "oci stack: the OCI stack acme-org/tundra-replatform/prod exports no cutover.route53 (as of this stack's last `pulumi up`): run `pulumi up` there with tundra:cutover first",
+        "oci stack: the OCI stack acme-org/tundra-replatform/prod exports cutover.awsDecommissioned in a form the guard cannot use (must be true or false); fix tundra:cutover there and run `pulumi up`",
+      ],
+    });
+  });
 });

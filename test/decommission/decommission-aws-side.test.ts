@@ -65,16 +65,22 @@ describe("the aws-side stack", () => {
     for (const r of all) if (r !== guard) expect(waitsFor(plan.registrations, r.urn).has(guard.urn), r.name).toBe(false);
   });
 
-  it("passes the guard its facts: the Route53 pair, source and destination from config, the OCI stack's facts from the reference", () => {
+  it("passes the guard its facts: the source from config, the rest from the reference (offline, as on a first deploy, it exports nothing: each output named as missing)", () => {
     const guard = one("pulumi-nodejs:dynamic/decommission:DecommissionGuard").inputs;
-    expect(guard).toMatchObject({
+    expect(guard).toEqual({
       tenant: "acme",
       minDaysOnOci: 7,
-      route53: { zoneId: "Z0123456789ABCDEFGHIJ", recordName: "acme.analytics.example.com", recordType: "A", awsSetIdentifier: "aws", ociSetIdentifier: "oci" },
       source: { bucket: "tundra-analytics-prod", prefix: "tenants/acme/", region: "us-east-1" },
-      destination: { namespace: "exampletenancyns", bucket: "tundra-acme-prod", prefix: "", region: "us-ashburn-1" },
-      // Offline the referenced stack has no outputs: the guard is told so, and would refuse.
-      ociStack: { name: "acme-org/tundra-replatform/prod", ociFullSince: "", awsDecommissioned: false, note: "the OCI stack exports no cutover output" },
+      route53: null,
+      destination: null,
+      ociStack: {
+        name: "acme-org/tundra-replatform/prod",
+        ociFullSince: "",
+        awsDecommissioned: false,
+        source: null,
+        missing: ["dataSync.destination", "dataSync.source", "cutover.route53", "cutover.ociFullSince", "cutover.awsDecommissioned"],
+        invalid: [],
+      },
     });
   });
 
@@ -134,7 +140,27 @@ describe("aws-side config", () => {
 
   it("accepts the sample stack with defaults filled in", () => {
     const result = parseAwsSideConfig(rawConfigFromPulumi(config));
-    expect(result.ok && result.config).toMatchObject({ minDaysOnOci: 7, syncRunner: { maxSessionHours: 1 }, route53: { awsSetIdentifier: "aws", ociSetIdentifier: "oci" } });
+    expect(result.ok && result.config).toMatchObject({ minDaysOnOci: 7, syncRunner: { maxSessionHours: 1 } });
+  });
+
+  it("refuses route53 and destination, now read from the OCI stack's outputs: one message per key, naming the output", () => {
+    const result = parse({
+      "tundra:awsSide": {
+        ...awsSide,
+        route53: { zoneId: "Z0123456789ABCDEFGHIJ", recordName: "acme.analytics.example.com" },
+        destination: { namespace: "exampletenancyns", bucket: "tundra-acme-prod", region: "us-ashburn-1" },
+      },
+    });
+    expect(result.ok ? [] : result.issues).toEqual([
+      {
+        key: "tundra:awsSide.route53",
+        message: "is no longer set here: the guard reads it from the OCI stack's cutover.route53 output (the stack named in tundra:awsSide.ociStack); remove it from this stack's config",
+      },
+      {
+        key: "tundra:awsSide.destination",
+        message: "is no longer set here: the guard reads it from the OCI stack's dataSync.destination output (the stack named in tundra:awsSide.ociStack); remove it from this stack's config",
+      },
+    ]);
   });
 
   it("refuses aws:region and aws:defaultTags, which its explicit AWS provider never reads, naming the tundra: key that wins", () => {
@@ -153,7 +179,6 @@ describe("aws-side config", () => {
         region: "us-east",
         source: { bucket: "Bad_Bucket", prefix: "/tenants/acme" },
         syncRunner: { trustedPrincipals: ["*"], maxSessionHours: 24 },
-        route53: { ...awsSide.route53, zoneId: "zone1" },
         minDaysOnOci: -1,
         extra: true,
       },
@@ -167,7 +192,6 @@ describe("aws-side config", () => {
       "tundra:awsSide.extra",
       "tundra:awsSide.minDaysOnOci",
       "tundra:awsSide.region",
-      "tundra:awsSide.route53.zoneId",
       "tundra:awsSide.source.bucket",
       "tundra:awsSide.source.prefix",
       "tundra:awsSide.syncRunner.maxSessionHours",
@@ -198,5 +222,7 @@ describe("npm run plan -- --stack acme-prod-awsside", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("stack acme-prod-awsside: 7 resources");
     expect(r.stdout).toContain(`pulumi-nodejs:dynamic/decommission:DecommissionGuard ${GUARD}`);
+    // Its inputs: the source from config, the rest from the OCI stack (none exported yet, offline).
+    expect(r.stdout).toContain(' route53=null destination=null ociStack={"awsDecommissioned":false,"invalid":[],"missing":["dataSync.destination","dataSync.source","cutover.route53",');
   });
 });

@@ -10,7 +10,7 @@ const config = {
   source: { bucket: "legacy", prefix: "tenants/acme/", region: "us-east-1", endpoint: "", forcePathStyle: false },
   destination: { namespace: "ns", bucket: "tundra-acme-prod", prefix: "", region: "", endpoint: "" },
   minDaysOnOci: 7,
-  ociStack: { name: "org/tundra-replatform/prod", ociFullSince: "2026-11-10T00:00:00Z", awsDecommissioned: true, note: "" },
+  ociStack: { name: "org/tundra-replatform/prod", ociFullSince: "2026-11-10T00:00:00Z", awsDecommissioned: true, source: { bucket: "legacy", prefix: "tenants/acme/", region: "us-east-1" }, missing: [], invalid: [] },
 };
 const recorded = (blockers: string[]) => ({ ...config, schemaVersion: stateVersions.current, safe: blockers.length === 0, blockers, assessedAt: "2026-11-20T00:00:00Z" });
 const checked = (blockers: string[], unassessed: string[] = []) => ({ ...config, safe: blockers.length === 0, blockers, verdict: "", unassessed });

@@ -8,6 +8,7 @@ import * as os from "os";
 import * as path from "path";
 import { Readable } from "stream";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { ociStackFacts } from "../../components/decommission/oci-stack-facts";
 import { sync } from "../../components/transfer";
 import { OciStore } from "../../components/transfer/oci-store";
 import { S3Store } from "../../components/transfer/s3-store";
@@ -52,7 +53,15 @@ function inputs(ociStack: Record<string, unknown> = {}, extra: Record<string, un
     source: { bucket: "legacy", prefix: "tenants/acme", region: "us-east-1", endpoint: s3.endpoint, forcePathStyle: true },
     destination: { namespace: "testns", bucket: "tundra-acme-prod", prefix: "data", endpoint: oci.endpoint },
     minDaysOnOci: 7,
-    ociStack: { name: "acme-org/tundra-replatform/prod", ociFullSince: daysAgo(10), awsDecommissioned: true, note: "", ...ociStack },
+    ociStack: {
+      name: "acme-org/tundra-replatform/prod",
+      ociFullSince: daysAgo(10),
+      awsDecommissioned: true,
+      source: { bucket: "legacy", prefix: "tenants/acme/", region: "us-east-1" },
+      missing: [],
+      invalid: [],
+      ...ociStack,
+    },
     ...extra,
   };
 }
@@ -151,7 +160,7 @@ describe("DecommissionGuard through the provider host", () => {
     await putSource("late/arrived-after-sync.csv", "not in OCI yet");
     try {
       const { state } = await up(host, provider, undefined, inputs({ ociFullSince: daysAgo(2), awsDecommissioned: false }));
-      expect(state!.outputs).toMatchObject({ schemaVersion: 1, safe: false });
+      expect(state!.outputs).toMatchObject({ schemaVersion: 2, safe: false });
       expect(Date.parse(state!.outputs.assessedAt as string)).toBeGreaterThan(Date.now() - 60_000);
       const err = await refusal(state!);
       expect(err.message).toContain("refusing to delete, so `pulumi destroy` deletes nothing else in this stack either");
@@ -184,17 +193,26 @@ describe("DecommissionGuard through the provider host", () => {
       cleanup: () => putSource("sales/2026/03.csv", ORIGINAL_03),
     },
     {
+      // In both stacks (a mismatch between them is the source blocker, below).
       what: "the source prefix is wrong (lists nothing)",
-      arrange: async () => ({ ...inputs(), source: { bucket: "legacy", prefix: "tenants/acme-typo", region: "us-east-1", endpoint: s3.endpoint, forcePathStyle: true } }),
+      arrange: async () => ({
+        ...inputs({ source: { bucket: "legacy", prefix: "tenants/acme-typo", region: "us-east-1" } }),
+        source: { bucket: "legacy", prefix: "tenants/acme-typo", region: "us-east-1", endpoint: s3.endpoint, forcePathStyle: true },
+      }),
       blocker: /data: the AWS source s3:\/\/legacy\/tenants\/acme-typo\/ lists no objects/,
     },
     { what: "too few days on OCI", arrange: async () => inputs({ ociFullSince: daysAgo(6.5) }), blocker: /bake: OCI has carried 100% for 6\.5 days since \S+; 7 are required/ },
     {
       what: "the OCI stack gives no date",
-      arrange: async () => inputs({ ociFullSince: "", note: "the OCI stack exports no cutover.ociFullSince or cutover.history" }),
-      blocker: /bake: the OCI stack has no record[\s\S]*oci stack: the OCI stack exports no cutover\.ociFullSince or cutover\.history \(acme-org\/tundra-replatform\/prod\)/,
+      arrange: async () => inputs({ ociFullSince: "", missing: ["cutover.ociFullSince"] }),
+      blocker: /bake: the OCI stack has no record[\s\S]*oci stack: the OCI stack acme-org\/tundra-replatform\/prod exports no cutover\.ociFullSince \(as of this stack's last `pulumi up`\): run `pulumi up` there with tundra:cutover first/,
     },
     { what: "the OCI stack has not acknowledged", arrange: async () => inputs({ awsDecommissioned: false }), blocker: /rollback path: the OCI stack's cutover still has awsDecommissioned=false/ },
+    {
+      what: "the OCI stack's DataSync copied from another prefix than this stack's source",
+      arrange: async () => inputs({ source: { bucket: "legacy", prefix: "tenants/acme-old", region: "us-east-1" } }),
+      blocker: /source: the OCI stack's DataSync copied from s3:\/\/legacy\/tenants\/acme-old\/ \(us-east-1\), but this stack's source is s3:\/\/legacy\/tenants\/acme\/ \(us-east-1\), so the data comparison would check the wrong data/,
+    },
   ];
   for (const { what, arrange, blocker, cleanup } of oneBlocker) {
     it(`destroy refuses when only ${what}`, async () => {
@@ -212,6 +230,65 @@ describe("DecommissionGuard through the provider host", () => {
       }
     });
   }
+
+  it("refuses a fact left null without saying which OCI stack output is absent", async () => {
+    const err: ProviderCallError = await up(host, provider, undefined, { ...inputs(), route53: null }, { preview: true }).catch((e) => e);
+    expect(err).toBeInstanceOf(ProviderCallError);
+    expect(err.failures).toEqual([
+      { property: "route53", reason: "is null, but neither ociStack.missing nor ociStack.invalid names cutover.route53: say why the OCI stack's cutover.route53 is absent" },
+    ]);
+  });
+
+  describe("deployed before the OCI stack has synced or cut over (the AWS side comes first)", () => {
+    /** The guard's inputs as the AWS-side program builds them from the OCI stack's outputs. */
+    const fromOciStack = (outputs: Parameters<typeof ociStackFacts>[0]) => {
+      const facts = ociStackFacts(outputs);
+      return { ...inputs(), route53: facts.route53, destination: facts.destination, ociStack: { name: "acme-org/tundra-replatform/prod", ...facts.ociStack } };
+    };
+    const STACK = "acme-org/tundra-replatform/prod";
+
+    it("with no OCI stack outputs: created all the same, not safe, each missing output named, and delete refuses", async () => {
+      const preview = await up(host, provider, undefined, fromOciStack({}), { preview: true });
+      expect(preview.checked.safe).toBe(false);
+      const { state } = await up(host, provider, undefined, fromOciStack({}));
+      expect(state!.id).toBe("decommission-guard/acme");
+      expect(state!.outputs).toMatchObject({ schemaVersion: 2, safe: false, verdict: "destroy refused: 6 blockers (bake, data, oci stack, rollback path, traffic)" });
+      expect(state!.outputs.blockers).toEqual([
+        "traffic: the Route53 records of the tenant could not be read (no Route53 pair to read: the OCI stack gives no usable cutover.route53), so it is unknown whether AWS still serves traffic",
+        "bake: the OCI stack has no record of when OCI reached 100%; it must have carried all traffic for 7 days",
+        "rollback path: the OCI stack's cutover still has awsDecommissioned=false, so tearing it down would send traffic back to AWS; set tundra:cutover.awsDecommissioned=true there and run `pulumi up` first",
+        "data: the final comparison of the AWS source with the OCI bucket did not run (no OCI bucket to compare with: the OCI stack gives no usable dataSync.destination)",
+        `oci stack: the OCI stack ${STACK} exports no dataSync.destination, no dataSync.source (as of this stack's last \`pulumi up\`): run \`pulumi up\` there with tundra:dataSync first`,
+        `oci stack: the OCI stack ${STACK} exports no cutover.route53, no cutover.ociFullSince, no cutover.awsDecommissioned (as of this stack's last \`pulumi up\`): run \`pulumi up\` there with tundra:cutover first`,
+      ]);
+      const err = await refusal(state!);
+      expect(err.message).toContain("Tenant acme (Route53 pair not known yet) is not ready to leave AWS:");
+      expect(err.message).toContain(`exports no cutover.route53, no cutover.ociFullSince, no cutover.awsDecommissioned (as of this stack's last \`pulumi up\`): run \`pulumi up\` there with tundra:cutover first`);
+      expect(err.message).toContain("exports no dataSync.destination, no dataSync.source");
+    });
+
+    it("with a dataSync but no cutover: compares the data with the bucket it names, the cutover's outputs block; with every output, safe", async () => {
+      const dataSync = {
+        destination: { namespace: "testns", bucket: "tundra-acme-prod", prefix: "data/", region: "us-ashburn-1" },
+        source: { bucket: "legacy", prefix: "tenants/acme/", region: "us-east-1" },
+      };
+      // The test server stands in for the region's public endpoint (the program passes none).
+      const atTestServer = (i: ReturnType<typeof fromOciStack>) => ({ ...i, destination: i.destination && { ...i.destination, endpoint: oci.endpoint } });
+      const { state } = await up(host, provider, undefined, atTestServer(fromOciStack({ dataSync })));
+      expect(state!.outputs.destination).toEqual({ ...dataSync.destination, endpoint: oci.endpoint });
+      // The data was compared (nothing pending); the rest waits for the cutover's outputs.
+      expect((state!.outputs.blockers as string[]).map((b) => b.split(":")[0])).toEqual(["traffic", "bake", "rollback path", "oci stack"]);
+      expect((state!.outputs.blockers as string[])[3]).toBe(
+        `oci stack: the OCI stack ${STACK} exports no cutover.route53, no cutover.ociFullSince, no cutover.awsDecommissioned (as of this stack's last \`pulumi up\`): run \`pulumi up\` there with tundra:cutover first`,
+      );
+      await refusal(state!);
+
+      const cutover = { ociFullSince: daysAgo(10), awsDecommissioned: true, route53: { zoneId: zone, recordName: NAME, recordType: "A", awsSetIdentifier: "aws", ociSetIdentifier: "oci" } };
+      const { state: after } = await up(host, provider, state, atTestServer(fromOciStack({ dataSync, cutover })));
+      expect(after!.outputs).toMatchObject({ safe: true, blockers: [] });
+      await expect(destroy(host, after!)).resolves.toBeUndefined();
+    });
+  });
 
   it("destroy succeeds when it is safe, re-checking the live facts", async () => {
     const { state } = await up(host, provider, undefined, inputs());

@@ -21,7 +21,7 @@ const guardArgs = {
   route53: { zoneId: "Z0123456789ABCDEFGHIJ", recordName: "acme.analytics.example.com" },
   source: { bucket: "legacy-data", prefix: "acme/", region: "eu-west-1" },
   destination: { namespace: "ns", bucket: "tundra-acme-prod", region: "eu-frankfurt-1" },
-  ociStack: { name: "acme-org/tundra-replatform/prod", ociFullSince: "", awsDecommissioned: false },
+  ociStack: { name: "acme-org/tundra-replatform/prod", ociFullSince: "", awsDecommissioned: false, source: { bucket: "legacy-data", prefix: "acme/", region: "eu-west-1" } },
 };
 
 let plan: Plan & PlanDetails;

@@ -1,9 +1,12 @@
 // DecommissionGuard state across provider versions, through the real dynamic-provider host: a
-// state this checkout wrote (schemaVersion 1, the only version so far) is diffed as before; a
-// state with a version it does not know (a newer checkout wrote it) is refused, and a refused
-// delete is still a refusal: `pulumi destroy` deletes nothing else.
+// version-1 state (route53 and destination from the aws-side config, a free-text ociStack.note)
+// is upgraded to version 2 (what the OCI stack lacks named in ociStack.missing), so an existing
+// stack's refresh and destroy still work; a state with a version this checkout does not know (a
+// newer checkout wrote it) is refused, and a refused delete is still a refusal: `pulumi destroy`
+// deletes nothing else.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { destroy, ProviderCallError, serializeProvider, startProviderHost, type ProviderHost, type ResourceState } from "../support/provider-host";
+import { fromVersion1, stateVersions } from "../../components/decommission/operations";
+import { destroy, ProviderCallError, refresh, serializeProvider, startProviderHost, type ProviderHost, type ResourceState } from "../support/provider-host";
 
 let host: ProviderHost;
 let provider: string;
@@ -43,14 +46,32 @@ afterAll(async () => {
 });
 
 describe("DecommissionGuard state versions", () => {
-  it("diffs a version-1 state as before: the same inputs and verdict are no change", async () => {
-    const state = recordedV1();
-    const news = { ...state.inputs, safe: false, blockers: ["data: 2 objects (28 bytes) in AWS are missing or different in OCI, e.g. late.csv; run the sync first"], verdict: "", unassessed: [] };
-    expect((await host.diff(state.id, state.outputs, news)).changes).toBe("none");
+  it("writes version 2 and upgrades version 1: route53 and destination kept, the note's outputs and dataSync.source (never read then) missing", () => {
+    expect(stateVersions.current).toBe(2);
+    const v1 = recordedV1({ ociStack: { name: "acme-org/tundra-replatform/prod", ociFullSince: "", awsDecommissioned: false, note: "the OCI stack exports no cutover output" } }).outputs;
+    const v2 = fromVersion1(v1);
+    expect(v2.route53).toEqual(v1.route53);
+    expect(v2.destination).toEqual(v1.destination);
+    expect(v2.ociStack).toEqual({ name: "acme-org/tundra-replatform/prod", ociFullSince: "", awsDecommissioned: false, source: null, missing: ["cutover", "dataSync.source"], invalid: [] });
+    expect(fromVersion1(recordedV1().outputs).ociStack).toMatchObject({ source: null, missing: ["dataSync.source"], invalid: [] });
   });
 
+  it("an existing version-1 guard: diff is an update (its state moves to version 2), refresh and destroy work on it, and destroy refuses until an up reads dataSync.source", async () => {
+    const state = recordedV1();
+    const news = { ...fromVersion1(state.inputs), safe: false, blockers: ["data: 2 objects (28 bytes) in AWS are missing or different in OCI, e.g. late.csv; run the sync first"], verdict: "", unassessed: [] };
+    expect((await host.diff(state.id, state.outputs, news)).changes).toBe("some");
+    const refreshed = await refresh(host, state);
+    expect(refreshed!.outputs).toMatchObject({ schemaVersion: 2, route53: state.outputs.route53, ociStack: { source: null, missing: ["dataSync.source"] }, safe: false });
+    const err = await destroy(host, state).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ProviderCallError);
+    expect((err as Error).message).toContain("refusing to delete");
+    expect((err as Error).message).toContain(
+      "oci stack: the OCI stack acme-org/tundra-replatform/prod exports no dataSync.source (as of this stack's last `pulumi up`): run `pulumi up` there with tundra:dataSync first",
+    );
+  }, 120_000);
+
   it("refuses a state with a schemaVersion it does not know, in diff and destroy, naming the way out", async () => {
-    for (const schemaVersion of [2, 0, "1"]) {
+    for (const schemaVersion of [3, 0, "1"]) {
       const state = recordedV1({ schemaVersion });
       const failures = [await host.diff(state.id, state.outputs, state.inputs).catch((e: unknown) => e), await destroy(host, state).catch((e: unknown) => e)];
       for (const err of failures) {
