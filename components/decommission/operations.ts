@@ -149,9 +149,9 @@ export async function assess(inputs: CheckedGuardInputs, settings: GuardSettings
   const facts: DecommissionFacts = {
     ...traffic,
     ...data,
-    ...(inputs.ociStack.ociFullSince ? { ociFullSince: inputs.ociStack.ociFullSince } : {}),
-    ociStackAcknowledged: inputs.ociStack.awsDecommissioned,
-    ...(inputs.ociStack.source ? { sources: { aws: inputs.source, synced: inputs.ociStack.source } } : {}),
+    ...(ociStack.ociFullSince ? { ociFullSince: ociStack.ociFullSince } : {}),
+    ociStackAcknowledged: ociStack.awsDecommissioned,
+    ...(ociStack.source ? { sources: { aws: inputs.source, synced: ociStack.source } } : {}),
     ...(ociStack.missing.length + ociStack.invalid.length > 0 ? { ociStackGaps: { stack: ociStack.name, missing: ociStack.missing, invalid: ociStack.invalid } } : {}),
   };
   const result = assessDecommission(facts, { minDaysOnOci: inputs.minDaysOnOci }, now);
