@@ -3,6 +3,7 @@
 // succeeded.
 import type * as pulumi from "@pulumi/pulumi";
 import { Cutover } from "../components/cutover/cutover";
+import { DEFAULT_SET_IDENTIFIERS } from "../components/cutover/spec";
 import { cutoverInputsOf } from "./config/cutover";
 import type { Foundation, Staged } from "./foundation";
 import { probeUrlOf } from "./probe-url";
@@ -27,14 +28,14 @@ export function cutOver(f: Foundation, earlier: { sync?: Staged<pulumi.Resource>
       status: cutover.status,
       ociFullSince: cutover.ociFullSince,
       awsDecommissioned: section.awsDecommissioned,
-      // The weighted pair (SetIdentifiers defaulted as the Cutover does), for the AWS-side stack's
+      // The weighted pair (SetIdentifiers defaulted as the Cutover defaults them), for the AWS-side stack's
       // DecommissionGuard, which reads it through its StackReference.
       route53: {
         zoneId: section.zoneId,
         recordName: section.recordName,
         recordType: section.recordType,
-        awsSetIdentifier: section.aws.setIdentifier ?? "aws",
-        ociSetIdentifier: section.oci.setIdentifier ?? "oci",
+        awsSetIdentifier: section.aws.setIdentifier ?? DEFAULT_SET_IDENTIFIERS.aws,
+        ociSetIdentifier: section.oci.setIdentifier ?? DEFAULT_SET_IDENTIFIERS.oci,
       },
     },
   };

@@ -11,7 +11,7 @@ import { withTimeout } from "../dynamic/timeout";
 import { isUnknown } from "../dynamic/unknown";
 import { addressOf, AWS_ONLY, CutoverReport, EngineDeps, readLive, removeSide, runCutover, setLiveWeights } from "./engine";
 import { makeRoute53Client, route53EndpointFrom, normalizeName, PairAddress, PairRecords } from "./records";
-import { CutoverInputs, describeSafety, describeTransition, inputsSchema, planOf } from "./spec";
+import { CutoverInputs, DEFAULT_SET_IDENTIFIERS, describeSafety, describeTransition, inputsSchema, planOf } from "./spec";
 import type { CutoverPlan, Measurement, Weights } from "./types";
 import { ociPercentOf, sameWeights, weightsForOciPercent } from "./weights";
 
@@ -73,8 +73,8 @@ function addressOfProps(props: Props): PairAddress {
     zoneId: props.zoneId,
     recordName: props.recordName,
     recordType: props.recordType ?? "A",
-    awsSetIdentifier: props.aws?.setIdentifier ?? "aws",
-    ociSetIdentifier: props.oci?.setIdentifier ?? "oci",
+    awsSetIdentifier: props.aws?.setIdentifier ?? DEFAULT_SET_IDENTIFIERS.aws,
+    ociSetIdentifier: props.oci?.setIdentifier ?? DEFAULT_SET_IDENTIFIERS.oci,
   };
 }
 

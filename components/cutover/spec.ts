@@ -9,6 +9,9 @@ import { refusedHealthCheckRange } from "../aws/route53-health-checks";
 import { isUnknown, UNKNOWN } from "../dynamic/unknown";
 import type { CutoverPlan, GateSpec, HealthCheckSpec, ProbeSpec, RecordType, TargetSpec } from "./types";
 
+
+/** The SetIdentifiers of the weighted pair when the stack names none (the guard reads the same pair). */
+export const DEFAULT_SET_IDENTIFIERS = { aws: "aws", oci: "oci" } as const;
 export const DEFAULTS = {
   ttl: 60,
   steps: [1, 5, 25, 50, 100],
@@ -229,8 +232,8 @@ export function crossFieldIssues(raw: Loose): CrossFieldIssue[] {
 
   // A whole side unknown (the stage's OCI target before the load balancer exists) may hold anything.
   const sidesKnown = raw.aws !== UNKNOWN && raw.oci !== UNKNOWN;
-  const awsId = objectOr(raw.aws).setIdentifier ?? "aws";
-  const ociId = objectOr(raw.oci).setIdentifier ?? "oci";
+  const awsId = objectOr(raw.aws).setIdentifier ?? DEFAULT_SET_IDENTIFIERS.aws;
+  const ociId = objectOr(raw.oci).setIdentifier ?? DEFAULT_SET_IDENTIFIERS.oci;
   if (sidesKnown && !isUnknown(awsId) && awsId === ociId) fail(["oci", "setIdentifier"], `must differ from aws.setIdentifier (both are ${got(awsId)})`);
 
   const steps = raw.steps ?? DEFAULTS.steps;

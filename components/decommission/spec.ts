@@ -7,6 +7,7 @@
 // what they produce must be DataSync's SourceSpec/DestinationSpec (checked where the guard uses them).
 import { z } from "zod";
 import { normalisePrefix } from "../common/prefix";
+import { DEFAULT_SET_IDENTIFIERS } from "../cutover/spec";
 
 export const DEFAULT_MIN_DAYS_ON_OCI = 7;
 
@@ -37,8 +38,8 @@ export const route53Schema = z
       zoneId: text(/^Z[A-Z0-9]{1,32}$/, "a Route53 hosted zone id such as Z0123456789ABCDEFGHIJ"),
       recordName: text(/^(?=.{1,253}\.?$)([a-z0-9_](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}\.?$/i, "the tenant's DNS name, e.g. acme.analytics.example.com"),
       recordType: z.enum(["A", "AAAA", "CNAME"], { error: (iss) => `must be A, AAAA or CNAME (got ${got(iss.input)})` }).default("A"),
-      awsSetIdentifier: text(/^.{1,128}$/, "the SetIdentifier of the AWS record, 1-128 characters").default("aws"),
-      ociSetIdentifier: text(/^.{1,128}$/, "the SetIdentifier of the OCI record, 1-128 characters").default("oci"),
+      awsSetIdentifier: text(/^.{1,128}$/, "the SetIdentifier of the AWS record, 1-128 characters").default(DEFAULT_SET_IDENTIFIERS.aws),
+      ociSetIdentifier: text(/^.{1,128}$/, "the SetIdentifier of the OCI record, 1-128 characters").default(DEFAULT_SET_IDENTIFIERS.oci),
     },
     { error: requiredObject },
   )

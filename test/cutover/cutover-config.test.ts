@@ -187,6 +187,8 @@ describe("cutover stage", () => {
     expect(declared[0].inputs.bake).toBe(600);
     expect(checkAgainst(inputsSchema, declared[0].inputs).failures).toEqual([]);
     expect(typeof declared[0].inputs.__provider).toBe("string");
-    expect(Object.keys(result.outputs).sort()).toEqual(["awsDecommissioned", "awsWeight", "ociFullSince", "ociPercent", "ociWeight", "status", "transition"]);
+    expect(Object.keys(result.outputs).sort()).toEqual(["awsDecommissioned", "awsWeight", "ociFullSince", "ociPercent", "ociWeight", "route53", "status", "transition"]);
+    // The pair the AWS-side guard reads through its StackReference, SetIdentifiers defaulted as the Cutover defaults them.
+    expect(result.outputs.route53).toEqual({ zoneId: "Z0123456789ABCDEFGHIJ", recordName: "tenant42.example.com", recordType: "A", awsSetIdentifier: "aws", ociSetIdentifier: "oci" });
   });
 });
