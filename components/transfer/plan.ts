@@ -169,8 +169,8 @@ const ORDER_WINDOW = 4096;
  * finish in. Holds at most the read-ahead of each listing and ORDER_WINDOW undelivered steps.
  */
 export async function* planSteps(source: ObjectStore, destination: ObjectStore, opts: PlanOptions): AsyncGenerator<PlanStep> {
-  const sources = readAhead(resumedListing(source, opts.retry, opts.signal), LISTING_READ_AHEAD);
-  const destinations = readAhead(resumedListing(destination, opts.retry, opts.signal), LISTING_READ_AHEAD);
+  const sources = listingAhead(source, opts.retry, LISTING_READ_AHEAD, opts.signal);
+  const destinations = listingAhead(destination, opts.retry, LISTING_READ_AHEAD, opts.signal);
   const check = pLimit(opts.checkers ?? 16);
   const pending = new OrderedSteps();
   try {
@@ -255,85 +255,60 @@ class OrderedSteps {
 }
 
 /**
- * A store's listing that survives transient failures: the listing is started again and the keys
- * already had are passed over (the listing is in ascending key order), so a failure late in a
- * long listing costs the pages read again, never a key twice. Each entry gets the retry policy's
- * attempts.
+ * A store's listing read up to `max` entries ahead of the consumer, so that its next page is on
+ * its way while the current one is merged (both listings load concurrently). A listing that fails
+ * is started again (the retry policy's attempts, for the whole listing) and the keys already had
+ * are passed over, so a failure late in a long listing costs the pages read again, never a key
+ * twice. The listing is in ascending key order (checkedListing), which makes "already had" a
+ * comparison with the last key.
  */
-async function* resumedListing(store: ObjectStore, retry: RetryPolicy, signal?: AbortSignal): AsyncGenerator<ObjectInfo> {
-  let entries = store.list()[Symbol.asyncIterator]();
-  let last: string | undefined;
-  const next = () => withRetry(async (attempt) => {
-    if (attempt > 1) {
-      await entries.return?.();
-      entries = store.list()[Symbol.asyncIterator]();
-    }
-    for (;;) {
-      const entry = await entries.next();
-      if (attempt === 1 || entry.done || last === undefined || compareKeys(entry.value.key, last) > 0) return entry;
-    }
-  }, retry, undefined, signal);
-  try {
-    for (let entry = await next(); !entry.done; entry = await next()) {
-      if (signal?.aborted) throw signal.reason ?? new Error("aborted");
-      last = entry.value.key;
-      yield entry.value;
-    }
-  } finally {
-    await entries.return?.();
-  }
-}
-
-/**
- * Pulls up to `max` entries ahead of the consumer, so that a listing's next page is requested
- * while the current one is being merged (both listings then load concurrently, as before).
- */
-function readAhead<T>(source: AsyncIterator<T>, max: number): AsyncGenerator<T> {
-  const buffered: T[] = [];
+function listingAhead(store: ObjectStore, retry: RetryPolicy, max: number, signal?: AbortSignal): AsyncGenerator<ObjectInfo> {
+  const buffered: ObjectInfo[] = [];
   let done = false;
   let failure: { error: unknown } | undefined;
+  let stopped = false;
   let wake: (() => void) | undefined;
   let room: (() => void) | undefined;
-  let stopped = false;
-  const pump = (async () => {
-    try {
-      while (!stopped) {
-        if (buffered.length >= max) {
-          await new Promise<void>((resolve) => { room = resolve; });
-          continue;
-        }
-        const r = await source.next();
-        if (r.done) break;
-        buffered.push(r.value);
-        wake?.();
+  let last: string | undefined;
+  const pump = withRetry(async (attempt) => {
+    let resuming = attempt > 1 && last !== undefined;
+    for await (const entry of store.list()) {
+      if (stopped) return;
+      if (signal?.aborted) throw signal.reason ?? new Error("aborted");
+      if (resuming) {
+        if (compareKeys(entry.key, last!) <= 0) continue;
+        resuming = false;
       }
-    } catch (error) {
-      failure = { error };
-    } finally {
-      done = true;
+      last = entry.key;
+      buffered.push(entry);
       wake?.();
+      if (buffered.length >= max) await new Promise<void>((resolve) => { room = resolve; });
     }
-  })();
+  }, retry, undefined, signal).then(
+    () => { done = true; wake?.(); },
+    (error) => { failure = { error }; done = true; wake?.(); },
+  );
   return (async function* () {
     try {
       for (;;) {
         if (buffered.length > 0) {
-          const value = buffered.shift()!;
+          const entry = buffered.shift()!;
           if (buffered.length < max) room?.();
-          yield value;
-          continue;
+          yield entry;
+        } else if (failure) {
+          throw failure.error;
+        } else if (done) {
+          return;
+        } else {
+          await new Promise<void>((resolve) => { wake = resolve; });
+          wake = undefined;
         }
-        if (failure) throw failure.error;
-        if (done) return;
-        await new Promise<void>((resolve) => { wake = resolve; });
-        wake = undefined;
       }
     } finally {
-      // A page still in flight is left to finish on its own: an abort or a failure on the
-      // other side is not held up by it.
+      // A page still in flight finishes on its own: an abort or a failure on the other side is
+      // not held up by it.
       stopped = true;
       room?.();
-      void pump.then(() => source.return?.(undefined)).catch(() => undefined);
     }
   })();
 }

@@ -3,7 +3,7 @@
 // totals and bounded samples. These are what let 1,000,000 keys plan in under 300 MB (bench:plan).
 import { describe, expect, it } from "vitest";
 import type { Readable } from "stream";
-import { checkedListing, largestFirst, manifestDigest, plan, PLAN_SAMPLE, TransientStoreError, type ObjectHead, type ObjectInfo, type ObjectStore } from "../../components/transfer";
+import { checkedListing, compareKeys, largestFirst, manifestDigest, plan, PLAN_SAMPLE, TransientStoreError, type ObjectHead, type ObjectInfo, type ObjectStore } from "../../components/transfer";
 import { planSteps, type PlanStep } from "../../components/transfer/plan";
 import { listAll } from "../support/store-helpers";
 
@@ -139,5 +139,17 @@ describe("the streaming planner", () => {
     expect(p.largestCopies.map((c) => c.source.key)).toEqual(largestFirst(copies.map((source) => ({ source, reason: "missing" as const })), PLAN_SAMPLE).map((c) => c.source.key));
     expect(p.extraneousExamples.map((x) => x.key)).toEqual(extra.slice(0, PLAN_SAMPLE).map((x) => x.key).sort());
     expect(p.destinationDigest).toBe(manifestDigest(await listAll(destination)));
+  });
+});
+
+describe("compareKeys", () => {
+  it("orders keys as their UTF-8 bytes, as S3 and OCI list them (not as UTF-16 code units)", () => {
+    const parts = ["", "a", "/", "é", "\u0800", "\ud7ff", "\ue000", "\ufffd", "\uffff", "😀", "\u{10000}", "\u{10ffff}"];
+    const keys = parts.flatMap((x) => parts.flatMap((y) => parts.map((z) => x + y + z)));
+    const wrong: string[] = [];
+    for (const a of keys) {
+      for (const b of keys) if (Math.sign(compareKeys(a, b)) !== Math.sign(Buffer.compare(Buffer.from(a), Buffer.from(b)))) wrong.push(JSON.stringify([a, b]));
+    }
+    expect(wrong.slice(0, 5)).toEqual([]);
   });
 });
