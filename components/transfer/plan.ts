@@ -165,35 +165,55 @@ const ORDER_WINDOW = 4096;
 
 /**
  * The planner: merges both listings (each in ascending key order, as checkedListing guarantees)
- * in one pass and yields every decision in key order, whatever order the destination checks
- * finish in. Holds at most the read-ahead of each listing and ORDER_WINDOW undelivered steps.
+ * in one pass and hands every decision to `onStep` in key order, whatever order the destination
+ * checks finish in; when `onStep` returns a promise, planning waits for it. Holds at most the
+ * read-ahead of each listing and ORDER_WINDOW undelivered steps. A callback rather than an async
+ * iterator: no promise and no tick per step when nothing waits.
  */
-export async function* planSteps(source: ObjectStore, destination: ObjectStore, opts: PlanOptions): AsyncGenerator<PlanStep> {
-  const sources = listingAhead(source, opts.retry, LISTING_READ_AHEAD, opts.signal);
-  const destinations = listingAhead(destination, opts.retry, LISTING_READ_AHEAD, opts.signal);
+export async function planSteps(source: ObjectStore, destination: ObjectStore, opts: PlanOptions, onStep: (step: PlanStep) => void | Promise<void>): Promise<void> {
+  const sources = new BufferedListing(source, opts.retry, LISTING_READ_AHEAD, opts.signal);
+  const destinations = new BufferedListing(destination, opts.retry, LISTING_READ_AHEAD, opts.signal);
   const check = pLimit(opts.checkers ?? 16);
   const pending = new OrderedSteps();
+  // Values are awaited only when they are promises: an await per entry costs a tick each.
+  const deliver = async (step: PlanStep) => {
+    const waited = onStep(step);
+    if (waited) await waited;
+  };
   try {
-    let dst = await destinations.next();
-    for (let src = await sources.next(); !src.done; src = await sources.next()) {
-      const key = src.value.key;
-      while (!dst.done && compareKeys(dst.value.key, key) < 0) {
-        pending.push({ action: "extraneous", destination: dst.value });
-        dst = await destinations.next();
+    let next = destinations.next();
+    let dst = next instanceof Promise ? await next : next;
+    for (;;) {
+      next = sources.next();
+      const src = next instanceof Promise ? await next : next;
+      if (!src) break;
+      while (dst && compareKeys(dst.key, src.key) < 0) {
+        pending.push({ action: "extraneous", destination: dst });
+        next = destinations.next();
+        dst = next instanceof Promise ? await next : next;
       }
       let match: ObjectInfo | undefined;
-      if (!dst.done && dst.value.key === key) {
-        match = dst.value;
-        dst = await destinations.next();
+      if (dst && dst.key === src.key) {
+        match = dst;
+        next = destinations.next();
+        dst = next instanceof Promise ? await next : next;
       }
-      pending.push(decide(src.value, match, destination, check, opts));
-      yield* pending.ready();
-      if (pending.length >= ORDER_WINDOW) yield await pending.shift();
+      pending.push(decide(src, match, destination, check, opts));
+      for (let step = pending.ready(); step; step = pending.ready()) {
+        const waited = onStep(step);
+        if (waited) await waited;
+      }
+      if (pending.length >= ORDER_WINDOW) await deliver(await pending.shift());
     }
-    for (; !dst.done; dst = await destinations.next()) pending.push({ action: "extraneous", destination: dst.value });
-    while (pending.length > 0) yield await pending.shift();
+    while (dst) {
+      pending.push({ action: "extraneous", destination: dst });
+      next = destinations.next();
+      dst = next instanceof Promise ? await next : next;
+    }
+    while (pending.length > 0) await deliver(await pending.shift());
   } finally {
-    await Promise.all([sources.return(undefined), destinations.return(undefined)]);
+    sources.stop();
+    destinations.stop();
   }
 }
 
@@ -242,9 +262,9 @@ class OrderedSteps {
     this.queue.push(slot);
   }
 
-  /** The steps at the front that are decided. */
-  *ready(): Generator<PlanStep> {
-    while (this.queue.length > 0 && this.queue[0].step !== undefined) yield this.queue.shift()!.step!;
+  /** The front step if it is decided, else undefined. */
+  ready(): PlanStep | undefined {
+    return this.queue.length > 0 && this.queue[0].step !== undefined ? this.queue.shift()!.step : undefined;
   }
 
   /** The front step, once decided. */
@@ -255,60 +275,71 @@ class OrderedSteps {
 }
 
 /**
- * A store's listing read up to `max` entries ahead of the consumer, so that its next page is on
- * its way while the current one is merged (both listings load concurrently). A listing that fails
- * is started again (the retry policy's attempts, for the whole listing) and the keys already had
- * are passed over, so a failure late in a long listing costs the pages read again, never a key
- * twice. The listing is in ascending key order (checkedListing), which makes "already had" a
- * comparison with the last key.
+ * A store's listing read up to `max` entries ahead of the merge, so that its next page is on its
+ * way while the current one is merged (both listings load concurrently). A listing that fails is
+ * started again (the retry policy's attempts, for the whole listing) and the keys already had are
+ * passed over, so a failure late in a long listing costs the pages read again, never a key twice.
+ * The listing is in ascending key order (checkedListing): "already had" is "not after the last key".
  */
-function listingAhead(store: ObjectStore, retry: RetryPolicy, max: number, signal?: AbortSignal): AsyncGenerator<ObjectInfo> {
-  const buffered: ObjectInfo[] = [];
-  let done = false;
-  let failure: { error: unknown } | undefined;
-  let stopped = false;
-  let wake: (() => void) | undefined;
-  let room: (() => void) | undefined;
-  let last: string | undefined;
-  const pump = withRetry(async (attempt) => {
-    let resuming = attempt > 1 && last !== undefined;
-    for await (const entry of store.list()) {
-      if (stopped) return;
-      if (signal?.aborted) throw signal.reason ?? new Error("aborted");
+class BufferedListing {
+  private readonly buffered: ObjectInfo[] = [];
+  private done = false;
+  private failure: { error: unknown } | undefined;
+  private stopped = false;
+  private wake: (() => void) | undefined;
+  private room: (() => void) | undefined;
+  private last: string | undefined;
+
+  constructor(private readonly store: ObjectStore, retry: RetryPolicy, private readonly max: number, private readonly signal?: AbortSignal) {
+    withRetry((attempt) => this.fill(attempt), retry, undefined, signal).then(
+      () => this.finish(),
+      (error) => this.finish({ error }),
+    );
+  }
+
+  /** The next entry, undefined at the end: at once when one is buffered (no promise per entry). */
+  next(): ObjectInfo | undefined | Promise<ObjectInfo | undefined> {
+    if (this.buffered.length === 0) return this.arrival();
+    const entry = this.buffered.shift()!;
+    if (this.buffered.length < this.max) this.room?.();
+    return entry;
+  }
+
+  /** Stops reading: a page still in flight finishes on its own, so an abort or a failure on the other side is not held up by it. */
+  stop(): void {
+    this.stopped = true;
+    this.room?.();
+  }
+
+  private async arrival(): Promise<ObjectInfo | undefined> {
+    while (this.buffered.length === 0) {
+      if (this.failure) throw this.failure.error;
+      if (this.done) return undefined;
+      await new Promise<void>((resolve) => { this.wake = resolve; });
+      this.wake = undefined;
+    }
+    return this.next() as ObjectInfo;
+  }
+
+  private async fill(attempt: number): Promise<void> {
+    let resuming = attempt > 1 && this.last !== undefined;
+    for await (const entry of this.store.list()) {
+      if (this.stopped) return;
+      if (this.signal?.aborted) throw this.signal.reason ?? new Error("aborted");
       if (resuming) {
-        if (compareKeys(entry.key, last!) <= 0) continue;
+        if (compareKeys(entry.key, this.last!) <= 0) continue;
         resuming = false;
       }
-      last = entry.key;
-      buffered.push(entry);
-      wake?.();
-      if (buffered.length >= max) await new Promise<void>((resolve) => { room = resolve; });
+      this.last = entry.key;
+      this.buffered.push(entry);
+      this.wake?.();
+      if (this.buffered.length >= this.max) await new Promise<void>((resolve) => { this.room = resolve; });
     }
-  }, retry, undefined, signal).then(
-    () => { done = true; wake?.(); },
-    (error) => { failure = { error }; done = true; wake?.(); },
-  );
-  return (async function* () {
-    try {
-      for (;;) {
-        if (buffered.length > 0) {
-          const entry = buffered.shift()!;
-          if (buffered.length < max) room?.();
-          yield entry;
-        } else if (failure) {
-          throw failure.error;
-        } else if (done) {
-          return;
-        } else {
-          await new Promise<void>((resolve) => { wake = resolve; });
-          wake = undefined;
-        }
-      }
-    } finally {
-      // A page still in flight finishes on its own: an abort or a failure on the other side is
-      // not held up by it.
-      stopped = true;
-      room?.();
-    }
-  })();
+  }
+
+  private finish(failure?: { error: unknown }): void {
+    this.failure = failure;
+    this.done = true;
+    this.wake?.();
+  }
 }

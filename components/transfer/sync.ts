@@ -133,7 +133,7 @@ function resolved(opts: SyncOptions) {
 export async function plan(source: ObjectStore, destination: ObjectStore, opts: SyncOptions = {}): Promise<SyncPlan> {
   const o = resolved(opts);
   const tally = new PlanTally(source, destination);
-  for await (const step of planSteps(source, destination, { checkers: o.checkers, retry: o.retry, signal: opts.signal })) tally.add(step);
+  await planSteps(source, destination, { checkers: o.checkers, retry: o.retry, signal: opts.signal }, (step) => tally.add(step));
   return tally.result();
 }
 
@@ -150,12 +150,12 @@ interface HeldPlan {
 async function heldPlan(source: ObjectStore, destination: ObjectStore, o: ReturnType<typeof resolved>, signal?: AbortSignal): Promise<HeldPlan> {
   const tally = new PlanTally(source, destination);
   const held: Omit<HeldPlan, "summary"> = { copy: [], inPlace: [], extraneous: [] };
-  for await (const step of planSteps(source, destination, { checkers: o.checkers, retry: o.retry, signal })) {
+  await planSteps(source, destination, { checkers: o.checkers, retry: o.retry, signal }, (step) => {
     tally.add(step);
     if (step.action === "copy") held.copy.push(step);
     else if (step.action === "skip") held.inPlace.push(step.destination);
     else held.extraneous.push(step.destination);
-  }
+  });
   return { summary: tally.totals(), ...held };
 }
 

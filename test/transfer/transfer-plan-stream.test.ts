@@ -57,7 +57,7 @@ const object = (i: number, extra: Partial<ObjectInfo> = {}): ObjectInfo => ({ ke
 const range = (n: number, every = 1) => Array.from({ length: Math.ceil(n / every) }, (_, j) => j * every);
 
 describe("the streaming planner", () => {
-  it("yields decisions while the listings are still arriving, pulling them at most a bounded distance ahead", async () => {
+  it("hands over decisions while the listings are still arriving, reading them at most a bounded distance ahead", async () => {
     const count = 20_000;
     let consumed = 0;
     let firstStepSeen: () => void = () => undefined;
@@ -69,7 +69,7 @@ describe("the streaming planner", () => {
     });
     const destination = new ListedStore("mem://destination/", range(count, 2).map((i) => object(i)));
     let furthestAhead = 0;
-    for await (const step of planSteps(source, destination, { retry: noRetry })) {
+    await planSteps(source, destination, { retry: noRetry }, async (step) => {
       if (step.action === "extraneous") throw new Error(`extraneous ${step.destination.key}`);
       expect(step.action).toBe(Number(step.source.key.slice(10, 16)) % 2 === 0 ? "skip" : "copy");
       consumed += 1;
@@ -77,13 +77,13 @@ describe("the streaming planner", () => {
       furthestAhead = Math.max(furthestAhead, source.pulled - consumed);
       // A consumer busy elsewhere now and then (a copier): the listing must not run away meanwhile.
       if (consumed % 500 === 0) await new Promise((resolve) => setImmediate(resolve));
-    }
+    });
     expect(consumed).toBe(count);
     // Two pages of read-ahead plus what the merge holds: nowhere near the whole listing.
     expect(furthestAhead).toBeLessThanOrEqual(2_100);
   });
 
-  it("gives the steps in key order whatever order the destination checks finish in", async () => {
+  it("hands over the steps in key order whatever order the destination checks finish in", async () => {
     const count = 200;
     // No MD5 on either side: every object is checked against the destination's recorded identity.
     const sources = range(count).map((i) => object(i, { md5: undefined, checksum: undefined }));
@@ -98,7 +98,9 @@ describe("the streaming planner", () => {
       },
     });
     const steps: PlanStep[] = [];
-    for await (const step of planSteps(new ListedStore("mem://source/", sources), destination, { retry: noRetry, checkers: 16 })) steps.push(step);
+    await planSteps(new ListedStore("mem://source/", sources), destination, { retry: noRetry, checkers: 16 }, (step) => {
+      steps.push(step);
+    });
     const keys = steps.map((s) => (s.action === "extraneous" ? s.destination.key : s.source.key));
     expect(keys).toEqual(sources.map((o) => o.key));
     expect(steps.map((s) => `${s.action}:${s.action === "extraneous" ? "" : s.reason}`)).toEqual(range(count).map((i) => (i % 3 === 0 ? "copy:identity-unknown" : "skip:recorded-source")));
@@ -113,9 +115,9 @@ describe("the streaming planner", () => {
     });
     const destination = new ListedStore("mem://destination/", []);
     const keys: string[] = [];
-    for await (const step of planSteps(source, destination, { retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 1 } })) {
+    await planSteps(source, destination, { retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 1 } }, (step) => {
       if (step.action !== "extraneous") keys.push(step.source.key);
-    }
+    });
     expect(source.listCalls).toBe(2);
     expect(keys).toEqual(range(count).map(key));
   });
