@@ -2,7 +2,6 @@
 // flag or variable supplies a missing credential. Pure (no I/O) so each is tested alone.
 import type { SingleBar } from "cli-progress";
 import { formatBytes } from "../components/transfer/format";
-import type { PlannedCopy } from "../components/transfer";
 import { OCI_AUTH_ENV, STACK_OCI_KEY } from "../components/oci-auth";
 
 /**
@@ -20,10 +19,6 @@ export function progressPayload(p: { bytesDone: number; bytesTotal: number; obje
   return { doneBytes: formatBytes(p.bytesDone), totalBytes: formatBytes(p.bytesTotal), objects: `${p.objectsDone}/${p.objectsTotal}`, rate: formatBytes(p.bytesPerSecond) };
 }
 
-/** The dry run's list: the largest pending objects first (they decide the copy time), then by key. */
-export function largestFirst(copy: readonly PlannedCopy[], count: number): PlannedCopy[] {
-  return [...copy].sort((a, b) => b.source.size - a.source.size || a.source.key.localeCompare(b.source.key)).slice(0, count);
-}
 
 /**
  * The SDKs' own "could not load credentials" errors, said as the flag or variable that supplies

@@ -7,7 +7,7 @@
 //     --s3-region us-west-2 --oci-auth api_key --dry-run
 import { parseArgs } from "util";
 import type { SingleBar } from "cli-progress";
-import { credentialHint, largestFirst, progressBar, progressPayload } from "./sync-output";
+import { credentialHint, progressBar, progressPayload } from "./sync-output";
 import { LocalDirectoryStore, SyncError, TRANSFER_DEFAULTS, plan, sync, type ObjectStore, type SyncEvent, type SyncOptions } from "../components/transfer";
 import { formatBytes, formatMBps } from "../components/transfer/format";
 import { estimateCopyTime, formatHours } from "../components/transfer/copy-time";
@@ -143,8 +143,8 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`  copy:       ${s.copyObjects} objects, ${formatBytes(s.copyBytes)}\n`);
     process.stdout.write(`  skip:       ${s.skipObjects} objects, ${formatBytes(s.skipBytes)} (already verified at the destination)\n`);
     process.stdout.write(`  extraneous: ${s.extraneousObjects} objects, ${formatBytes(s.extraneousBytes)} (${options.deleteExtraneous ? "would be deleted" : "kept; --delete-extraneous deletes them"})\n`);
-    for (const c of largestFirst(p.copy, 20)) process.stdout.write(`    copy ${c.source.key} (${formatBytes(c.source.size)}, ${c.reason})\n`);
-    if (p.copy.length > 20) process.stdout.write(`    ... and ${p.copy.length - 20} more\n`);
+    for (const c of p.largestCopies) process.stdout.write(`    copy ${c.source.key} (${formatBytes(c.source.size)}, ${c.reason})\n`);
+    if (s.copyObjects > p.largestCopies.length) process.stdout.write(`    ... and ${s.copyObjects - p.largestCopies.length} more\n`);
     const time = estimateCopyTime(s.copyBytes, { runnerMBps: positive("runner-mbps", values["runner-mbps"]), windowHours: positive("window-hours", values["window-hours"]) });
     process.stdout.write(`  copy time:  about ${formatHours(time.hours)} at ${formatMBps(time.runnerMBps)} on one runner (window ${time.windowHours} h)\n`);
     if (time.warning) process.stdout.write(`  WARNING: ${time.warning}\n`);

@@ -27,10 +27,10 @@ export async function finalDeltaAndVerify(source: ObjectStore, destination: Obje
   if (delta.stoppedBy) throw new BulkVerificationError(`the final delta stopped: ${delta.stoppedBy}`, delta.plan, delta);
   const after = await plan(source, destination, opts);
   if (after.summary.copyObjects > 0) {
-    const keys = after.copy.slice(0, 5).map((c) => `${c.source.key} (${c.reason})`).join(", ");
+    const keys = after.copyExamples.slice(0, 5).map((c) => `${c.source.key} (${c.reason})`).join(", ");
     throw new BulkVerificationError(
       `after the bulk copy and the final delta, ${after.summary.copyObjects} object(s) still differ between ${after.summary.source} and ${after.summary.destination}: ${keys}` +
-        `${after.copy.length > 5 ? ", ..." : ""}; no manifest digest is output until a run ends with nothing left to copy`,
+        `${after.summary.copyObjects > 5 ? ", ..." : ""}; no manifest digest is output until a run ends with nothing left to copy`,
       after.summary,
       delta,
     );

@@ -62,18 +62,17 @@ export async function update(_id: string, olds: Props, news: Props, settings: Da
  * and whether the destination changed since the recorded digest.
  */
 export async function read(id: string, props: Props, settings: DataSyncSettings): Promise<pulumi.dynamic.ReadResult> {
-  const { plan, manifestDigest } = require("../transfer") as typeof import("../transfer");
+  const { plan } = require("../transfer") as typeof import("../transfer");
   const recorded = props as DataSyncOutputs;
   const p = await plan(sourceStore(recorded.source), destinationStore(recorded.destination, settings), { concurrency: recorded.concurrency });
-  const destinationNow = [...p.skip.map((s) => s.destination), ...p.copy.flatMap((c) => (c.existing ? [c.existing] : [])), ...p.extraneous];
-  const digestNow = manifestDigest(destinationNow);
-  const missing = p.copy.filter((c) => c.reason === "missing").length;
-  const different = p.copy.length - missing;
+  const digestNow = p.destinationDigest;
+  const missing = p.copyReasons.missing ?? 0;
+  const different = p.summary.copyObjects - missing;
   const findings: string[] = [];
   if (missing > 0) findings.push(`${missing} objects missing at the destination`);
   if (different > 0) findings.push(`${different} objects differ from the source`);
   if (recorded.manifestDigest && digestNow !== recorded.manifestDigest) findings.push(`destination digest is ${digestNow}, recorded ${recorded.manifestDigest}`);
-  return { id, props: { ...recorded, drift: findings.length > 0 ? findings.join("; ") : "none", driftObjects: p.copy.length } };
+  return { id, props: { ...recorded, drift: findings.length > 0 ? findings.join("; ") : "none", driftObjects: p.summary.copyObjects } };
 }
 
 /** Delete keeps the data unless purgeOnDelete; a purge deletes only under the synced prefix. */

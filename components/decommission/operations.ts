@@ -125,9 +125,9 @@ async function compareData(inputs: CheckedGuardInputs, settings: GuardSettings, 
     );
     return {
       dataPending: {
-        objects: p.copy.length,
+        objects: p.summary.copyObjects,
         bytes: p.summary.copyBytes,
-        examples: p.copy.slice(0, 5).map((c) => c.source.key),
+        examples: p.copyExamples.slice(0, 5).map((c) => c.source.key),
         source: { description: p.summary.source, objects: p.summary.sourceObjects },
       },
     };

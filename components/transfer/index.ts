@@ -9,6 +9,7 @@
 // any listing (hydration compares it with DataSync's output).
 export { sync, plan, SyncError, type SyncOptions, type SyncResult, type SyncEvent, type SyncProgress } from "./sync";
 export type { SyncPlan, PlanSummary, PlannedCopy, PlannedSkip, CopyReason, SkipReason } from "./plan";
+export { largestFirst, PLAN_SAMPLE } from "./plan";
 export { TRANSFER_DEFAULTS } from "./defaults";
 export { manifestDigest, type ManifestEntry } from "./digest";
 export { UnverifiableDestinationError } from "./copy";

@@ -288,7 +288,24 @@ export function joinKey(prefix: string, key: string): string {
   return prefix.endsWith("/") ? prefix + key : `${prefix}/${key}`;
 }
 
-/** Compares keys by UTF-8 bytes, the order S3 and OCI list in. */
+/**
+ * Compares keys by UTF-8 bytes, the order S3 and OCI list in, without encoding them: planning
+ * compares twice per listed key, and encoding both keys was about 0.45 s of 6.8 s CPU at 300,000
+ * keys in bench:plan's profile. UTF-8 byte order is code point order; UTF-16 code units are in
+ * that order too, except that a surrogate (half of a code point above U+FFFF) sorts below
+ * U+E000-U+FFFF: the first differing code units are ranked so that it sorts above them.
+ */
 export function compareKeys(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y) return codePointRank(x) - codePointRank(y);
+  }
+  return a.length - b.length;
+}
+
+function codePointRank(unit: number): number {
+  if (unit < 0xd800) return unit;
+  return unit < 0xe000 ? unit + 0x2000 : unit - 0x800;
 }

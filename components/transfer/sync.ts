@@ -6,10 +6,10 @@ import pLimit from "p-limit";
 import { ByteBudget } from "./byte-budget";
 import { copyObject, errorText, UnverifiableDestinationError, type CopiedObject, type CopyContext } from "./copy";
 import { manifestDigest, type ManifestEntry } from "./digest";
-import { planSync, type PlanSummary, type SyncPlan } from "./plan";
+import { PlanTally, planSteps, type PlannedCopy, type PlanSummary, type SyncPlan } from "./plan";
 import { TRANSFER_DEFAULTS } from "./defaults";
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from "./retry";
-import type { ObjectStore, OpenUpload } from "./store";
+import type { ObjectInfo, ObjectStore, OpenUpload } from "./store";
 
 
 export interface SyncOptions {
@@ -126,17 +126,44 @@ function resolved(opts: SyncOptions) {
   };
 }
 
-/** Plans without writing anything (what `--dry-run` and a preview show). */
+/**
+ * Plans without writing anything (what `--dry-run` and a preview show): totals and bounded samples
+ * (PlanTally), so planning a million keys holds no entry per key.
+ */
 export async function plan(source: ObjectStore, destination: ObjectStore, opts: SyncOptions = {}): Promise<SyncPlan> {
   const o = resolved(opts);
-  return planSync(source, destination, { checkers: o.checkers, retry: o.retry, signal: opts.signal });
+  const tally = new PlanTally(source, destination);
+  await planSteps(source, destination, { checkers: o.checkers, retry: o.retry, signal: opts.signal }, (step) => tally.add(step));
+  return tally.result();
+}
+
+/** What a run keeps of its plan: the copies to make, what is in place, the extraneous objects. */
+interface HeldPlan {
+  summary: PlanSummary;
+  copy: PlannedCopy[];
+  /** The destination objects already holding their source's bytes (for the manifest digest). */
+  inPlace: ManifestEntry[];
+  extraneous: ObjectInfo[];
+}
+
+/** The planner's steps, kept as a run needs them (the skipped sources are not kept). */
+async function heldPlan(source: ObjectStore, destination: ObjectStore, o: ReturnType<typeof resolved>, signal?: AbortSignal): Promise<HeldPlan> {
+  const tally = new PlanTally(source, destination);
+  const held: Omit<HeldPlan, "summary"> = { copy: [], inPlace: [], extraneous: [] };
+  await planSteps(source, destination, { checkers: o.checkers, retry: o.retry, signal }, (step) => {
+    tally.add(step);
+    if (step.action === "copy") held.copy.push(step);
+    else if (step.action === "skip") held.inPlace.push(step.destination);
+    else held.extraneous.push(step.destination);
+  });
+  return { summary: tally.totals(), ...held };
 }
 
 /** What the phases of one run share: the two sides, the plan, the result being filled in. */
 interface Run {
   source: ObjectStore;
   destination: ObjectStore;
-  plan: SyncPlan;
+  plan: HeldPlan;
   result: SyncResult;
   options: ReturnType<typeof resolved>;
   signal?: AbortSignal;
@@ -149,7 +176,7 @@ export async function sync(source: ObjectStore, destination: ObjectStore, opts: 
   const started = Date.now();
   const emit = opts.onEvent ?? (() => undefined);
 
-  const thePlan = await plan(source, destination, opts);
+  const thePlan = await heldPlan(source, destination, options, opts.signal);
   emit({ type: "plan", plan: thePlan.summary });
   const run: Run = { source, destination, plan: thePlan, result: plannedResult(thePlan, opts.dryRun === true), options, signal: opts.signal, emit };
   if (opts.dryRun) {
@@ -164,7 +191,7 @@ export async function sync(source: ObjectStore, destination: ObjectStore, opts: 
   result.durationMs = Date.now() - started;
   if (result.failed.length > 0) throw new SyncError(result);
   const entries: ManifestEntry[] = [
-    ...thePlan.skip.map((s) => s.destination),
+    ...thePlan.inPlace,
     ...copied,
     ...remainingExtraneous,
   ];
@@ -173,13 +200,13 @@ export async function sync(source: ObjectStore, destination: ObjectStore, opts: 
 }
 
 /** The result of a run that has planned and not yet copied anything. */
-function plannedResult(thePlan: SyncPlan, dryRun: boolean): SyncResult {
+function plannedResult(thePlan: HeldPlan, dryRun: boolean): SyncResult {
   return {
     dryRun,
     plan: thePlan.summary,
     copiedObjects: 0,
     copiedBytes: 0,
-    skippedObjects: thePlan.skip.length,
+    skippedObjects: thePlan.inPlace.length,
     skippedBytes: thePlan.summary.skipBytes,
     extraneousObjects: thePlan.extraneous.length,
     deletedObjects: 0,
@@ -259,7 +286,7 @@ async function transfer(run: Run, opts: SyncOptions): Promise<CopiedObject[]> {
   };
   const copied: CopiedObject[] = [];
   const objectLimit = pLimit(o.concurrency);
-  const copyOne = async (item: SyncPlan["copy"][number]) => {
+  const copyOne = async (item: PlannedCopy) => {
     if (opts.signal?.aborted) {
       result.failed.push({ key: item.source.key, error: "not started: the run was aborted" });
       return;
@@ -293,7 +320,7 @@ async function transfer(run: Run, opts: SyncOptions): Promise<CopiedObject[]> {
  * Deletes the destination objects the source does not have: only after a clean transfer (as rclone
  * does), since a failed copy must never cost data. Returns the extraneous objects still there.
  */
-async function deleteExtraneous(run: Run): Promise<SyncPlan["extraneous"]> {
+async function deleteExtraneous(run: Run): Promise<ObjectInfo[]> {
   const { destination, plan: thePlan, result, options: o, signal, emit } = run;
   if (result.failed.length > 0 || signal?.aborted) return thePlan.extraneous;
   const deleteLimit = pLimit(o.concurrency);

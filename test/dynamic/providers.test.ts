@@ -56,7 +56,7 @@ describe("one shape for every dynamic provider", () => {
       const text = await serializeProvider(file, exportName);
       expect(text).toContain(modulePath);
       expect(text).not.toContain(ROOT);
-      for (const captured of ["@aws-sdk", "oci-common", "oci-objectstorage", "zod", "safeParse", "planSync", "runCutover", "checkedListing", "require(\"./operations\")"]) {
+      for (const captured of ["@aws-sdk", "oci-common", "oci-objectstorage", "zod", "safeParse", "planSteps", "runCutover", "checkedListing", "require(\"./operations\")"]) {
         expect(text, `${file} captures ${captured}`).not.toContain(captured);
       }
       expect(text.length).toBeLessThan(10_000);

@@ -2,10 +2,10 @@
 // in the dry run, rounded rates, and the flag or variable behind a missing credential.
 import { Writable } from "stream";
 import { describe, expect, it } from "vitest";
-import { credentialHint, largestFirst, progressBar, progressPayload } from "../../scripts/sync-output";
+import { credentialHint, progressBar, progressPayload } from "../../scripts/sync-output";
 import { formatBytes, formatMBps } from "../../components/transfer/format";
 import { estimateCopyTime } from "../../components/transfer/copy-time";
-import type { PlannedCopy } from "../../components/transfer";
+import { largestFirst, type PlannedCopy } from "../../components/transfer";
 
 describe("npm run sync output", () => {
   it("the progress bar shows both byte counts in MiB/GiB, not the raw total", () => {

@@ -66,8 +66,8 @@ describe("transfer engine over local directories", () => {
     await fsp.writeFile(path.join(srcDir, "a.txt"), "changed, same length? no");
     await fsp.writeFile(path.join(dstDir, "extra.txt"), "not in the source");
     const p = await plan(new LocalDirectoryStore(srcDir), new LocalDirectoryStore(dstDir));
-    expect(p.copy.map((c) => c.source.key)).toEqual(["a.txt"]);
-    expect(p.extraneous.map((x) => x.key)).toEqual(["extra.txt"]);
+    expect(p.copyExamples.map((c) => c.source.key)).toEqual(["a.txt"]);
+    expect(p.extraneousExamples.map((x) => x.key)).toEqual(["extra.txt"]);
 
     const third = await sync(new LocalDirectoryStore(srcDir), new LocalDirectoryStore(dstDir));
     expect(third.copiedObjects).toBe(1);
