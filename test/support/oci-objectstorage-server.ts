@@ -310,6 +310,11 @@ export class OciObjectStorageServer {
     const entry: { method: string; url: string; status?: number } = { method: req.method!, url: req.url! };
     this.requests.push(entry);
     res.on("finish", () => (entry.status = res.statusCode));
+    // An answer the server wrote but the client did not stay to read (killed mid-request) was still
+    // given: a part stored and answered 200 is accepted, whether or not the bytes left the socket.
+    res.on("close", () => {
+      if (entry.status === undefined && res.headersSent) entry.status = res.statusCode;
+    });
     const decision = this.faults.decide(req);
     if (decision.delayMs) await sleep(decision.delayMs);
     if (decision.kind === "throttle") {
