@@ -25,6 +25,28 @@ import { errorText, sendSigned, type KeepAliveAgents } from "./http-transport";
 
 type HttpRequest = import("@smithy/core/protocols").HttpRequest;
 
+interface SdkParts {
+  s3: typeof s3;
+  endpoints: typeof import("@smithy/core/endpoints");
+  protocols: typeof import("@smithy/core/protocols");
+  SignatureV4: typeof import("@smithy/signature-v4").SignatureV4;
+}
+let loaded: SdkParts | undefined;
+
+/**
+ * The SDK's parts, required on first use (the SDK loads only when a store is used) and kept: a
+ * require() per request resolved the package's exports map again each time (bench:sync's profile:
+ * about a tenth of the small-objects copy's CPU).
+ */
+function sdk(): SdkParts {
+  return (loaded ??= {
+    s3: require("@aws-sdk/client-s3"),
+    endpoints: require("@smithy/core/endpoints"),
+    protocols: require("@smithy/core/protocols"),
+    SignatureV4: require("@smithy/signature-v4").SignatureV4,
+  });
+}
+
 export interface S3ObjectRequest {
   method: "GET" | "HEAD" | "PUT";
   /** The SDK's operation name (its x-id query value, named in errors). */
@@ -52,12 +74,10 @@ export class S3ObjectTransport {
    * than plain SigV4 (the SDK then does the work).
    */
   static async create(client: s3.S3Client, bucket: string, agents: KeepAliveAgents): Promise<S3ObjectTransport | undefined> {
-    const sdk = require("@aws-sdk/client-s3") as typeof s3;
-    const { resolveParams } = require("@smithy/core/endpoints") as typeof import("@smithy/core/endpoints");
-    const { SignatureV4 } = require("@smithy/signature-v4") as typeof import("@smithy/signature-v4");
+    const { s3: clientS3, endpoints: { resolveParams }, SignatureV4 } = sdk();
     const config = client.config;
     // GetObject, PutObject, HeadObject and UploadPart share one set of endpoint parameters (Bucket, Key).
-    const params = await resolveParams({ Bucket: bucket }, sdk.GetObjectCommand, config as never);
+    const params = await resolveParams({ Bucket: bucket }, clientS3.GetObjectCommand, config as never);
     const resolved = config.endpointProvider(params as never);
     const schemes = (resolved.properties?.authSchemes ?? []) as Array<{ name?: string; signingName?: string; signingRegion?: string }>;
     const scheme = schemes[0];
@@ -79,7 +99,7 @@ export class S3ObjectTransport {
 
   /** The request's path as the SDK builds it: the endpoint's path, then the key as {Key+}. */
   private pathOf(key: string): string {
-    const { extendedEncodeURIComponent } = require("@smithy/core/protocols") as typeof import("@smithy/core/protocols");
+    const { extendedEncodeURIComponent } = sdk().protocols;
     const base = this.endpoint.url.pathname;
     const encoded = key.split("/").map(extendedEncodeURIComponent).join("/");
     return `${base.endsWith("/") ? base.slice(0, -1) : base}/${encoded}`;
@@ -87,7 +107,7 @@ export class S3ObjectTransport {
 
   /** Sends one signed request: the answer when it is a 2xx, else the SDK's S3ServiceException. */
   async send(req: S3ObjectRequest): Promise<http.IncomingMessage> {
-    const { HttpRequest, buildQueryString } = require("@smithy/core/protocols") as typeof import("@smithy/core/protocols");
+    const { HttpRequest, buildQueryString } = sdk().protocols;
     const { url } = this.endpoint;
     const headers: Record<string, string> = { ...this.endpoint.headers, host: url.host };
     for (const [name, value] of Object.entries(req.headers ?? {})) if (value !== undefined) headers[name] = value;
@@ -119,7 +139,7 @@ export class S3ObjectTransport {
 
 /** S3's error answer as the SDK would raise it: name = S3's error Code, $metadata.httpStatusCode. */
 async function s3ErrorFrom(res: http.IncomingMessage, req: S3ObjectRequest): Promise<Error> {
-  const { S3ServiceException } = require("@aws-sdk/client-s3") as typeof s3;
+  const { S3ServiceException } = sdk().s3;
   const status = res.statusCode ?? 0;
   const text = req.method === "HEAD" ? "" : await errorText(res);
   if (req.method === "HEAD") res.resume();

@@ -39,6 +39,13 @@ export interface S3StoreOptions {
   maxSockets?: number;
 }
 
+let loadedS3: typeof s3 | undefined;
+
+/** The SDK, required on first use and kept (a require() per call resolves the package again). */
+function sdkS3(): typeof s3 {
+  return (loadedS3 ??= require("@aws-sdk/client-s3") as typeof s3);
+}
+
 function unquote(etag: string | undefined): string {
   return (etag ?? "").replace(/^"|"$/g, "");
 }
@@ -107,7 +114,7 @@ export class S3Store implements ObjectStore {
   }
 
   private cmd(): typeof s3 {
-    return require("@aws-sdk/client-s3") as typeof s3;
+    return sdkS3();
   }
 
   fullKey(key: string): string {
@@ -265,7 +272,7 @@ class S3Multipart implements MultipartApi {
   constructor(private readonly store: S3Store) {}
 
   private cmd(): typeof s3 {
-    return require("@aws-sdk/client-s3") as typeof s3;
+    return sdkS3();
   }
 
   async create(key: string, metadata: Record<string, string>): Promise<string> {
