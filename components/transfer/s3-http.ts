@@ -144,8 +144,9 @@ async function s3ErrorFrom(res: http.IncomingMessage, req: S3ObjectRequest): Pro
   const text = req.method === "HEAD" ? "" : await errorText(res);
   if (req.method === "HEAD") res.resume();
   const field = (name: string) => new RegExp(`<${name}>([^<]*)</${name}>`).exec(text)?.[1];
-  // A HEAD answer has no body: the SDK names its errors after the status (NotFound for a 404).
-  const code = field("Code") ?? (status === 404 ? "NotFound" : String(status));
+  // A HEAD answer has no body: the SDK names a 404 NotFound and any other such error Unknown
+  // (@aws-sdk/core's loadRestXmlErrorCode); the status tells the rest.
+  const code = field("Code") ?? (status === 404 ? "NotFound" : "Unknown");
   const message = unescapeXml(field("Message") ?? (text || res.statusMessage || `HTTP ${status}`));
   const requestId = res.headers["x-amz-request-id"];
   const extendedRequestId = res.headers["x-amz-id-2"];

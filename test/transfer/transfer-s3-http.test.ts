@@ -128,6 +128,10 @@ describe("S3 object requests over node:http (s3-http.ts)", () => {
       expect((err as Error).name).toBe("PreconditionFailed");
       expect(isTransient(err)).toBe(false);
       expect(isDigestRejection(err)).toBe(false);
+      // A HEAD's error has no body: named as the SDK names it (Unknown unless 404), the status kept.
+      const head = await st.head("changing").catch((e: unknown) => e);
+      expect(httpStatusOf(head)).toBe(412);
+      expect((head as Error).name).toBe("Unknown");
     });
   });
 });
