@@ -6,23 +6,13 @@
 // differs. Why: the SDK's fetch hands bodies over as WHATWG streams through undici, and bridging
 // them to and from Node streams cost more CPU than the MD5 of the bytes (bench:hydrate,
 // docs/hydration.md). Errors become the SDK's own OciError.
-import * as http from "http";
-import * as https from "https";
+import type * as http from "http";
 import type * as ociCommon from "oci-common";
-import { pipeline, type Readable } from "stream";
+import type { Readable } from "stream";
+import { errorText, sendSigned } from "./http-transport";
 import type { BodyRequestSigner } from "./oci-signer";
 
-/** Socket inactivity limit: an answer that stalls this long fails (and is retried), never hangs. */
-const IDLE_TIMEOUT_MS = 60_000;
-
-// `timeout` also bounds idle pooled sockets, and only with it does Node honour a server's
-// "Keep-Alive: timeout=N" hint (closing the socket a second before the server would). Without it
-// a socket idle for as long as the server's limit was reused as the server closed it: in
-// bench:sync 16 PUTs at once failed with "socket hang up" on reused sockets.
-const agents = {
-  "http:": new http.Agent({ keepAlive: true, timeout: IDLE_TIMEOUT_MS }),
-  "https:": new https.Agent({ keepAlive: true, timeout: IDLE_TIMEOUT_MS }),
-};
+export { header, headersAfterBody } from "./http-transport";
 
 export interface ObjectRequest {
   /** The client's endpoint (client.endpoint; may hold the SDK's option templates). */
@@ -45,14 +35,7 @@ export interface ObjectRequest {
 
 async function errorFrom(res: http.IncomingMessage, url: string, operation: string): Promise<Error> {
   const common: typeof ociCommon = require("oci-common");
-  let text = "";
-  try {
-    for await (const chunk of res) {
-      if (text.length < 64 * 1024) text += chunk;
-    }
-  } catch {
-    // the error body is a courtesy; the status says enough
-  }
+  const text = await errorText(res);
   let code = "None";
   let message = text || res.statusMessage || `HTTP ${res.statusCode}`;
   try {
@@ -90,41 +73,10 @@ export async function sendObjectRequest(req: ObjectRequest): Promise<http.Incomi
   // Upload bodies are not part of an Object Storage signature (the SDK signs uploads the same way);
   // a GET has none.
   await req.signer.signHttpRequest(request, true);
-  const url = new URL(request.uri);
-  const agent = agents[url.protocol as keyof typeof agents];
-  if (!agent) throw new Error(`Object Storage endpoint ${request.uri} is neither http nor https.`);
   const headers: Record<string, string> = {};
   request.headers.forEach((value: string, name: string) => (headers[name] = value));
-  const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
-    const send = url.protocol === "https:" ? https.request : http.request;
-    const outgoing = send(url, { method: req.method, headers, agent }, resolve);
-    // Socket inactivity until the answer has ended: a stalled request fails (and is retried), never hangs.
-    outgoing.setTimeout(IDLE_TIMEOUT_MS, () => outgoing.destroy(Object.assign(new Error(`${req.operation} ${url.pathname}: nothing moved for ${IDLE_TIMEOUT_MS / 1000} s`), { code: "ETIMEDOUT" })));
-    outgoing.on("error", reject);
-    if (req.body) {
-      // A body that fails aborts the request: the service never stores a short upload.
-      pipeline(req.body.stream, outgoing, (err) => {
-        if (err) reject(err);
-      });
-    } else {
-      outgoing.end();
-    }
-  });
+  const res = await sendSigned({ url: new URL(request.uri), method: req.method, headers, body: req.body?.stream, operation: req.operation });
   const status = res.statusCode ?? 0;
   if (status < 200 || status >= 300) throw await errorFrom(res, request.uri, req.operation);
   return res;
-}
-
-/** The answer's headers once its (empty) body has been read, so the connection goes back to the pool. */
-export async function headersAfterBody(res: http.IncomingMessage): Promise<http.IncomingHttpHeaders> {
-  for await (const _ of res) {
-    // drain
-  }
-  return res.headers;
-}
-
-/** One header as a string (the first when repeated), or undefined. */
-export function header(headers: http.IncomingHttpHeaders, name: string): string | undefined {
-  const value = headers[name];
-  return Array.isArray(value) ? value[0] : value;
 }

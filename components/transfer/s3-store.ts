@@ -6,11 +6,15 @@
 //   jitter, and a streamed body cannot be replayed by the SDK anyway.
 // - A single-part ETag is the content MD5 unless the object is encrypted with SSE-KMS/SSE-C; set
 //   `etagIsMd5: false` for such buckets (the engine then hashes what it copies itself).
-import * as http from "http";
-import * as https from "https";
+// - Object bodies and HEADs (GetObject, PutObject, UploadPart, HeadObject: two or more requests per
+//   copied object) go through s3-http.ts: the SDK's endpoint and signer, without its per-request
+//   middleware. Listing, multipart create/complete/abort/list and delete stay on the SDK.
+import type * as http from "http";
 import type { Readable } from "stream";
 import type * as s3 from "@aws-sdk/client-s3";
 import { normalisePrefix } from "../common/prefix";
+import { header, headersAfterBody, keepAliveAgents, type KeepAliveAgents } from "./http-transport";
+import { S3ObjectTransport, type S3ObjectRequest } from "./s3-http";
 import {
   checkedListing, isPlainMd5Hex, joinKey, md5HexToBase64,
   type ByteRange, type ListedEntry, type ListedPart, type StoreProblem, type CompleteResult, type MultipartApi, type ObjectHead, type ObjectInfo, type ObjectStore, type OpenUpload, type PutOptions, type PutResult, type UploadedPart,
@@ -35,6 +39,13 @@ export interface S3StoreOptions {
   maxSockets?: number;
 }
 
+let loadedS3: typeof s3 | undefined;
+
+/** The SDK, required on first use and kept (a require() per call resolves the package again). */
+function sdkS3(): typeof s3 {
+  return (loadedS3 ??= require("@aws-sdk/client-s3") as typeof s3);
+}
+
 function unquote(etag: string | undefined): string {
   return (etag ?? "").replace(/^"|"$/g, "");
 }
@@ -46,6 +57,8 @@ export class S3Store implements ObjectStore {
   readonly reportsStoredMd5: boolean;
   private readonly prefix: string;
   private clientInstance: s3.S3Client | undefined;
+  private agentsInstance: KeepAliveAgents | undefined;
+  private transportInstance: Promise<S3ObjectTransport | undefined> | undefined;
 
   constructor(private readonly options: S3StoreOptions) {
     if (!options.bucket) throw new Error("S3Store: bucket is required.");
@@ -65,7 +78,7 @@ export class S3Store implements ObjectStore {
     if (!this.clientInstance) {
       const { S3Client } = require("@aws-sdk/client-s3") as typeof s3;
       const { NodeHttpHandler } = require("@smithy/node-http-handler") as typeof import("@smithy/node-http-handler");
-      const maxSockets = this.options.maxSockets ?? 64;
+      const agents = this.agents();
       this.clientInstance = new S3Client({
         region: this.options.region,
         endpoint: this.options.endpoint,
@@ -75,8 +88,8 @@ export class S3Store implements ObjectStore {
         requestChecksumCalculation: "WHEN_REQUIRED",
         responseChecksumValidation: "WHEN_REQUIRED",
         requestHandler: new NodeHttpHandler({
-          httpAgent: new http.Agent({ keepAlive: true, maxSockets }),
-          httpsAgent: new https.Agent({ keepAlive: true, maxSockets }),
+          httpAgent: agents["http:"],
+          httpsAgent: agents["https:"],
           connectionTimeout: 10_000,
           socketTimeout: 120_000,
         }),
@@ -85,8 +98,23 @@ export class S3Store implements ObjectStore {
     return this.clientInstance;
   }
 
+  /** One socket pool per store, for the SDK's requests and s3-http's alike. */
+  private agents(): KeepAliveAgents {
+    return (this.agentsInstance ??= keepAliveAgents(this.options.maxSockets ?? 64));
+  }
+
+  /** Sends an object request through s3-http, or returns undefined when the SDK must do it. */
+  private async direct(req: S3ObjectRequest): Promise<http.IncomingMessage | undefined> {
+    this.transportInstance ??= S3ObjectTransport.create(this.client(), this.options.bucket, this.agents());
+    const transport = await this.transportInstance.catch((err) => {
+      this.transportInstance = undefined; // e.g. no region configured: say so, and try again next time
+      throw err;
+    });
+    return transport?.send(req);
+  }
+
   private cmd(): typeof s3 {
-    return require("@aws-sdk/client-s3") as typeof s3;
+    return sdkS3();
   }
 
   fullKey(key: string): string {
@@ -138,6 +166,23 @@ export class S3Store implements ObjectStore {
   }
 
   async head(key: string): Promise<ObjectHead | undefined> {
+    let headers: http.IncomingHttpHeaders | undefined;
+    try {
+      const res = await this.direct({ method: "HEAD", operation: "HeadObject", key: this.fullKey(key) });
+      if (res) headers = await headersAfterBody(res);
+    } catch (err) {
+      if ((err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return undefined;
+      throw err;
+    }
+    if (headers) {
+      const etag = unquote(header(headers, "etag"));
+      const metadata: Record<string, string> = {};
+      for (const [name, value] of Object.entries(headers)) {
+        if (name.startsWith("x-amz-meta-") && value !== undefined) metadata[name.slice("x-amz-meta-".length)] = Array.isArray(value) ? value.join(", ") : value;
+      }
+      const lastModified = header(headers, "last-modified");
+      return { key, size: Number(header(headers, "content-length") ?? 0), etag, version: header(headers, "x-amz-version-id"), lastModified: lastModified ? Date.parse(lastModified) : undefined, metadata, ...this.identity(etag) };
+    }
     const { HeadObjectCommand } = this.cmd();
     try {
       const r = await this.client().send(new HeadObjectCommand({ Bucket: this.options.bucket, Key: this.fullKey(key) }));
@@ -153,12 +198,24 @@ export class S3Store implements ObjectStore {
 
   /** HEAD with partNumber=1 answers the first part's length and the part count of a multipart object. */
   async partSizeOf(key: string): Promise<number | undefined> {
+    const res = await this.direct({ method: "HEAD", operation: "HeadObject", key: this.fullKey(key), query: { partNumber: "1" } });
+    if (res) {
+      const headers = await headersAfterBody(res);
+      const parts = Number(header(headers, "x-amz-mp-parts-count") ?? 0);
+      const length = Number(header(headers, "content-length") ?? 0);
+      return parts > 1 && length ? length : undefined;
+    }
     const { HeadObjectCommand } = this.cmd();
     const r = await this.client().send(new HeadObjectCommand({ Bucket: this.options.bucket, Key: this.fullKey(key), PartNumber: 1 }));
     return r.PartsCount !== undefined && r.PartsCount > 1 && r.ContentLength ? r.ContentLength : undefined;
   }
 
   async get(key: string, range?: ByteRange, opts?: { ifMatch?: string }): Promise<Readable> {
+    const res = await this.direct({
+      method: "GET", operation: "GetObject", key: this.fullKey(key),
+      headers: { range: range ? `bytes=${range.start}-${range.end}` : undefined, "if-match": opts?.ifMatch ? `"${opts.ifMatch}"` : undefined },
+    });
+    if (res) return res;
     const { GetObjectCommand } = this.cmd();
     const r = await this.client().send(new GetObjectCommand({
       Bucket: this.options.bucket,
@@ -169,7 +226,24 @@ export class S3Store implements ObjectStore {
     return r.Body as Readable;
   }
 
+  /** PutObject or UploadPart through s3-http; undefined when the SDK must send it. */
+  async putDirect(key: string, body: Readable, opts: { size: number; md5?: string; metadata?: Record<string, string>; part?: { uploadId: string; partNumber: number } }): Promise<string | undefined> {
+    const headers: Record<string, string | undefined> = { "content-md5": opts.md5 ? md5HexToBase64(opts.md5) : undefined };
+    for (const [name, value] of Object.entries(opts.metadata ?? {})) headers[`x-amz-meta-${name}`] = value;
+    const res = await this.direct({
+      method: "PUT",
+      operation: opts.part ? "UploadPart" : "PutObject",
+      key: this.fullKey(key),
+      query: opts.part ? { partNumber: String(opts.part.partNumber), uploadId: opts.part.uploadId } : undefined,
+      headers,
+      body: { stream: body, contentLength: opts.size },
+    });
+    return res ? unquote(header(await headersAfterBody(res), "etag")) : undefined;
+  }
+
   async put(key: string, body: Readable, opts: PutOptions): Promise<PutResult> {
+    const direct = await this.putDirect(key, body, opts);
+    if (direct !== undefined) return { etag: direct, md5: this.identity(direct).md5 };
     const { PutObjectCommand } = this.cmd();
     const r = await this.client().send(new PutObjectCommand({
       Bucket: this.options.bucket,
@@ -198,7 +272,7 @@ class S3Multipart implements MultipartApi {
   constructor(private readonly store: S3Store) {}
 
   private cmd(): typeof s3 {
-    return require("@aws-sdk/client-s3") as typeof s3;
+    return sdkS3();
   }
 
   async create(key: string, metadata: Record<string, string>): Promise<string> {
@@ -209,6 +283,8 @@ class S3Multipart implements MultipartApi {
   }
 
   async uploadPart(key: string, uploadId: string, partNumber: number, body: Readable, opts: { size: number; md5?: string }): Promise<{ etag: string }> {
+    const direct = await this.store.putDirect(key, body, { size: opts.size, md5: opts.md5, part: { uploadId, partNumber } });
+    if (direct !== undefined) return { etag: direct };
     const { UploadPartCommand } = this.cmd();
     const r = await this.store.client().send(new UploadPartCommand({
       Bucket: this.store.bucket, Key: this.store.fullKey(key), UploadId: uploadId, PartNumber: partNumber,

@@ -1,6 +1,6 @@
 // One engine copy in a process of its own, for bench:sync (which counts this process's CPU from
 // start to exit, as it counts rclone's). It loads what `npm run sync` loads for S3 and OCI stores,
-// nothing of the bench: node --import tsx test/bench/sync-engine.ts <json>
+// nothing of the bench, and starts as `npm run sync` starts: node scripts/launch.cjs test/bench/sync-engine.ts <json>
 // Prints {"copiedObjects", "copiedBytes", "seconds" (inside sync()), "startupCpuSeconds" (this
 // process's CPU before sync() started)}.
 import { sync, TRANSFER_DEFAULTS } from "../../components/transfer";

@@ -185,13 +185,18 @@ async function rclone(binary: string, src: S3rverHandle, dst: S3rverHandle, pref
   return { seconds, cpu, bytes: copied.reduce((s, o) => s + o.size, 0) };
 }
 
-/** The engine in a process of its own (node --import tsx, as `npm run sync` runs it): its result, wall seconds and CPU. */
+/**
+ * The engine in a process of its own, started the way `npm run sync` starts (package.json: node
+ * scripts/launch.cjs <entry>, a bundle cached by the sources' stamps): its result, wall seconds
+ * and CPU. The entry is sync-engine.ts, not scripts/sync.ts: the command takes one --s3-endpoint
+ * for both sides, and this copy goes from one s3rver to another as rclone's does.
+ */
 async function engineProcess(sourceEndpoint: string, prefix: string, target: EngineTarget): Promise<ClientRun & { copiedObjects: number; syncSeconds: number; startupCpu: number }> {
   const cpuBefore = endedChildrenCpuSeconds();
   const { seconds, value: out } = await timed(() => new Promise<string>((resolve, reject) => {
     // BENCH_ENGINE_NODE_FLAGS: extra Node flags for the engine's process only (e.g. --cpu-prof).
     const flags = (process.env.BENCH_ENGINE_NODE_FLAGS ?? "").split(" ").filter(Boolean);
-    const child = spawn(process.execPath, [...flags, "--import", "tsx", path.join(__dirname, "sync-engine.ts"), JSON.stringify({ sourceEndpoint, prefix, target, concurrency: CONCURRENCY })], {
+    const child = spawn(process.execPath, [...flags, path.join(__dirname, "..", "..", "scripts", "launch.cjs"), path.join(__dirname, "sync-engine.ts"), JSON.stringify({ sourceEndpoint, prefix, target, concurrency: CONCURRENCY })], {
       stdio: ["ignore", "pipe", "inherit"],
     });
     let text = "";
