@@ -5,7 +5,7 @@
 // bench's 537 MB (bench:hydrate profile, docs/hydration.md), serialised with the network.
 import type { FileHandle } from "fs/promises";
 import { finished, type Readable } from "stream";
-import { BATCH_BYTES, startWriteHashJob, takeBatchBuffer } from "./write-hash-workers";
+import { BATCH_BYTES, releaseBatchBuffer, startWriteHashJob, takeBatchBuffer } from "./write-hash-workers";
 
 export interface WrittenBody {
   bytes: number;
@@ -37,7 +37,10 @@ export async function writeBodyToFile(body: Readable, file: FileHandle, start = 
     let flushed = false;
     while (offset < chunk.length) {
       batch ??= takeBatchBuffer();
-      const copied = chunk.copy(batch, batchBytes, offset);
+      const copied = Math.min(chunk.length - offset, BATCH_BYTES - batchBytes);
+      // fill, not copy: batches are shared memory, and copy() into shared memory goes through
+      // V8's atomic-safe byte copy (4-5x slower here); fill() with a buffer is one memcpy.
+      batch.fill(chunk.subarray(offset, offset + copied), batchBytes, batchBytes + copied);
       offset += copied;
       batchBytes += copied;
       if (batchBytes === BATCH_BYTES) {
@@ -74,6 +77,9 @@ export async function writeBodyToFile(body: Readable, file: FileHandle, start = 
     await handedOver;
   } catch (err) {
     failure ??= err;
+    // A batch begun but not handed over goes back to the pool.
+    if (batch) releaseBatchBuffer(batch);
+    batch = undefined;
     // Whatever is still handed over is written before the job is dropped (discard waits for it).
     await handedOver.catch(() => undefined);
     await job.discard();

@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { writeBodyToFile } from "../../components/transfer/file-writer";
 import { countedBody } from "../../components/transfer/hashing";
 import { isTransient } from "../../components/transfer/retry";
-import { startWriteHashJob } from "../../components/transfer/write-hash-workers";
+import { batchSlotCount, startWriteHashJob, takeBatchBuffer } from "../../components/transfer/write-hash-workers";
 import { useTempDir } from "../support/temp-dir";
 
 const MiB = 1024 * 1024;
@@ -68,11 +68,26 @@ describe("file writer: batched positional writes, MD5 on worker threads", () => 
     await expect(writeBodyToFile(failing, handle).finally(() => handle.close())).rejects.toThrow("connection reset by peer");
     // The pool still works afterwards.
     const h = startWriteHashJob();
-    const data = Buffer.from(new ArrayBuffer(1024 * 1024));
+    const data = takeBatchBuffer();
     data.fill(7);
     const expected = md5(data);
     await h.update(data, data.length);
     expect(await h.digest()).toBe(expected);
+  });
+
+  it("bodies that fail mid-batch give their batch back: the shared batch memory does not grow with the number of failures", async () => {
+    const fail = async () => {
+      const handle = await fsp.open(path.join(tmp(), "half-batch"), "w");
+      const failing = Readable.from((function* () {
+        yield crypto.randomBytes(MiB + MiB / 2); // one batch handed over, half of the next begun
+        throw new Error("connection reset by peer");
+      })());
+      await expect(writeBodyToFile(failing, handle).finally(() => handle.close())).rejects.toThrow("connection reset by peer");
+    };
+    await fail();
+    const slots = batchSlotCount();
+    for (let i = 0; i < 20; i++) await fail();
+    expect(batchSlotCount()).toBe(slots);
   });
 
   it("a write the file system refuses fails with its code, on the worker as on the main thread, and writes nothing after it", async () => {
