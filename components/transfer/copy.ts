@@ -13,9 +13,9 @@
 // Both multipart ways continue an upload a killed run left open for the object (resumeUpload):
 // every part is still read and hashed, but a part the upload holds with that MD5 is not sent again.
 import * as crypto from "crypto";
-import { pipeline, Readable } from "stream";
+import { Readable } from "stream";
 import type { ByteBudget } from "./byte-budget";
-import { hashingPassThrough, type HashingStream } from "./hashing";
+import { countedBody, type CountedBody } from "./hashing";
 import { sourceIdentityMetadata } from "./plan";
 import { httpStatusOf, isDigestRejection, withRetry, type RetryPolicy } from "./retry";
 import {
@@ -179,17 +179,12 @@ class ResumableReader {
 }
 
 /**
- * The source's bytes (or one range) piped through a pass-through that counts them into the
- * progress (and hashes them when asked). `body` is returned so a failed copy can destroy it.
+ * The source's bytes (or one range), counted into the progress as the destination takes them (and
+ * hashed when asked). `body` is returned so a failed copy can destroy it.
  */
-async function openSource(ctx: CopyContext, info: ObjectInfo, range: ByteRange | undefined, hashing: boolean): Promise<{ body: Readable; through: HashingStream }> {
+async function openSource(ctx: CopyContext, info: ObjectInfo, range: ByteRange | undefined, hashing: boolean): Promise<{ body: Readable; through: CountedBody }> {
   const body = info.size === 0 ? Readable.from([], { objectMode: false }) : await ctx.source.get(info.key, range, { ifMatch: info.etag });
-  const through = hashingPassThrough((n) => ctx.onBytes(n), hashing);
-  // pipeline, not pipe: a source error (a dropped connection) must reach the consumer through
-  // `through` even before it starts reading (the destination may still be opening its file);
-  // with pipe() the error would be re-thrown as unhandled and take the process down.
-  pipeline(body, through, () => undefined);
-  return { body, through };
+  return { body, through: countedBody(body, (n) => ctx.onBytes(n), hashing) };
 }
 
 async function copyStreamed(ctx: CopyContext, info: ObjectInfo, md5: string): Promise<CopiedObject> {
@@ -213,7 +208,7 @@ async function copyStreamed(ctx: CopyContext, info: ObjectInfo, md5: string): Pr
     try {
       let result;
       try {
-        result = await ctx.destination.put(info.key, hasher, { size: info.size, md5, metadata });
+        result = await ctx.destination.put(info.key, hasher.stream, { size: info.size, md5, metadata });
       } catch (err) {
         if (listedMd5Wrong()) throw wrongMd5Error();
         if (err instanceof ContentMd5MismatchError && hasher.bytes() === info.size) throw wrongMd5Error(err.actualMd5);
@@ -475,7 +470,7 @@ async function copyMultipartRanged(ctx: CopyContext, info: ObjectInfo): Promise<
         return retrying(ctx, info.key, async () => {
           const { body, through: counter } = await openSource(ctx, info, { start: offset, end: offset + size - 1 }, false);
           try {
-            const { etag, md5 } = await api.uploadPart(info.key, uploadId, partNumber, counter, { size, offset });
+            const { etag, md5 } = await api.uploadPart(info.key, uploadId, partNumber, counter.stream, { size, offset });
             if (!md5) throw new VerificationError(`${info.key}: ${ctx.destination.description} hashes parts but reported no MD5 for part ${partNumber}.`);
             return { partNumber, etag, md5, size };
           } catch (err) {

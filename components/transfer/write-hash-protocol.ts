@@ -1,11 +1,16 @@
 // Messages between write-hash-workers.ts (the caller's thread) and write-hash-worker.ts (each
 // worker thread). Types only: both sides are type-checked against them.
 
-/** A batch for a job: the first `length` bytes of `data` (moved, not copied), written at `position` of `fd` when there is one, then hashed. */
+/**
+ * A batch for a job: the first `length` bytes of batch slot `slot` (shared memory, not copied),
+ * written at `position` of `fd` when there is one, then hashed. `memory` comes with the first
+ * request that uses a slot on this worker; later requests name the slot only.
+ */
 export interface UpdateRequest {
   kind: "update";
   job: number;
-  data: ArrayBuffer;
+  slot: number;
+  memory?: SharedArrayBuffer;
   length: number;
   fd?: number;
   position: number;
@@ -28,6 +33,6 @@ export interface WorkerFailure {
 }
 
 export type Reply =
-  | { kind: "done"; job: number; data: ArrayBuffer; length: number; error?: WorkerFailure }
+  | { kind: "done"; job: number; slot: number; length: number; error?: WorkerFailure }
   | { kind: "digest"; job: number; md5: string }
   | { kind: "dropped"; job: number };

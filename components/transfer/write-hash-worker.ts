@@ -1,5 +1,5 @@
 // The worker thread of write-hash-workers.ts: writes each batch of a job with positional writes,
-// hashes it, and hands the buffer back. Runs only as a worker (see write-hash-worker-script.ts
+// hashes it, and hands its slot back. Runs only as a worker (see write-hash-worker-script.ts
 // for how it is loaded); it exports nothing.
 import * as crypto from "crypto";
 import * as fs from "fs";
@@ -28,12 +28,15 @@ function failureOf(err: unknown): WorkerFailure {
 
 function serve(port: NonNullable<typeof parentPort>): void {
   const jobs = new Map<number, Job>();
-  const reply = (message: Reply, transfer?: ArrayBuffer[]) => port.postMessage(message, transfer);
+  // Batch slots: shared memory, each sent once (UpdateRequest.memory).
+  const slots: Uint8Array[] = [];
+  const reply = (message: Reply) => port.postMessage(message);
 
   function update(m: UpdateRequest): void {
     let job = jobs.get(m.job);
     if (!job) jobs.set(m.job, (job = { hash: crypto.createHash("md5"), failed: false }));
-    const bytes = new Uint8Array(m.data, 0, m.length);
+    if (m.memory) slots[m.slot] = new Uint8Array(m.memory);
+    const bytes = slots[m.slot].subarray(0, m.length);
     let error: WorkerFailure | undefined;
     if (!job.failed) {
       try {
@@ -44,8 +47,8 @@ function serve(port: NonNullable<typeof parentPort>): void {
         error = failureOf(err);
       }
     }
-    // The buffer goes back to the caller's pool.
-    reply({ kind: "done", job: m.job, data: m.data, length: m.length, error }, [m.data]);
+    // The slot goes back to the caller's pool.
+    reply({ kind: "done", job: m.job, slot: m.slot, length: m.length, error });
   }
 
   port.on("message", (m: Request) => {

@@ -6,31 +6,60 @@
 // (260 ms of the agent's main thread in bench:hydrate, docs/hydration.md). A worker writes each
 // batch with one positional write, hashes it and hands the buffer back.
 // Each job lives on one worker of a small shared pool, so its batches are written and hashed in
-// order; the caller hands over whole batches (an ArrayBuffer moved, not copied) and waits only when
-// more than MAX_PENDING_BYTES are not done yet, so memory stays bounded.
+// order; the caller hands over whole batches (a slot of shared memory, named, not copied) and waits
+// only when more than MAX_PENDING_BYTES are not done yet, so memory stays bounded.
 import * as crypto from "crypto";
 import * as fs from "fs";
 import { availableParallelism } from "os";
 import { promisify } from "util";
 import { Worker } from "worker_threads";
 import { TransientStoreError } from "./store";
-import type { Reply, Request, WorkerFailure } from "./write-hash-protocol";
+import type { Reply, Request, UpdateRequest, WorkerFailure } from "./write-hash-protocol";
 import { writeHashWorkerStart } from "./write-hash-worker-script";
 
 const MAX_PENDING_BYTES = 2 * 1024 * 1024;
 
-/** Batch buffers, moved to a worker and back: reused, so that no batch costs fresh pages and GC. */
+/**
+ * Batch buffers: slots of shared memory, each made once and reused, and sent to a worker once;
+ * after that a batch crosses as its slot number. Moving an ArrayBuffer to a worker and back instead
+ * made a new 1 MiB external buffer on each side for every batch, and the main thread's scavenges
+ * for that external memory (bench:hydrate, docs/hydration.md). At most about concurrency x
+ * (MAX_PENDING_BYTES / BATCH_BYTES + 1) slots are ever in use at once.
+ */
 export const BATCH_BYTES = 1024 * 1024;
-const spareBuffers: ArrayBuffer[] = [];
-const MAX_SPARE_BUFFERS = 64;
+const slots: SharedArrayBuffer[] = [];
+const slotOf = new WeakMap<ArrayBufferLike, number>();
+const freeSlots: number[] = [];
 
 export function takeBatchBuffer(): Buffer {
-  const spare = spareBuffers.pop();
-  return Buffer.from(spare ?? new ArrayBuffer(BATCH_BYTES));
+  let slot = freeSlots.pop();
+  if (slot === undefined) {
+    slot = slots.length;
+    slots.push(new SharedArrayBuffer(BATCH_BYTES));
+    slotOf.set(slots[slot], slot);
+  }
+  return Buffer.from(slots[slot]);
 }
 
-function returnBatchBuffer(data: ArrayBuffer): void {
-  if (data.byteLength === BATCH_BYTES && spareBuffers.length < MAX_SPARE_BUFFERS) spareBuffers.push(data);
+/** The slot of a whole batch buffer from takeBatchBuffer(); throws for any other buffer. */
+function slotOfBatch(batch: Buffer): number {
+  const slot = slotOf.get(batch.buffer);
+  if (slot === undefined || batch.byteOffset !== 0 || batch.byteLength !== BATCH_BYTES) throw new Error("WriteHashJob.update takes whole buffers from takeBatchBuffer().");
+  return slot;
+}
+
+function returnSlot(slot: number): void {
+  freeSlots.push(slot);
+}
+
+/** Gives back a batch buffer that will not be handed to a job (a body that failed mid-batch). */
+export function releaseBatchBuffer(batch: Buffer): void {
+  returnSlot(slotOfBatch(batch));
+}
+
+/** How many batch slots exist (in use or free): bounded by the concurrency, never by the number of bodies. */
+export function batchSlotCount(): number {
+  return slots.length;
 }
 
 /** The worker's write error as the error fs would have thrown here (code, errno and syscall kept for the retry policy). */
@@ -49,6 +78,9 @@ interface JobState {
 class WriteHashWorker {
   readonly jobs = new Map<number, JobState>();
   private readonly worker: Worker;
+  /** Slots this worker has been sent (it keeps them), and those it holds a batch in now. */
+  private readonly knownSlots = new Set<number>();
+  private readonly busySlots = new Set<number>();
   broken: Error | undefined;
 
   constructor() {
@@ -57,7 +89,10 @@ class WriteHashWorker {
     const { script, options } = writeHashWorkerStart();
     this.worker = new Worker(script, { ...options, workerData: { role: "tundra-write-hash" } });
     this.worker.on("message", (reply: Reply) => {
-      if (reply.kind === "done") returnBatchBuffer(reply.data);
+      if (reply.kind === "done") {
+        this.busySlots.delete(reply.slot);
+        returnSlot(reply.slot);
+      }
       const job = this.jobs.get(reply.job);
       if (!job) return;
       if (reply.kind === "done") {
@@ -82,6 +117,9 @@ class WriteHashWorker {
 
   private breakDown(err: Error): void {
     this.broken ??= err;
+    // The thread is gone: the batches it held will not come back by themselves.
+    for (const slot of this.busySlots) returnSlot(slot);
+    this.busySlots.clear();
     for (const [id, job] of [...this.jobs]) {
       this.finish(id);
       job.fail(err);
@@ -97,8 +135,18 @@ class WriteHashWorker {
     if (this.jobs.delete(id) && this.jobs.size === 0) this.worker.unref();
   }
 
-  post(message: Request, transfer?: ArrayBuffer[]): void {
-    this.worker.postMessage(message, transfer);
+  post(message: Request): void {
+    this.worker.postMessage(message);
+  }
+
+  /** Hands a batch to the worker: its slot, with the slot's memory the first time. */
+  postBatch(message: UpdateRequest): void {
+    if (!this.knownSlots.has(message.slot)) {
+      this.knownSlots.add(message.slot);
+      message.memory = slots[message.slot];
+    }
+    this.busySlots.add(message.slot);
+    this.worker.postMessage(message);
   }
 }
 
@@ -138,16 +186,20 @@ function inlineJob(target: WriteTarget | undefined): WriteHashJob {
   let position = target?.position ?? 0;
   return {
     update: async (batch, length) => {
-      if (target) {
-        for (let done = 0; done < length;) {
-          const { bytesWritten: n } = await writeFd(target.fd, batch, done, length - done, position + done);
-          if (n === 0) throw Object.assign(new Error("The file system accepted no bytes."), { code: "EIO" });
-          done += n;
+      const slot = slotOfBatch(batch);
+      try {
+        if (target) {
+          for (let done = 0; done < length;) {
+            const { bytesWritten: n } = await writeFd(target.fd, batch, done, length - done, position + done);
+            if (n === 0) throw Object.assign(new Error("The file system accepted no bytes."), { code: "EIO" });
+            done += n;
+          }
+          position += length;
         }
-        position += length;
+        hash.update(batch.subarray(0, length));
+      } finally {
+        returnSlot(slot);
       }
-      hash.update(batch.subarray(0, length));
-      returnBatchBuffer(batch.buffer as ArrayBuffer);
     },
     digest: async () => hash.digest("hex"),
     discard: async () => undefined,
@@ -182,17 +234,17 @@ class WorkerJob implements WriteHashJob {
   }
 
   /**
-   * Hands over the first `length` bytes of a buffer from takeBatchBuffer() (it is detached: do not
-   * use it afterwards); resolves when the backlog allows more.
+   * Hands over the first `length` bytes of a buffer from takeBatchBuffer() (its slot goes back to
+   * the pool once written and hashed: do not use it afterwards); resolves when the backlog allows more.
    */
   async update(batch: Buffer, length: number): Promise<void> {
-    if (this.failure) throw this.failure;
-    if (this.ended) throw new Error("The write-and-hash job has already ended.");
-    // Moving a slice of Node's shared buffer pool would wipe the other buffers in it.
-    if (batch.byteOffset !== 0 || batch.buffer.byteLength !== batch.byteLength) throw new Error("WriteHashJob.update takes whole buffers from takeBatchBuffer().");
+    const slot = slotOfBatch(batch);
+    if (this.failure || this.ended) {
+      returnSlot(slot);
+      throw this.failure ?? new Error("The write-and-hash job has already ended.");
+    }
     this.state.pending += length;
-    const data = batch.buffer as ArrayBuffer;
-    this.worker.post({ kind: "update", job: this.id, data, length, fd: this.target?.fd, position: this.position }, [data]);
+    this.worker.postBatch({ kind: "update", job: this.id, slot, length, fd: this.target?.fd, position: this.position });
     this.position += length;
     if (this.state.pending > MAX_PENDING_BYTES) {
       await new Promise<void>((resolve) => (this.state.wake = resolve));

@@ -40,7 +40,7 @@ import { makeOciTestAuth } from "../support/oci-signature";
 import { OciObjectStorageServer } from "../support/oci-objectstorage-server";
 import { startS3rver, S3RVER_CREDENTIALS } from "../support/s3rver";
 import { writeOciConfigFile } from "../support/store-helpers";
-import { cpuPerGB, cpuSecondsOf, endedChildrenCpuSeconds, line, primeGuestMemory, quietOciSdkWarnings, requireRclone, timed } from "./support";
+import { cpuPerGB, cpuSecondsOf, endedChildrenCpu, line, primeGuestMemory, quietOciSdkWarnings, requireRclone, timed } from "./support";
 
 const execFileAsync = promisify(execFile);
 const MiB = 1024 * 1024;
@@ -159,6 +159,14 @@ async function main(): Promise<void> {
       return { md5Seconds, writeSeconds };
     }
 
+    // A client's CPU since `before`, and its per-GB user/system split for the round's line.
+    const spentSince = (before: { user: number; system: number }) => {
+      const now = endedChildrenCpu();
+      const user = now.user - before.user;
+      const system = now.system - before.system;
+      return { seconds: user + system, split: `(user ${cpuPerGB(user, data.bytes).toFixed(2)} + sys ${cpuPerGB(system, data.bytes).toFixed(2)})` };
+    };
+
     // 2. The agent, as nodes run it: bundled script, own process, one poll, an empty data root.
     async function agentRound(round: number): Promise<{ mbps: number; cpuPerGB: number }> {
       const node = `node-${round}`;
@@ -172,14 +180,14 @@ async function main(): Promise<void> {
       await putJson(ociControl, CONTROL_KEYS.desired, {
         schemaVersion: 1, generation, prefix: PREFIX, requestId: crypto.randomUUID(), requestedAt: new Date().toISOString(), nodes: [node], concurrency: CONCURRENCY,
       });
-      const childCpu = endedChildrenCpuSeconds();
+      const childCpu = endedChildrenCpu();
       const serverCpu = process.cpuUsage();
       // BENCH_AGENT_NODE_FLAGS: extra Node flags for the agent's process (e.g. --cpu-prof).
       const extraFlags = (process.env.BENCH_AGENT_NODE_FLAGS ?? "").split(" ").filter(Boolean);
       const run = await timed(() => runProcess([...AGENT_NODE_FLAGS, ...extraFlags, agentScript, "--config", agentConfig, "--once"]));
       const served = process.cpuUsage(serverCpu);
-      const agentCpu = endedChildrenCpuSeconds() - childCpu;
-      const cpu = `cpu s: agent ${agentCpu.toFixed(2)} (start-up included) = ${cpuPerGB(agentCpu, data.bytes).toFixed(2)} per GB, server ${((served.user + served.system) / 1e6).toFixed(2)}`;
+      const { seconds: agentCpu, split } = spentSince(childCpu);
+      const cpu = `cpu s: agent ${agentCpu.toFixed(2)} (start-up included) = ${cpuPerGB(agentCpu, data.bytes).toFixed(2)} per GB ${split}, server ${((served.user + served.system) / 1e6).toFixed(2)}`;
       const receipt = (await getJson(ociControl, CONTROL_KEYS.receipt(node), receiptSchema))!;
       if (receipt.status !== "ok" || receipt.verifiedDigest !== generation) throw new Error(`agent did not load the generation: ${JSON.stringify(receipt)}`);
       const mbps = receipt.bytes / MB / (receipt.durationMs / 1000);
@@ -191,13 +199,13 @@ async function main(): Promise<void> {
     // 3. rclone copy from s3rver into an empty local directory.
     async function rcloneRound(round: number): Promise<{ mbps: number; cpuPerGB: number }> {
       const dest = path.join(dir, `rclone-${round}`);
-      const childCpu = endedChildrenCpuSeconds();
+      const childCpu = endedChildrenCpu();
       const serverCpu = cpuSecondsOf(s3.pid);
       const rclone = await timed(() => execFileAsync(rcloneBinary, ["copy", `bench:${BUCKET}/${PREFIX}`, dest, "--transfers", String(CONCURRENCY), "--checkers", String(CONCURRENCY),
         // One recursive listing: s3rver answers a delimited listing of nested prefixes with nothing.
         "--fast-list", "-v"], { env: rcloneEnv }));
-      const rcloneCpu = endedChildrenCpuSeconds() - childCpu;
-      const cpu = `cpu s: rclone ${rcloneCpu.toFixed(2)} = ${cpuPerGB(rcloneCpu, data.bytes).toFixed(2)} per GB, server ${(cpuSecondsOf(s3.pid) - serverCpu).toFixed(2)}`;
+      const { seconds: rcloneCpu, split } = spentSince(childCpu);
+      const cpu = `cpu s: rclone ${rcloneCpu.toFixed(2)} = ${cpuPerGB(rcloneCpu, data.bytes).toFixed(2)} per GB ${split}, server ${(cpuSecondsOf(s3.pid) - serverCpu).toFixed(2)}`;
       const copied = (await execFileAsync("du", ["-sb", dest]).catch(() => ({ stdout: "0\t" }))).stdout.split("\t")[0];
       if (Number(copied) < data.bytes) throw new Error(`rclone copied ${copied} bytes of ${data.bytes}:\n${rclone.value.stderr}`);
       const mbps = data.bytes / MB / rclone.seconds;

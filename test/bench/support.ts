@@ -51,7 +51,16 @@ export function cpuSecondsOf(pid: number): number {
 
 /** CPU seconds (user + system) of this process's children that have ended and been waited for. */
 export function endedChildrenCpuSeconds(): number {
-  return procStatTicks("self", 13) + procStatTicks("self", 14);
+  const { user, system } = endedChildrenCpu();
+  return user + system;
+}
+
+/**
+ * The same, split: user time is the client's own work (JS, hashing, HTTP parsing), system time the
+ * kernel's on its behalf (socket reads, page-cache writes, flushes, memory mapping).
+ */
+export function endedChildrenCpu(): { user: number; system: number } {
+  return { user: procStatTicks("self", 13), system: procStatTicks("self", 14) };
 }
 
 /** One clock-tick field of /proc/<pid>/stat (counted after the command name), in seconds. */

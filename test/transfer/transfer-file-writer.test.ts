@@ -1,12 +1,14 @@
 import { spawnSync } from "child_process";
 import * as crypto from "crypto";
 import * as fsp from "fs/promises";
+import * as os from "os";
 import * as path from "path";
 import { Readable } from "stream";
 import { describe, expect, it } from "vitest";
 import { writeBodyToFile } from "../../components/transfer/file-writer";
+import { countedBody } from "../../components/transfer/hashing";
 import { isTransient } from "../../components/transfer/retry";
-import { startWriteHashJob } from "../../components/transfer/write-hash-workers";
+import { batchSlotCount, startWriteHashJob, takeBatchBuffer } from "../../components/transfer/write-hash-workers";
 import { useTempDir } from "../support/temp-dir";
 
 const MiB = 1024 * 1024;
@@ -66,11 +68,26 @@ describe("file writer: batched positional writes, MD5 on worker threads", () => 
     await expect(writeBodyToFile(failing, handle).finally(() => handle.close())).rejects.toThrow("connection reset by peer");
     // The pool still works afterwards.
     const h = startWriteHashJob();
-    const data = Buffer.from(new ArrayBuffer(1024 * 1024));
+    const data = takeBatchBuffer();
     data.fill(7);
     const expected = md5(data);
     await h.update(data, data.length);
     expect(await h.digest()).toBe(expected);
+  });
+
+  it("bodies that fail mid-batch give their batch back: the shared batch memory does not grow with the number of failures", async () => {
+    const fail = async () => {
+      const handle = await fsp.open(path.join(tmp(), "half-batch"), "w");
+      const failing = Readable.from((function* () {
+        yield crypto.randomBytes(MiB + MiB / 2); // one batch handed over, half of the next begun
+        throw new Error("connection reset by peer");
+      })());
+      await expect(writeBodyToFile(failing, handle).finally(() => handle.close())).rejects.toThrow("connection reset by peer");
+    };
+    await fail();
+    const slots = batchSlotCount();
+    for (let i = 0; i < 20; i++) await fail();
+    expect(batchSlotCount()).toBe(slots);
   });
 
   it("a write the file system refuses fails with its code, on the worker as on the main thread, and writes nothing after it", async () => {
@@ -148,5 +165,51 @@ describe("file writer: batched positional writes, MD5 on worker threads", () => 
     // The first job may have been handed to a worker before it died: then it fails, retryably.
     expect([`ok ${expected}`, "failed transient=true The write-and-hash worker thread exited (code 3)."]).toContain(out.first);
     expect(out.second).toBe(expected);
+  });
+});
+
+describe("countedBody: a source body counted (and hashed when asked) as its consumer takes it", () => {
+  const chunks = () => [Buffer.from("abc"), Buffer.from("defgh"), Buffer.from("ij")];
+
+  it("without hashing hands over the body itself, counts what a reading or flowing consumer takes, and waits for the consumer", async () => {
+    for (const consume of ["read", "flow"] as const) {
+      const seen: number[] = [];
+      const body = Readable.from(chunks());
+      const counted = countedBody(body, (n) => seen.push(n), false);
+      expect(counted.stream).toBe(body);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(seen).toEqual([]); // the counter did not start the flow
+      const taken: Buffer[] = [];
+      if (consume === "read") for await (const chunk of counted.stream) taken.push(chunk as Buffer);
+      else await new Promise<void>((resolve) => counted.stream.on("data", (c: Buffer) => taken.push(c)).on("end", resolve).resume());
+      expect(Buffer.concat(taken).toString()).toBe("abcdefghij");
+      expect(seen).toEqual([3, 5, 2]);
+      expect(counted.bytes()).toBe(10);
+      expect(counted.md5()).toBe("");
+    }
+  });
+
+  it("an error before the consumer reads does not go unhandled; the consumer then fails with it", async () => {
+    const body = new Readable({ read() {} });
+    const counted = countedBody(body, () => undefined, false);
+    body.destroy(new Error("connection reset by peer"));
+    await new Promise((resolve) => setTimeout(resolve, 20)); // an unhandled 'error' would fail the test run
+    const dir = await fsp.mkdtemp(path.join(os.tmpdir(), "counted-body-"));
+    const file = await fsp.open(path.join(dir, "probe"), "w");
+    try {
+      await expect(writeBodyToFile(counted.stream, file)).rejects.toThrow("connection reset by peer");
+    } finally {
+      await file.close();
+      await fsp.rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("with hashing passes the bytes through and gives their MD5", async () => {
+    const counted = countedBody(Readable.from(chunks()), () => undefined, true);
+    const taken: Buffer[] = [];
+    for await (const chunk of counted.stream) taken.push(chunk as Buffer);
+    expect(Buffer.concat(taken).toString()).toBe("abcdefghij");
+    expect(counted.md5()).toBe(md5(Buffer.from("abcdefghij")));
+    expect(counted.bytes()).toBe(10);
   });
 });
