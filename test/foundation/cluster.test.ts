@@ -118,7 +118,9 @@ describe("tenant program, 1-AD region, 5 nodes, with data sync", () => {
 
   it("runs the configured stages in order and exports their outputs under the stage's name", () => {
     expect(dependsOn["hydration"]).toEqual(expect.arrayContaining(["globex-data-sync", "globex-cluster"]));
-    expect(Object.keys(outputs.dataSync).sort()).toEqual(["complete", "drift", "manifestDigest", "objectCount", "totalBytes"]);
+    expect(Object.keys(outputs.dataSync).sort()).toEqual(["complete", "destination", "drift", "manifestDigest", "objectCount", "source", "totalBytes"]);
+    // Where the data went and where from, for the AWS-side guard (read through its StackReference).
+    expect(outputs.dataSync.destination).toMatchObject({ bucket: "tundra-globex-staging", region: "eu-amsterdam-1" });
     expect(Object.keys(outputs.hydration).sort()).toEqual(["agentBundle", "complete", "generation", "nodeStatus", "transition"]);
     expect(outputs).not.toHaveProperty("validation");
     expect(outputs).not.toHaveProperty("cutover");
