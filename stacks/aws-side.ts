@@ -5,7 +5,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { SyncRunnerAccess } from "../components/aws/sync-runner-access";
 import { beginDecommissionScope } from "../components/decommission/guard-scope";
-import { ociStackFacts } from "../components/decommission/oci-stack-facts";
+import { OCI_STACK_FACT_FIELDS, ociStackFacts } from "../components/decommission/oci-stack-facts";
 import { normalisePrefix } from "../components/common/prefix";
 import type { AwsSideConfig } from "./config/aws-side";
 
@@ -33,7 +33,7 @@ export function awsSideProgram(config: AwsSideConfig): Record<string, unknown> {
   // created all the same and names what is missing (components/decommission/oci-stack-facts.ts).
   const ociStack = new pulumi.StackReference(`${config.tenant}-oci-stack`, { name: config.ociStack });
   const facts = pulumi
-    .all([ociStack.getOutput("dataSync"), ociStack.getOutput("cutover")])
+    .all([readable(ociStack, "dataSync", OCI_STACK_FACT_FIELDS.dataSync), readable(ociStack, "cutover", OCI_STACK_FACT_FIELDS.cutover)])
     .apply(([dataSync, cutover]) => ociStackFacts({ dataSync, cutover }));
 
   const guard = scope.guard(`${config.tenant}-decommission-guard`, {
@@ -53,4 +53,20 @@ export function awsSideProgram(config: AwsSideConfig): Record<string, unknown> {
     syncRunnerPolicyArn: runner.policyArn,
     decommission: { safe: guard.safe, verdict: guard.verdict, blockers: guard.blockers, assessedAt: guard.assessedAt },
   };
+}
+
+/**
+ * The fields the guard reads from one of the OCI stack's outputs, as plain values. The engine marks
+ * a whole stack output secret when anything in it is (the dataSync output carries DataSync's secret
+ * `drift`), and a secret would make every guard input secret: `pulumi preview --diff` would show
+ * the bucket and the Route53 pair the guard checks as [secret]. Bucket names, prefixes, the pair
+ * and the cutover's dates are the OCI stack's config and history, not secrets: only they are
+ * unsecreted, never the rest of the output.
+ */
+function readable(ociStack: pulumi.StackReference, output: string, fields: readonly string[]): pulumi.Output<Record<string, unknown> | undefined> {
+  return pulumi.unsecret(ociStack.getOutput(output).apply((value: unknown) => {
+    if (!value || typeof value !== "object") return undefined;
+    const picked = Object.fromEntries(fields.filter((f) => f in value).map((f) => [f, (value as Record<string, unknown>)[f]]));
+    return picked;
+  }));
 }

@@ -18,6 +18,12 @@ import type { z } from "zod";
 import type { HistoryEvent } from "../cutover/types";
 import { destinationSchema, OCI_STACK_OUTPUTS, ociStackSchema, route53Schema, syncedSourceSchema, type CheckedGuardInputs, type GuardInputs } from "./spec";
 
+/** The fields of each OCI stack output that ociStackFacts reads (and nothing else of them). */
+export const OCI_STACK_FACT_FIELDS = {
+  dataSync: ["destination", "source"],
+  cutover: ["route53", "ociFullSince", "history", "awsDecommissioned"],
+} as const;
+
 /** The guard's inputs that come from the OCI stack (all but its name, which this stack's config gives). */
 export interface OciStackFacts {
   route53: GuardInputs["route53"];
@@ -48,8 +54,10 @@ export function ociFullSinceFromHistory(history: readonly unknown[]): string | u
   return since;
 }
 
-function field(output: unknown, name: string): unknown {
-  return output && typeof output === "object" ? (output as Record<string, unknown>)[name] : undefined;
+/** One field of an OCI stack output; only the fields OCI_STACK_FACT_FIELDS lists (the program reads no others). */
+function field<O extends keyof typeof OCI_STACK_FACT_FIELDS>(outputs: OciStackOutputs, output: O, name: (typeof OCI_STACK_FACT_FIELDS)[O][number]): unknown {
+  const value = outputs[output];
+  return value && typeof value === "object" ? (value as Record<string, unknown>)[name] : undefined;
 }
 
 /** One line per refused field: `zoneId: must be ... (got "x")`. */
@@ -73,16 +81,16 @@ export function ociStackFacts(outputs: OciStackOutputs): OciStackFacts {
     return null;
   };
 
-  const destination = fact(OCI_STACK_OUTPUTS.destination, field(outputs.dataSync, "destination"), destinationSchema);
-  const source = fact(OCI_STACK_OUTPUTS.source, field(outputs.dataSync, "source"), syncedSourceSchema);
-  const route53 = fact(OCI_STACK_OUTPUTS.route53, field(outputs.cutover, "route53"), route53Schema);
+  const destination = fact(OCI_STACK_OUTPUTS.destination, field(outputs, "dataSync", "destination"), destinationSchema);
+  const source = fact(OCI_STACK_OUTPUTS.source, field(outputs, "dataSync", "source"), syncedSourceSchema);
+  const route53 = fact(OCI_STACK_OUTPUTS.route53, field(outputs, "cutover", "route53"), route53Schema);
   // An explicit ociFullSince wins; stacks that export only the history have it derived.
-  const history = field(outputs.cutover, "history");
-  const exportedSince = field(outputs.cutover, "ociFullSince");
+  const history = field(outputs, "cutover", "history");
+  const exportedSince = field(outputs, "cutover", "ociFullSince");
   const ociFullSince =
     exportedSince === undefined && Array.isArray(history)
       ? ociFullSinceFromHistory(history) ?? ""
       : fact("cutover.ociFullSince", exportedSince, ociStackSchema.shape.ociFullSince) ?? "";
-  const awsDecommissioned = fact("cutover.awsDecommissioned", field(outputs.cutover, "awsDecommissioned"), ociStackSchema.shape.awsDecommissioned) ?? false;
+  const awsDecommissioned = fact("cutover.awsDecommissioned", field(outputs, "cutover", "awsDecommissioned"), ociStackSchema.shape.awsDecommissioned) ?? false;
   return { route53, destination, ociStack: { ociFullSince, awsDecommissioned, source, missing, invalid } };
 }

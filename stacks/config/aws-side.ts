@@ -22,7 +22,7 @@ export const awsSideSchema = z.strictObject({
   env: tenantSchema.shape.env,
   /** AWS region of the source bucket; this stack's AWS provider uses it. */
   region: awsRegion,
-  /** The OCI tenant stack whose dataSync and cutover outputs the guard reads: <stack>, <project>/<stack> or <org>/<project>/<stack>. */
+  /** The OCI tenant stack whose dataSync and cutover outputs the guard reads: <stack>, <project>/<stack> or <org>/<project>/<stack>. It must exist: `pulumi stack init` it first (docs/decommission.md). */
   ociStack: text(/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+){0,2}$/, "a stack name: <stack>, <project>/<stack> or <org>/<project>/<stack>"),
   /** The tenant's data on AWS (the sync source). */
   source: z.strictObject({

@@ -54,3 +54,20 @@ it("passes the OCI stack's outputs to the guard: the Route53 pair, the destinati
     invalid: [],
   });
 });
+
+it("reads the guard's facts as plain values when the engine marks the OCI stack's outputs secret (dataSync carries DataSync's secret drift)", async () => {
+  const cutover = { ...exported.cutover, ociFullSince: "2026-11-10T08:00:00.000Z" };
+  const secretPlan = await planProgram("acme-staging-awsside", config, tenantStackProgram, {
+    outputs: {
+      // As the engine answers: any output holding a secret is named in secretOutputNames.
+      "pulumi:pulumi:StackReference": () => ({ outputs: { ...exported, cutover, dataSync: { ...exported.dataSync, drift: "3 objects differ" } }, secretOutputNames: ["dataSync", "cutover"] }),
+    },
+  });
+  const guard = secretPlan.resources.find((r) => r.name === "acme-decommission-guard")!;
+  // A reviewer of `pulumi preview --diff` sees which bucket and Route53 pair the guard checks.
+  expect(guard.inputs.route53).toEqual(exported.cutover.route53);
+  expect(guard.inputs.destination).toEqual({ ...exported.dataSync.destination, endpoint: "" });
+  expect(guard.inputs.ociStack).toMatchObject({ ociFullSince: "2026-11-10T08:00:00.000Z", missing: [], invalid: [] });
+  // Nothing else of the secret outputs reaches the guard.
+  expect(JSON.stringify(guard.inputs)).not.toContain("3 objects differ");
+}, 120_000);
