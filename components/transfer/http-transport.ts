@@ -69,10 +69,46 @@ export function sendSigned(req: SignedRequest): Promise<http.IncomingMessage> {
         if (!body.readableEnded) outgoing.destroy(prematureClose(req, url));
       });
       outgoing.once("error", (err) => body.destroy(err));
-      body.pipe(outgoing);
+      if (header(req.headers, "expect") === "100-continue") sendAfterContinue(outgoing, body);
+      else body.pipe(outgoing);
     } else {
       outgoing.end();
     }
+  });
+}
+
+/**
+ * How long a request sent with "Expect: 100-continue" waits for the server's 100 Continue before
+ * sending its body anyway, as the SDK's NodeHttpHandler does (@smithy/node-http-handler
+ * writeRequestBody: at least 6 s): a server or proxy that never answers 100 still gets the body.
+ */
+const CONTINUE_WAIT_MS = 6_000;
+
+/**
+ * Pipes `body` once the server has said 100 Continue (node:http's 'continue'). A final answer
+ * first (S3 refusing the request on its headers: 403, 301, 503 SlowDown) means the body is never
+ * sent; the request then cannot be finished on that connection, so it is closed once the answer
+ * has been read. The body is left to the caller (the copy ends it with its failure).
+ */
+function sendAfterContinue(outgoing: http.ClientRequest, body: Readable): void {
+  let waiting = true;
+  const send = () => {
+    if (!waiting) return;
+    waiting = false;
+    clearTimeout(timer);
+    body.pipe(outgoing);
+  };
+  const timer = setTimeout(send, CONTINUE_WAIT_MS);
+  outgoing.once("continue", send);
+  outgoing.once("response", (res: http.IncomingMessage) => {
+    if (!waiting) return;
+    waiting = false;
+    clearTimeout(timer);
+    res.once("close", () => outgoing.destroy());
+  });
+  outgoing.once("close", () => {
+    waiting = false;
+    clearTimeout(timer);
   });
 }
 

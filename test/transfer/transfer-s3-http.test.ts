@@ -115,6 +115,76 @@ describe("S3 object requests over node:http (s3-http.ts)", () => {
     expectDirect(seen, 5);
   });
 
+  it("a PUT of 2 MiB or more (sent with Expect: 100-continue) still stores its bytes at once through s3rver", { timeout: 10_000 }, async () => {
+    const st = store();
+    const body = crypto.randomBytes(3 * 1024 * 1024 + 17);
+    const started = Date.now();
+    await st.put("large.bin", Readable.from([body.subarray(0, 1 << 20), body.subarray(1 << 20)]), { size: body.length, md5: md5(body) });
+    // s3rver (node:http) answers 100 Continue: no wait for the 6 s fallback.
+    expect(Date.now() - started).toBeLessThan(3_000);
+    const put = seen.find((r) => r.method === "PUT");
+    expect(put?.headers.expect).toBe("100-continue");
+    const chunks: Buffer[] = [];
+    for await (const c of await st.get("large.bin")) chunks.push(c as Buffer);
+    expect(md5(Buffer.concat(chunks))).toBe(md5(body));
+    expectDirect(seen, 2);
+  });
+
+  describe("a PUT refused on its headers (Expect: 100-continue)", () => {
+    let server: http.Server;
+    let endpoint: string;
+    let requests: { expect?: string; bodyBytes: number }[] = [];
+    beforeAll(async () => {
+      // S3 refuses some PUTs on their headers alone (403 AccessDenied, 301 another region, 503
+      // SlowDown). This stand-in does so at once, without asking for the body ('checkContinue'
+      // handled without writeContinue), and counts whatever body bytes still arrive.
+      const refuse = (req: http.IncomingMessage, res: http.ServerResponse) => {
+        const seenHere = { expect: req.headers.expect, bodyBytes: 0 };
+        requests.push(seenHere);
+        req.on("data", (chunk: Buffer) => { seenHere.bodyBytes += chunk.length; });
+        res.writeHead(403, { "content-type": "application/xml", "x-amz-request-id": "REQ403" });
+        res.end(`<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message><RequestId>REQ403</RequestId></Error>`);
+      };
+      server = http.createServer(refuse);
+      server.on("checkContinue", refuse);
+      await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+      endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    });
+    beforeEach(() => {
+      requests = [];
+    });
+    afterAll(async () => {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    });
+
+    it("gets S3's error without sending the body (PutObject and UploadPart)", { timeout: 10_000 }, async () => {
+      const st = new S3Store({ ...s3.clientOptions, endpoint, bucket: "bucket" });
+      const size = 8 * 1024 * 1024;
+      const chunk = Buffer.alloc(64 * 1024, 7);
+      const body = () => Readable.from(Array.from({ length: size / chunk.length }, () => chunk));
+      const started = Date.now();
+      const put = await st.put("refused", body(), { size, md5: "0".repeat(32) }).catch((e: unknown) => e);
+      expect(httpStatusOf(put)).toBe(403);
+      expect((put as Error).name).toBe("AccessDenied");
+      const part = await st.multipart.uploadPart("refused", "u1", 1, body(), { size, offset: 0 }).catch((e: unknown) => e);
+      expect((part as Error).name).toBe("AccessDenied");
+      // Well before the 6 s a server that never answers 100 would cost.
+      expect(Date.now() - started).toBeLessThan(3_000);
+      await new Promise((resolve) => setTimeout(resolve, 200)); // a body on its way would arrive by now
+      expect(requests.map((r) => r.expect)).toEqual(["100-continue", "100-continue"]);
+      expect(requests.map((r) => r.bodyBytes)).toEqual([0, 0]);
+    });
+
+    it("a body under 2 MiB goes without Expect (as the SDK's default)", async () => {
+      const st = new S3Store({ ...s3.clientOptions, endpoint, bucket: "bucket" });
+      const body = Buffer.alloc(2 * 1024 * 1024 - 1);
+      const put = await st.put("small", Readable.from([body]), { size: body.length, md5: md5(body) }).catch((e: unknown) => e);
+      expect((put as Error).name).toBe("AccessDenied");
+      expect(requests.map((r) => r.expect)).toEqual([undefined]);
+    });
+  });
+
   describe("answers s3rver never gives", () => {
     let server: http.Server;
     let endpoint: string;
