@@ -47,6 +47,11 @@ export function sendSigned(req: SignedRequest): Promise<http.IncomingMessage> {
   const { url } = req;
   const agent = (req.agents ?? sharedAgents)[url.protocol as keyof KeepAliveAgents];
   if (!agent) return Promise.reject(new Error(`Endpoint ${url.origin} is neither http nor https.`));
+  // A body that already failed (the source's GET dropped while this request was being signed,
+  // perhaps behind a credential refresh) has emitted its 'error' and 'close': no listener below
+  // would hear of it and pipe() would send nothing until IDLE_TIMEOUT_MS. Fail at once with its error.
+  const dead = req.body && failedBody(req.body, req, url);
+  if (dead) return Promise.reject(dead);
   return new Promise<http.IncomingMessage>((resolve, reject) => {
     const send = url.protocol === "https:" ? https.request : http.request;
     const outgoing = send(url, { method: req.method, headers: req.headers, agent, ...(req.path !== undefined ? { path: req.path } : {}) }, resolve);
@@ -61,14 +66,61 @@ export function sendSigned(req: SignedRequest): Promise<http.IncomingMessage> {
       // (bench:sync's profile: ~2% of the small-objects copy).
       body.once("error", (err) => outgoing.destroy(err));
       body.once("close", () => {
-        if (!body.readableEnded) outgoing.destroy(Object.assign(new Error(`${req.operation} ${url.pathname}: the body closed before its end`), { code: "ERR_STREAM_PREMATURE_CLOSE" }));
+        if (!body.readableEnded) outgoing.destroy(prematureClose(req, url));
       });
       outgoing.once("error", (err) => body.destroy(err));
-      body.pipe(outgoing);
+      if (header(req.headers, "expect") === "100-continue") sendAfterContinue(outgoing, body);
+      else body.pipe(outgoing);
     } else {
       outgoing.end();
     }
   });
+}
+
+/**
+ * How long a request sent with "Expect: 100-continue" waits for the server's 100 Continue before
+ * sending its body anyway, as the SDK's NodeHttpHandler does (@smithy/node-http-handler
+ * writeRequestBody: at least 6 s): a server or proxy that never answers 100 still gets the body.
+ */
+const CONTINUE_WAIT_MS = 6_000;
+
+/**
+ * Pipes `body` once the server has said 100 Continue (node:http's 'continue'). A final answer
+ * first (S3 refusing the request on its headers: 403, 301, 503 SlowDown) means the body is never
+ * sent; the request then cannot be finished on that connection, so it is closed once the answer
+ * has been read. The body is left to the caller (the copy ends it with its failure).
+ */
+function sendAfterContinue(outgoing: http.ClientRequest, body: Readable): void {
+  let waiting = true;
+  const send = () => {
+    if (!waiting) return;
+    waiting = false;
+    clearTimeout(timer);
+    body.pipe(outgoing);
+  };
+  const timer = setTimeout(send, CONTINUE_WAIT_MS);
+  outgoing.once("continue", send);
+  outgoing.once("response", (res: http.IncomingMessage) => {
+    if (!waiting) return;
+    waiting = false;
+    clearTimeout(timer);
+    res.once("close", () => outgoing.destroy());
+  });
+  outgoing.once("close", () => {
+    waiting = false;
+    clearTimeout(timer);
+  });
+}
+
+/** Why `body` can no longer be sent: its error, or that it closed before its end; undefined while it can. */
+function failedBody(body: Readable, req: SignedRequest, url: URL): Error | undefined {
+  if (body.errored) return body.errored;
+  if (body.destroyed && !body.readableEnded) return prematureClose(req, url);
+  return undefined;
+}
+
+function prematureClose(req: SignedRequest, url: URL): Error {
+  return Object.assign(new Error(`${req.operation} ${url.pathname}: the body closed before its end`), { code: "ERR_STREAM_PREMATURE_CLOSE" });
 }
 
 /** An error answer's body as text (the first 64 KiB); empty when it cannot be read. */

@@ -175,10 +175,21 @@ export async function planSteps(source: ObjectStore, destination: ObjectStore, o
   const destinations = new BufferedListing(destination, opts.retry, LISTING_READ_AHEAD, opts.signal);
   const check = pLimit(opts.checkers ?? 16);
   const pending = new OrderedSteps();
-  // Values are awaited only when they are promises: an await per entry costs a tick each.
-  const deliver = async (step: PlanStep) => {
-    const waited = onStep(step);
-    if (waited) await waited;
+  // Hands on every decided step at the front, then holds the merge while ORDER_WINDOW steps are
+  // undelivered. Values are awaited only when they are promises (an await per entry costs a tick
+  // each): a promise only when something has to be waited for.
+  const handOn = (): void | Promise<void> => {
+    for (let ready = pending.ready(); ready; ready = pending.ready()) {
+      const waited = onStep(ready);
+      if (waited) return waited.then(handOn);
+    }
+    if (pending.length >= ORDER_WINDOW) return pending.shift().then(onStep).then(handOn);
+  };
+  // Every decision goes through here, destination-only keys included: a long run of them (a
+  // destination listed past the source's end) is handed on as it is listed, not held until it ends.
+  const enqueue = (step: PlanStep | Promise<PlanStep>): void | Promise<void> => {
+    pending.push(step);
+    return handOn();
   };
   try {
     let next = destinations.next();
@@ -188,7 +199,8 @@ export async function planSteps(source: ObjectStore, destination: ObjectStore, o
       const src = next instanceof Promise ? await next : next;
       if (!src) break;
       while (dst && compareKeys(dst.key, src.key) < 0) {
-        pending.push({ action: "extraneous", destination: dst });
+        const queued = enqueue({ action: "extraneous", destination: dst });
+        if (queued) await queued;
         next = destinations.next();
         dst = next instanceof Promise ? await next : next;
       }
@@ -198,19 +210,19 @@ export async function planSteps(source: ObjectStore, destination: ObjectStore, o
         next = destinations.next();
         dst = next instanceof Promise ? await next : next;
       }
-      pending.push(decide(src, match, destination, check, opts));
-      for (let step = pending.ready(); step; step = pending.ready()) {
-        const waited = onStep(step);
-        if (waited) await waited;
-      }
-      if (pending.length >= ORDER_WINDOW) await deliver(await pending.shift());
+      const queued = enqueue(decide(src, match, destination, check, opts));
+      if (queued) await queued;
     }
     while (dst) {
-      pending.push({ action: "extraneous", destination: dst });
+      const queued = enqueue({ action: "extraneous", destination: dst });
+      if (queued) await queued;
       next = destinations.next();
       dst = next instanceof Promise ? await next : next;
     }
-    while (pending.length > 0) await deliver(await pending.shift());
+    while (pending.length > 0) {
+      const waited = onStep(await pending.shift());
+      if (waited) await waited;
+    }
   } finally {
     sources.stop();
     destinations.stop();

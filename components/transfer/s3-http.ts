@@ -16,6 +16,9 @@
 // - Errors become the SDK's S3ServiceException with S3's XML error Code and Message ("Error
 //   responses", https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html) and
 //   $metadata.httpStatusCode, as the SDK's own would be (retry.ts reads them).
+// - A body at or above the client's expectContinueHeader (default 2 MiB) is sent with
+//   "Expect: 100-continue" as the SDK sends it, and only once S3 answers 100 Continue
+//   (http-transport.ts): a PUT refused on its headers does not upload its body first.
 // Anything the plain SigV4 path does not cover (S3 Express session auth, SigV4a multi-region access
 // points) returns undefined from `objectTransport`, and the store keeps using the SDK.
 import type * as http from "http";
@@ -63,6 +66,19 @@ interface ResolvedEndpoint {
   url: URL;
   headers: Record<string, string>;
   signer: import("@smithy/signature-v4").SignatureV4;
+  /** Bodies of this many bytes or more are sent with "Expect: 100-continue"; undefined: never. */
+  expectContinueFrom?: number;
+}
+
+/**
+ * The client's expectContinueHeader as a size: a number is the threshold, true every body, false
+ * none. Default 2_097_152 (@aws-sdk/middleware-sdk-s3 s3Configuration: "avoids wasteful data
+ * transmission for a request that is rejected").
+ */
+function expectContinueFrom(setting: boolean | number | undefined): number | undefined {
+  if (setting === false) return undefined;
+  if (setting === true) return 0;
+  return setting ?? 2_097_152;
 }
 
 /** One bucket's endpoint, resolved once, and a signer for it. */
@@ -94,7 +110,8 @@ export class S3ObjectTransport {
     });
     const headers: Record<string, string> = {};
     for (const [name, values] of Object.entries(resolved.headers ?? {})) headers[name.toLowerCase()] = (values as string[]).join(", ");
-    return new S3ObjectTransport({ url: new URL(resolved.url.toString()), headers, signer }, agents);
+    const expectContinue = (config as { expectContinueHeader?: boolean | number }).expectContinueHeader;
+    return new S3ObjectTransport({ url: new URL(resolved.url.toString()), headers, signer, expectContinueFrom: expectContinueFrom(expectContinue) }, agents);
   }
 
   /** The request's path as the SDK builds it: the endpoint's path, then the key as {Key+}. */
@@ -114,6 +131,12 @@ export class S3ObjectTransport {
     if (req.body) {
       headers["content-length"] = String(req.body.contentLength);
       headers["x-amz-content-sha256"] = "UNSIGNED-PAYLOAD";
+      // As the SDK does (its expectContinueHeader, by default for a body of 2 MiB or more): S3
+      // refusing on the headers (403, 301 wrong region, 503 SlowDown) then costs a round trip, not
+      // the whole body on every retry; sendSigned waits for 100 Continue. Added before signing as
+      // the SDK's middleware does; SigV4 never signs Expect (signature-v4's ALWAYS_UNSIGNABLE_HEADERS).
+      const from = this.endpoint.expectContinueFrom;
+      if (from !== undefined && req.body.contentLength >= from) headers.expect = "100-continue";
     }
     const query: Record<string, string> = { "x-id": req.operation, ...req.query };
     if (req.method === "HEAD") delete query["x-id"]; // the SDK's HeadObject path has none

@@ -83,6 +83,24 @@ describe("the streaming planner", () => {
     expect(furthestAhead).toBeLessThanOrEqual(2_100);
   });
 
+  it("hands over destination-only keys as the destination is listed, past the source's end: the read-ahead stays bounded", async () => {
+    const count = 30_000;
+    const source = new ListedStore("mem://source/", [object(0)]);
+    const destination = new ListedStore("mem://destination/", range(count).map((i) => object(i)));
+    let delivered = 0;
+    let furthestAhead = 0;
+    await planSteps(source, destination, { retry: noRetry }, async (step) => {
+      expect(step.action).toBe(delivered === 0 ? "skip" : "extraneous");
+      delivered += 1;
+      furthestAhead = Math.max(furthestAhead, destination.pulled - delivered);
+      if (delivered % 500 === 0) await new Promise((resolve) => setImmediate(resolve));
+    });
+    expect(delivered).toBe(count);
+    // The first extraneous step arrives while the listing is still being read, and the listing
+    // never runs more than its read-ahead (plus what the merge holds) past the consumer.
+    expect(furthestAhead).toBeLessThanOrEqual(2_100);
+  });
+
   it("hands over the steps in key order whatever order the destination checks finish in", async () => {
     const count = 200;
     // No MD5 on either side: every object is checked against the destination's recorded identity.
