@@ -99,6 +99,9 @@ describe("hydration user data", () => {
       const packages = [...required].filter((r) => !builtinModules.includes(r) && r !== "encoding");
       expect(packages, name).toEqual([]);
     }
+    // No dynamic import(): in a CommonJS script it starts Node's ES module loader (a dozen more
+    // internal modules compiled at every start) for what a require does.
+    expect(bundle.script).not.toMatch(/(?<![\w$.])import\(/);
     expect(Object.keys(bundle.bundledPackages)).toEqual(expect.arrayContaining(["oci-common", "oci-objectstorage", "zod"]));
     expect(bundle.bundledPackages["oci-common"]).toBe(require("oci-common/package.json").version);
   });
