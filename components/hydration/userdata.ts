@@ -40,6 +40,20 @@ export const AGENT_NODE_MAJOR = Number(AGENT_NODE_TARGET.replace(/^node/, ""));
  * median 305 MB/s against 289 without, 5 alternating rounds each in one run.
  */
 export const AGENT_NODE_FLAGS = ["--single-threaded-gc"];
+/**
+ * Where the unit keeps V8's compiled code of the agent between starts: systemd's CacheDirectory=
+ * (made under /var/cache, owned by the unit's user, writable despite ProtectSystem=strict, kept
+ * across restarts and reboots; systemd.exec(5)), named to Node 22 by NODE_COMPILE_CACHE (Node's
+ * "Module compile cache" docs: the cache is keyed by the script's path and checked against its
+ * content, so a new bundle is compiled once and cached again). Without it every start compiled the
+ * 1.45 MB bundle again: 37 ms of the main thread (--cpu-prof), about 0.05 CPU s per start.
+ */
+export const AGENT_CACHE_DIRECTORY = "tundra-hydration-agent";
+
+/** The environment the unit starts the agent with; `cacheRoot` is systemd's /var/cache on a node (the bench passes its own). */
+export function agentNodeEnvironment(cacheRoot = "/var/cache"): Record<string, string> {
+  return { NODE_COMPILE_CACHE: `${cacheRoot}/${AGENT_CACHE_DIRECTORY}` };
+}
 export const AGENT_UNIT = "tundra-hydration-agent.service";
 const AGENT_USER = "tundra-hydration";
 
@@ -222,6 +236,8 @@ Type=simple
 User=${AGENT_USER}
 # "+": the prepare step runs with full privileges (mount, package manager); the agent does not.
 ExecStartPre=+${AGENT_INSTALL_DIR}/prepare.sh
+CacheDirectory=${AGENT_CACHE_DIRECTORY}
+${Object.entries(agentNodeEnvironment()).map(([name, value]) => `Environment=${name}=${value}`).join("\n")}
 ExecStart=/usr/bin/env node ${AGENT_NODE_FLAGS.join(" ")} ${AGENT_INSTALL_DIR}/agent.js --config ${configPath}
 Restart=always
 RestartSec=10

@@ -78,6 +78,8 @@ describe("hydration user data", () => {
     expect(unit).toContain("StartLimitIntervalSec=0");
     expect(unit).toContain("ExecStart=/usr/bin/env node --single-threaded-gc /opt/tundra-hydration/agent.js --config /etc/tundra/hydration-agent.json");
     expect(unit).toContain("Restart=always");
+    // V8's code of the bundle kept between starts, in a directory the unit's user can write.
+    expect(unit).toContain("CacheDirectory=tundra-hydration-agent\nEnvironment=NODE_COMPILE_CACHE=/var/cache/tundra-hydration-agent\n");
     expect(unit).toContain("User=tundra-hydration");
     expect(unit).toContain("ReadWritePaths=/mnt/tundra");
     expect(userData).toContain("[systemctl, enable, --now, tundra-hydration-agent.service]");
@@ -97,6 +99,9 @@ describe("hydration user data", () => {
       const packages = [...required].filter((r) => !builtinModules.includes(r) && r !== "encoding");
       expect(packages, name).toEqual([]);
     }
+    // No dynamic import(): in a CommonJS script it starts Node's ES module loader (a dozen more
+    // internal modules compiled at every start) for what a require does.
+    expect(bundle.script).not.toMatch(/(?<![\w$.])import\(/);
     expect(Object.keys(bundle.bundledPackages)).toEqual(expect.arrayContaining(["oci-common", "oci-objectstorage", "zod"]));
     expect(bundle.bundledPackages["oci-common"]).toBe(require("oci-common/package.json").version);
   });

@@ -1,5 +1,6 @@
 // The agent's config file (/etc/tundra/hydration-agent.json, written by the cloud-init user data).
 // Every problem is reported at once, named by field, with what to write instead.
+import * as fsp from "fs/promises";
 import { z } from "zod";
 import { JsonSyntaxError, parseJson } from "../../common/json";
 import { DEFAULT_CONTROL_PREFIX, nodeNameSchema, prefixOverlap } from "../control";
@@ -78,7 +79,6 @@ export function parseAgentConfig(text: string, source = "agent config"): AgentCo
 }
 
 export async function loadAgentConfig(file: string = DEFAULT_AGENT_CONFIG_PATH): Promise<AgentConfig> {
-  const fsp = await import("fs/promises");
   let text: string;
   try {
     text = await fsp.readFile(file, "utf8");
