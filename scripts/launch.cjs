@@ -52,6 +52,7 @@ function cached(bundle, manifestFile) {
 
 function build(entry, bundle, manifestFile) {
   const esbuild = require("esbuild");
+  const started = Date.now();
   const common = { bundle: true, platform: "node", format: "cjs", target: "node22", write: false, metafile: true, logLevel: "silent", absWorkingDir: ROOT, legalComments: "none", packages: "external", keepNames: true };
   // The write-and-hash worker compiled in, as the agent's bundle carries it (write-hash-worker-script.ts).
   const worker = esbuild.buildSync({ ...common, entryPoints: [path.join(ROOT, "components", "transfer", "write-hash-worker.ts")], minify: true });
@@ -66,8 +67,19 @@ function build(entry, bundle, manifestFile) {
   const tmp = `.${process.pid}.${crypto.randomBytes(4).toString("hex")}`;
   fs.writeFileSync(bundle + tmp, result.outputFiles[0].text);
   fs.renameSync(bundle + tmp, bundle);
+  // A source saved while the build read it (its stamp is not older than the build) may be in the
+  // bundle half-old: no manifest then, so the next run builds again instead of trusting it.
+  if (inputs.some(([, s]) => s === undefined || s[1] >= started)) return;
   fs.writeFileSync(manifestFile + tmp, JSON.stringify({ version: BUILD_VERSION, node: process.versions.node, entry: path.relative(ROOT, entry), inputs }));
   fs.renameSync(manifestFile + tmp, manifestFile);
+}
+
+/** Without a writable cache (a read-only or another user's node_modules): the entry from source, through tsx. */
+function runFromSource(entry, err) {
+  process.stderr.write(`launch: cannot write the bundle cache ${CACHE} (${err.code || err.message}); running ${path.relative(ROOT, entry)} from source through tsx (slower to start). Make node_modules/.cache writable to start faster.\n`);
+  require("tsx/cjs");
+  process.argv = [process.argv[0], entry, ...process.argv.slice(3)];
+  Module.runMain();
 }
 
 function main() {
@@ -78,7 +90,14 @@ function main() {
   // Bundles live next to the project so that their bare imports resolve from its node_modules.
   const bundle = path.join(CACHE, `${path.basename(entry, ".ts")}-${name}.js`);
   const manifestFile = path.join(CACHE, `${path.basename(entry, ".ts")}-${name}.json`);
-  if (!cached(bundle, manifestFile)) build(entry, bundle, manifestFile);
+  if (!cached(bundle, manifestFile)) {
+    try {
+      build(entry, bundle, manifestFile);
+    } catch (err) {
+      if (!["EACCES", "EPERM", "EROFS"].includes(err && err.code)) throw err;
+      return runFromSource(entry, err);
+    }
+  }
   // Node's on-disk compile cache (22.1+) for the bundle and the packages it loads: V8 reuses their
   // compiled code instead of compiling again on every run.
   if (typeof Module.enableCompileCache === "function") Module.enableCompileCache(path.join(CACHE, "v8"));

@@ -9,8 +9,8 @@ import { afterAll, describe, expect, it } from "vitest";
 const ROOT = path.resolve(__dirname, "..", "..");
 const LAUNCH = path.join(ROOT, "scripts", "launch.cjs");
 
-function launch(entry: string, args: string[]) {
-  const r = spawnSync(process.execPath, [LAUNCH, entry, ...args], { cwd: ROOT, encoding: "utf8", timeout: 60_000 });
+function launch(entry: string, args: string[], nodeFlags: string[] = []) {
+  const r = spawnSync(process.execPath, [...nodeFlags, LAUNCH, entry, ...args], { cwd: ROOT, encoding: "utf8", timeout: 60_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -50,5 +50,18 @@ describe("scripts/launch.cjs", () => {
     expect(bad.stderr).toMatch(/no-such-flag/);
     const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> };
     expect(pkg.scripts.sync).toBe("node scripts/launch.cjs scripts/sync.ts");
+  });
+
+  it("without a writable cache (a read-only or another user's node_modules) runs the command from source, saying why", () => {
+    // The cache directory cannot be made, as on a read-only file system.
+    const readOnly = path.join(dir, "read-only-cache.cjs");
+    fs.writeFileSync(readOnly, `const fs = require("fs"); const mkdirSync = fs.mkdirSync;
+fs.mkdirSync = (p, o) => { if (String(p).includes("tundra-launch")) throw Object.assign(new Error("EROFS: read-only file system, mkdir '" + p + "'"), { code: "EROFS" }); return mkdirSync(p, o); };`);
+    // An entry never built before, so the launcher must build (and fail to cache) it.
+    const entry = path.join(dir, "fresh.ts");
+    fs.writeFileSync(entry, `const n: number = 42;\nif (require.main === module) process.stdout.write(\`ran \${n} \${process.argv.slice(2).join(",")}\`);\n`);
+    const r = launch(entry, ["a"], ["--require", readOnly]);
+    expect(r).toMatchObject({ code: 0, stdout: "ran 42 a" });
+    expect(r.stderr).toMatch(/cannot write the bundle cache .*tundra-launch \(EROFS\); running .*fresh\.ts from source through tsx/);
   });
 });
