@@ -29,7 +29,11 @@ export async function writeBodyToFile(body: Readable, file: FileHandle, start = 
     batch = undefined;
     batchBytes = 0;
     bytes += length;
-    handedOver = handedOver.then(() => job.update(full, length));
+    // After a failed hand-over this batch is never handed over: its slot goes back to the pool.
+    handedOver = handedOver.then(() => job.update(full, length), (err: unknown) => {
+      releaseBatchBuffer(full);
+      throw err;
+    });
   };
   const add = (piece: Piece) => {
     const chunk = typeof piece === "string" ? Buffer.from(piece) : Buffer.isBuffer(piece) ? piece : Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);

@@ -90,8 +90,9 @@ class WriteHashWorker {
     this.worker = new Worker(script, { ...options, workerData: { role: "tundra-write-hash" } });
     this.worker.on("message", (reply: Reply) => {
       if (reply.kind === "done") {
-        this.busySlots.delete(reply.slot);
-        returnSlot(reply.slot);
+        // Only a slot still lent out goes back: after a break-down (which returned every busy slot)
+        // the worker's queued replies still arrive, and a second return would lend one slot twice.
+        if (this.busySlots.delete(reply.slot)) returnSlot(reply.slot);
       }
       const job = this.jobs.get(reply.job);
       if (!job) return;

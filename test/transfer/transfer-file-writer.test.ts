@@ -90,6 +90,20 @@ describe("file writer: batched positional writes, MD5 on worker threads", () => 
     expect(batchSlotCount()).toBe(slots);
   });
 
+  it("a refused write of a chunk that spans several batches gives every batch back (none is left lent out)", async () => {
+    const file = path.join(tmp(), "read-only-spanning");
+    await fsp.writeFile(file, "");
+    const refuse = async () => {
+      const readOnly = await fsp.open(file, "r"); // writes to it fail with EBADF
+      const err = await writeBodyToFile(Readable.from([crypto.randomBytes(5 * MiB)]), readOnly).finally(() => readOnly.close()).catch((e) => e);
+      expect(err).toMatchObject({ code: "EBADF" });
+    };
+    await refuse();
+    const slots = batchSlotCount();
+    for (let i = 0; i < 5; i++) await refuse();
+    expect(batchSlotCount()).toBe(slots);
+  });
+
   it("a write the file system refuses fails with its code, on the worker as on the main thread, and writes nothing after it", async () => {
     const file = path.join(tmp(), "read-only");
     await fsp.writeFile(file, "");
