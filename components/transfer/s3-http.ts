@@ -170,7 +170,12 @@ async function s3ErrorFrom(res: http.IncomingMessage, req: S3ObjectRequest): Pro
   // A HEAD answer has no body: the SDK names a 404 NotFound and any other such error Unknown
   // (@aws-sdk/core's loadRestXmlErrorCode); the status tells the rest.
   const code = field("Code") ?? (status === 404 ? "NotFound" : "Unknown");
-  const message = unescapeXml(field("Message") ?? (text || res.statusMessage || `HTTP ${status}`));
+  // A bucket in another region answers 301 PermanentRedirect (a HEAD with no body to say so) with
+  // the bucket's region in x-amz-bucket-region: the header the SDK's own region redirect reads
+  // (@aws-sdk/middleware-sdk-s3, region-redirect-middleware). Naming it is the fix.
+  const bucketRegion = status === 301 ? res.headers["x-amz-bucket-region"] : undefined;
+  const moved = typeof bucketRegion === "string" ? ` (the bucket is in ${bucketRegion}: set the S3 region to it)` : "";
+  const message = unescapeXml(field("Message") ?? (text || res.statusMessage || `HTTP ${status}`)) + moved;
   const requestId = res.headers["x-amz-request-id"];
   const extendedRequestId = res.headers["x-amz-id-2"];
   const error = new S3ServiceException({

@@ -199,6 +199,12 @@ describe("S3 object requests over node:http (s3-http.ts)", () => {
       server = http.createServer((req, res) => {
         standInSeen.push(req);
         req.resume();
+        if (req.method === "HEAD" && req.url?.includes("/moved")) {
+          // A bucket in another region: 301 with the bucket's region, no body (a HEAD).
+          res.writeHead(301, { "x-amz-bucket-region": "eu-west-1", "x-amz-request-id": "REQ301" });
+          res.end();
+          return;
+        }
         req.on("end", () => {
           const [status, code, message] = req.method === "PUT"
             ? [400, "BadDigest", "The Content-MD5 you specified did not match what we received &amp; so on."]
@@ -226,6 +232,13 @@ describe("S3 object requests over node:http (s3-http.ts)", () => {
       const part = await st.multipart.uploadPart("k", "u1", 1, Readable.from([body]), { size: body.length, md5: md5(Buffer.from("other")), offset: 0 }).catch((e: unknown) => e);
       expect(isDigestRejection(part)).toBe(true);
       expectDirect(standInSeen, 2);
+    });
+
+    it("a HEAD answered 301 (the bucket is in another region) names the bucket's region", async () => {
+      const st = new S3Store({ ...s3.clientOptions, endpoint, bucket: "bucket" });
+      const err = await st.head("moved").catch((e: unknown) => e);
+      expect(httpStatusOf(err)).toBe(301);
+      expect((err as Error).message).toContain("the bucket is in eu-west-1: set the S3 region to it");
     });
 
     it("a GET whose If-Match no longer matches fails with 412 PreconditionFailed, not retried", async () => {
