@@ -18,6 +18,13 @@ export function manifestDigest(entries: Iterable<ManifestEntry>): string {
   return hasher.digest();
 }
 
+/** One entry's line of the digest. */
+export function manifestLine(e: ManifestEntry): string {
+  const identity = e.checksum ? e.checksum.toLowerCase() : `etag:${e.etag}`;
+  // JSON quoting keeps keys with tabs or newlines unambiguous.
+  return `${JSON.stringify(e.key)}\t${e.size}\t${identity}\n`;
+}
+
 /** The manifest digest of entries given one by one in ascending key order (a listing's or a plan's order). */
 export class ManifestHasher {
   private readonly hash = crypto.createHash("sha256");
@@ -25,9 +32,18 @@ export class ManifestHasher {
   private lines = "";
 
   add(e: ManifestEntry): void {
-    const identity = e.checksum ? e.checksum.toLowerCase() : `etag:${e.etag}`;
-    // JSON quoting keeps keys with tabs or newlines unambiguous.
-    this.lines += `${JSON.stringify(e.key)}\t${e.size}\t${identity}\n`;
+    this.addLine(manifestLine(e));
+  }
+
+  /** Lines as manifestLine() made them, kept as UTF-8 bytes (a run that keeps lines, not entries). */
+  addLines(bytes: Buffer): void {
+    this.hash.update(this.lines);
+    this.lines = "";
+    this.hash.update(bytes);
+  }
+
+  private addLine(line: string): void {
+    this.lines += line;
     if (this.lines.length >= 65536) {
       this.hash.update(this.lines);
       this.lines = "";

@@ -58,7 +58,15 @@ describe("transfer engine over local directories", () => {
   });
 
   it("a second run copies nothing; a changed file is copied again; extraneous only reported unless asked", async () => {
+    // A run's digest (kept as lines for what is in place, the copies and extraneous objects merged
+    // in key order) is the one a fresh listing of the destination gives.
+    const listedDigest = async () => {
+      const listed = [];
+      for await (const info of new LocalDirectoryStore(dstDir).list()) listed.push(info);
+      return manifestDigest(listed);
+    };
     const again = await sync(new LocalDirectoryStore(srcDir), new LocalDirectoryStore(dstDir));
+    expect(again.manifestDigest).toBe(await listedDigest());
     expect(again.copiedObjects).toBe(0);
     expect(again.copiedBytes).toBe(0);
     expect(again.skippedObjects).toBe(keys.length);
@@ -72,9 +80,13 @@ describe("transfer engine over local directories", () => {
     const third = await sync(new LocalDirectoryStore(srcDir), new LocalDirectoryStore(dstDir));
     expect(third.copiedObjects).toBe(1);
     expect(fs.existsSync(path.join(dstDir, "extra.txt"))).toBe(true);
+    expect(third.manifestDigest).toBe(await listedDigest()); // in place, one copy, one extraneous kept
+    await fsp.writeFile(path.join(srcDir, "a.txt"), "changed again, to another length");
     const fourth = await sync(new LocalDirectoryStore(srcDir), new LocalDirectoryStore(dstDir), { deleteExtraneous: true });
+    expect(fourth.copiedObjects).toBe(1);
     expect(fourth.deletedObjects).toBe(1);
     expect(fs.existsSync(path.join(dstDir, "extra.txt"))).toBe(false);
+    expect(fourth.manifestDigest).toBe(await listedDigest()); // in place, one copy, the extraneous one deleted
   });
 
   it("same size, different bytes at the destination is detected by hashing and copied", async () => {
