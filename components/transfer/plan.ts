@@ -105,9 +105,11 @@ export class PlanTally {
   private readonly copyExamples: PlannedCopy[] = [];
   private largest: PlannedCopy[] = [];
   private readonly extraneousExamples: ObjectInfo[] = [];
-  private readonly destinationManifest = new ManifestHasher();
+  /** Absent when the caller has no use for the destination's digest (sync() takes its own, after copying). */
+  private readonly destinationManifest: ManifestHasher | undefined;
 
-  constructor(source: ObjectStore, destination: ObjectStore) {
+  constructor(source: ObjectStore, destination: ObjectStore, opts: { destinationDigest: boolean } = { destinationDigest: true }) {
+    this.destinationManifest = opts.destinationDigest ? new ManifestHasher() : undefined;
     this.summary = {
       source: source.description, destination: destination.description, sourceObjects: 0, sourceBytes: 0,
       copyObjects: 0, copyBytes: 0, skipObjects: 0, skipBytes: 0, extraneousObjects: 0, extraneousBytes: 0,
@@ -120,7 +122,7 @@ export class PlanTally {
       s.extraneousObjects += 1;
       s.extraneousBytes += step.destination.size;
       if (this.extraneousExamples.length < PLAN_SAMPLE) this.extraneousExamples.push(step.destination);
-      this.destinationManifest.add(step.destination);
+      this.destinationManifest?.add(step.destination);
       return;
     }
     s.sourceObjects += 1;
@@ -128,7 +130,7 @@ export class PlanTally {
     if (step.action === "skip") {
       s.skipObjects += 1;
       s.skipBytes += step.source.size;
-      this.destinationManifest.add(step.destination);
+      this.destinationManifest?.add(step.destination);
       return;
     }
     const copy: PlannedCopy = step;
@@ -138,7 +140,7 @@ export class PlanTally {
     if (this.copyExamples.length < PLAN_SAMPLE) this.copyExamples.push(copy);
     this.largest.push(copy);
     if (this.largest.length >= 4 * PLAN_SAMPLE) this.largest = largestFirst(this.largest, PLAN_SAMPLE);
-    if (step.existing) this.destinationManifest.add(step.existing);
+    if (step.existing) this.destinationManifest?.add(step.existing);
   }
 
   /** The summary alone (sync() reports it before copying). */
@@ -147,6 +149,7 @@ export class PlanTally {
   }
 
   result(): SyncPlan {
+    if (!this.destinationManifest) throw new Error("PlanTally.result() needs the destination digest: construct it with destinationDigest true.");
     return {
       summary: this.totals(),
       copyReasons: { ...this.copyReasons },

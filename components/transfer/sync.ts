@@ -161,7 +161,8 @@ interface HeldPlan {
 
 /** The planner's steps, kept as a run needs them (the skipped sources are not kept). */
 async function heldPlan(source: ObjectStore, destination: ObjectStore, o: ReturnType<typeof resolved>, signal?: AbortSignal): Promise<HeldPlan> {
-  const tally = new PlanTally(source, destination);
+  // Totals only: the run's digest is taken after the copies (runDigest), not of the destination as listed.
+  const tally = new PlanTally(source, destination, { destinationDigest: false });
   const held: Omit<HeldPlan, "summary"> = { copy: [], inPlaceObjects: 0, extraneous: [], manifest: [] };
   let lines = "";
   const endRun = () => {
