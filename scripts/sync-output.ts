@@ -19,7 +19,6 @@ export function progressPayload(p: { bytesDone: number; bytesTotal: number; obje
   return { doneBytes: formatBytes(p.bytesDone), totalBytes: formatBytes(p.bytesTotal), objects: `${p.objectsDone}/${p.objectsTotal}`, rate: formatBytes(p.bytesPerSecond) };
 }
 
-
 /**
  * The SDKs' own "could not load credentials" errors, said as the flag or variable that supplies
  * the credential. The SDK's message is not repeated (it may quote a path or a profile's content).

@@ -28,6 +28,13 @@ import { errorText, sendSigned, type KeepAliveAgents } from "./http-transport";
 
 type HttpRequest = import("@smithy/core/protocols").HttpRequest;
 
+let loadedS3: typeof s3 | undefined;
+
+/** @aws-sdk/client-s3, required on first use and kept (the S3 store's one way to reach it). */
+export function s3Sdk(): typeof s3 {
+  return (loadedS3 ??= require("@aws-sdk/client-s3") as typeof s3);
+}
+
 interface SdkParts {
   s3: typeof s3;
   endpoints: typeof import("@smithy/core/endpoints");
@@ -43,7 +50,7 @@ let loaded: SdkParts | undefined;
  */
 function sdk(): SdkParts {
   return (loaded ??= {
-    s3: require("@aws-sdk/client-s3"),
+    s3: s3Sdk(),
     endpoints: require("@smithy/core/endpoints"),
     protocols: require("@smithy/core/protocols"),
     SignatureV4: require("@smithy/signature-v4").SignatureV4,

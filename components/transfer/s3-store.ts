@@ -14,7 +14,7 @@ import type { Readable } from "stream";
 import type * as s3 from "@aws-sdk/client-s3";
 import { normalisePrefix } from "../common/prefix";
 import { header, headersAfterBody, keepAliveAgents, type KeepAliveAgents } from "./http-transport";
-import { S3ObjectTransport, type S3ObjectRequest } from "./s3-http";
+import { s3Sdk, S3ObjectTransport, type S3ObjectRequest } from "./s3-http";
 import {
   checkedListing, isPlainMd5Hex, joinKey, md5HexToBase64,
   type ByteRange, type ListedEntry, type ListedPart, type StoreProblem, type CompleteResult, type MultipartApi, type ObjectHead, type ObjectInfo, type ObjectStore, type OpenUpload, type PutOptions, type PutResult, type UploadedPart,
@@ -37,13 +37,6 @@ export interface S3StoreOptions {
   listPageSize?: number;
   /** Sockets per host (default 64). */
   maxSockets?: number;
-}
-
-let loadedS3: typeof s3 | undefined;
-
-/** The SDK, required on first use and kept (a require() per call resolves the package again). */
-function sdkS3(): typeof s3 {
-  return (loadedS3 ??= require("@aws-sdk/client-s3") as typeof s3);
 }
 
 function unquote(etag: string | undefined): string {
@@ -76,7 +69,7 @@ export class S3Store implements ObjectStore {
 
   client(): s3.S3Client {
     if (!this.clientInstance) {
-      const { S3Client } = require("@aws-sdk/client-s3") as typeof s3;
+      const { S3Client } = s3Sdk();
       const { NodeHttpHandler } = require("@smithy/node-http-handler") as typeof import("@smithy/node-http-handler");
       const agents = this.agents();
       this.clientInstance = new S3Client({
@@ -113,10 +106,6 @@ export class S3Store implements ObjectStore {
     return transport?.send(req);
   }
 
-  private cmd(): typeof s3 {
-    return sdkS3();
-  }
-
   fullKey(key: string): string {
     return joinKey(this.prefix, key);
   }
@@ -147,7 +136,7 @@ export class S3Store implements ObjectStore {
   }
 
   private async *listedEntries(): AsyncIterable<ListedEntry> {
-    const { ListObjectsV2Command } = this.cmd();
+    const { ListObjectsV2Command } = s3Sdk();
     let token: string | undefined;
     do {
       const page = await this.client().send(new ListObjectsV2Command({
@@ -183,7 +172,7 @@ export class S3Store implements ObjectStore {
       const lastModified = header(headers, "last-modified");
       return { key, size: Number(header(headers, "content-length") ?? 0), etag, version: header(headers, "x-amz-version-id"), lastModified: lastModified ? Date.parse(lastModified) : undefined, metadata, ...this.identity(etag) };
     }
-    const { HeadObjectCommand } = this.cmd();
+    const { HeadObjectCommand } = s3Sdk();
     try {
       const r = await this.client().send(new HeadObjectCommand({ Bucket: this.options.bucket, Key: this.fullKey(key) }));
       const etag = unquote(r.ETag);
@@ -205,7 +194,7 @@ export class S3Store implements ObjectStore {
       const length = Number(header(headers, "content-length") ?? 0);
       return parts > 1 && length ? length : undefined;
     }
-    const { HeadObjectCommand } = this.cmd();
+    const { HeadObjectCommand } = s3Sdk();
     const r = await this.client().send(new HeadObjectCommand({ Bucket: this.options.bucket, Key: this.fullKey(key), PartNumber: 1 }));
     return r.PartsCount !== undefined && r.PartsCount > 1 && r.ContentLength ? r.ContentLength : undefined;
   }
@@ -216,7 +205,7 @@ export class S3Store implements ObjectStore {
       headers: { range: range ? `bytes=${range.start}-${range.end}` : undefined, "if-match": opts?.ifMatch ? `"${opts.ifMatch}"` : undefined },
     });
     if (res) return res;
-    const { GetObjectCommand } = this.cmd();
+    const { GetObjectCommand } = s3Sdk();
     const r = await this.client().send(new GetObjectCommand({
       Bucket: this.options.bucket,
       Key: this.fullKey(key),
@@ -244,7 +233,7 @@ export class S3Store implements ObjectStore {
   async put(key: string, body: Readable, opts: PutOptions): Promise<PutResult> {
     const direct = await this.putDirect(key, body, opts);
     if (direct !== undefined) return { etag: direct, md5: this.identity(direct).md5 };
-    const { PutObjectCommand } = this.cmd();
+    const { PutObjectCommand } = s3Sdk();
     const r = await this.client().send(new PutObjectCommand({
       Bucket: this.options.bucket,
       Key: this.fullKey(key),
@@ -258,7 +247,7 @@ export class S3Store implements ObjectStore {
   }
 
   async delete(key: string): Promise<void> {
-    const { DeleteObjectCommand } = this.cmd();
+    const { DeleteObjectCommand } = s3Sdk();
     await this.client().send(new DeleteObjectCommand({ Bucket: this.options.bucket, Key: this.fullKey(key) }));
   }
 }
@@ -271,12 +260,8 @@ class S3Multipart implements MultipartApi {
 
   constructor(private readonly store: S3Store) {}
 
-  private cmd(): typeof s3 {
-    return sdkS3();
-  }
-
   async create(key: string, metadata: Record<string, string>): Promise<string> {
-    const { CreateMultipartUploadCommand } = this.cmd();
+    const { CreateMultipartUploadCommand } = s3Sdk();
     const r = await this.store.client().send(new CreateMultipartUploadCommand({ Bucket: this.store.bucket, Key: this.store.fullKey(key), Metadata: metadata }));
     if (!r.UploadId) throw new Error(`${key}: CreateMultipartUpload returned no UploadId.`);
     return r.UploadId;
@@ -285,7 +270,7 @@ class S3Multipart implements MultipartApi {
   async uploadPart(key: string, uploadId: string, partNumber: number, body: Readable, opts: { size: number; md5?: string }): Promise<{ etag: string }> {
     const direct = await this.store.putDirect(key, body, { size: opts.size, md5: opts.md5, part: { uploadId, partNumber } });
     if (direct !== undefined) return { etag: direct };
-    const { UploadPartCommand } = this.cmd();
+    const { UploadPartCommand } = s3Sdk();
     const r = await this.store.client().send(new UploadPartCommand({
       Bucket: this.store.bucket, Key: this.store.fullKey(key), UploadId: uploadId, PartNumber: partNumber,
       Body: body, ContentLength: opts.size, ContentMD5: opts.md5 ? md5HexToBase64(opts.md5) : undefined,
@@ -294,7 +279,7 @@ class S3Multipart implements MultipartApi {
   }
 
   async complete(key: string, uploadId: string, parts: UploadedPart[]): Promise<CompleteResult> {
-    const { CompleteMultipartUploadCommand } = this.cmd();
+    const { CompleteMultipartUploadCommand } = s3Sdk();
     const r = await this.store.client().send(new CompleteMultipartUploadCommand({
       Bucket: this.store.bucket, Key: this.store.fullKey(key), UploadId: uploadId,
       MultipartUpload: { Parts: parts.map((p) => ({ PartNumber: p.partNumber, ETag: `"${p.etag}"` })) },
@@ -304,7 +289,7 @@ class S3Multipart implements MultipartApi {
   }
 
   async abort(key: string, uploadId: string): Promise<void> {
-    const { AbortMultipartUploadCommand } = this.cmd();
+    const { AbortMultipartUploadCommand } = s3Sdk();
     try {
       await this.store.client().send(new AbortMultipartUploadCommand({ Bucket: this.store.bucket, Key: this.store.fullKey(key), UploadId: uploadId }));
     } catch (err) {
@@ -318,7 +303,7 @@ class S3Multipart implements MultipartApi {
    * with SSE-KMS/SSE-C (etagIsMd5 false): then no MD5 is given and no part can be kept.
    */
   async listParts(key: string, uploadId: string): Promise<ListedPart[]> {
-    const { ListPartsCommand } = this.cmd();
+    const { ListPartsCommand } = s3Sdk();
     const parts: ListedPart[] = [];
     let marker: string | undefined;
     do {
@@ -334,7 +319,7 @@ class S3Multipart implements MultipartApi {
   }
 
   async *listOpen(): AsyncIterable<OpenUpload> {
-    const { ListMultipartUploadsCommand } = this.cmd();
+    const { ListMultipartUploadsCommand } = s3Sdk();
     const prefix = this.store.fullKey("");
     let keyMarker: string | undefined;
     let uploadIdMarker: string | undefined;
